@@ -1,0 +1,24 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import globals from "globals";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "test/thunderbird/probe/**/*.js"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // messenger.* belongs to src/thunderbird/ only (design.md §3).
+    files: ["src/**/*.ts", "src/**/*.tsx"],
+    ignores: ["src/thunderbird/**"],
+    rules: {
+      "no-restricted-globals": ["error", { name: "messenger", message: "Use src/thunderbird/ instead." }, { name: "browser", message: "Use src/thunderbird/ instead." }],
+    },
+  },
+);

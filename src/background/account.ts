@@ -1,0 +1,132 @@
+// The BlueMind account of this Thunderbird profile: who we are, with which credential, and the
+// one BlueMindClient every module uses.
+//
+// Credentials at rest are an API key sid only. A password typed in the options page is used for
+// one login, an API key is minted ("Thunderbird" in BlueMind's key list) and the password is
+// dropped. An administrator can hand the key over through the policy instead (no user action).
+// A refused credential (deleted key, missing hasTbird role) puts the account in "needs sign-in":
+// the session then fails every call locally, so nothing hammers the server until the user acts.
+import { BlueMindClient } from "../bluemind/client.ts";
+import { AuthenticationError, BlueMindError, MissingRoleError } from "../bluemind/errors.ts";
+import type { AuthUser } from "../bluemind/models.ts";
+import type { ResolvedSettings } from "../shared/settings.ts";
+import type { SettingsStore } from "./settings-store.ts";
+import type { StatusStore } from "./status-store.ts";
+
+export const API_KEY_DISPLAY_NAME = "Thunderbird";
+export const CLIENT_ORIGIN = "bluemind-addressbooks-thunderbird";
+
+export interface AccountOptions {
+  settings: SettingsStore;
+  status: StatusStore;
+  /** For tests: a fetch bound to a fake server, short timeouts. */
+  clientOptions?: Partial<ConstructorParameters<typeof BlueMindClient>[0]>;
+}
+
+export class Account {
+  private client: BlueMindClient | null = null;
+  private user: AuthUser | null = null;
+
+  constructor(private readonly options: AccountOptions) {}
+
+  get connectedClient(): BlueMindClient | null {
+    return this.client && this.user && !this.client.session.needsSignIn ? this.client : null;
+  }
+
+  get currentUser(): AuthUser | null {
+    return this.user;
+  }
+
+  /** Connects with the stored or policy-provided API key, if there is one. */
+  async restore(settings: ResolvedSettings): Promise<boolean> {
+    const { serverUrl, login, apiKey } = settings;
+    if (!serverUrl || !login || !apiKey) {
+      this.options.status.setAccount({ status: "disconnected", serverUrl, login, message: null });
+      return false;
+    }
+    return this.open(this.newClient(serverUrl, { kind: "apiKey", login, sid: apiKey }), serverUrl, login);
+  }
+
+  /** The options page's "Connect": password login, then an API key replaces the password. */
+  async signIn(serverUrl: string, login: string, password: string): Promise<void> {
+    const client = this.newClient(serverUrl, { kind: "password", login, password });
+    const ok = await this.open(client, serverUrl, login);
+    if (!ok) throw new Error(this.options.status.current.account.message ?? "Sign-in failed.");
+    const key = await client.switchToApiKey(API_KEY_DISPLAY_NAME);
+    await this.options.settings.save({ serverUrl: client.transport.baseUrl, login, apiKey: key.sid });
+    this.options.status.log("info", `Signed in to ${client.transport.baseUrl} as ${login}.`);
+  }
+
+  /**
+   * Forgets the credential. The API key is deleted on the server only when it is the user's own
+   * (an administrator's policy key is theirs to revoke).
+   */
+  async signOut(settings: ResolvedSettings): Promise<void> {
+    const client = this.client;
+    if (client && settings.apiKey && !settings.managed.includes("apiKey")) {
+      await client.auth.deleteApiKey(settings.apiKey).catch((error: unknown) => {
+        this.options.status.log("warning", `The API key could not be deleted on the server: ${messageOf(error)}`);
+      });
+    }
+    this.client = null;
+    this.user = null;
+    await this.options.settings.save({ apiKey: null });
+    this.options.status.setAccount({ status: "disconnected", displayName: null, userUid: null, domainUid: null, message: null });
+    this.options.status.log("info", "Disconnected.");
+  }
+
+  /** Called when a call failed during a sync: moves the account state where the error says. */
+  noteFailure(error: unknown): void {
+    if (error instanceof MissingRoleError || (error instanceof AuthenticationError && error.needsSignIn)) {
+      this.options.status.setAccount({ status: "needs-sign-in", message: messageOf(error) });
+    }
+  }
+
+  noteContact(): void {
+    this.options.status.setAccount({ status: "connected", message: null, lastContact: Date.now() });
+  }
+
+  private newClient(serverUrl: string, credential: ConstructorParameters<typeof BlueMindClient>[0]["credential"]): BlueMindClient {
+    return new BlueMindClient({ baseUrl: serverUrl, origin: CLIENT_ORIGIN, credential, ...this.options.clientOptions });
+  }
+
+  private async open(client: BlueMindClient, serverUrl: string, login: string): Promise<boolean> {
+    const status = this.options.status;
+    status.setAccount({ status: "connecting", serverUrl, login, message: null });
+    try {
+      const user = await client.connect();
+      this.client = client;
+      this.user = user;
+      status.setAccount({
+        status: "connected",
+        displayName: user.displayName,
+        userUid: user.uid,
+        domainUid: user.domainUid,
+        message: null,
+        lastContact: Date.now(),
+      });
+      return true;
+    } catch (error) {
+      // Keep the client for a network failure: the scheduler retries and the session re-opens.
+      const refused = error instanceof MissingRoleError || error instanceof AuthenticationError;
+      this.client = refused ? null : client;
+      status.setAccount({ status: refused ? "needs-sign-in" : "error", message: messageOf(error) });
+      status.log("error", messageOf(error));
+      return false;
+    }
+  }
+
+  /** After a network failure at start-up: tries again (the scheduler calls this before a sync). */
+  async ensureConnected(): Promise<BlueMindClient | null> {
+    if (this.connectedClient) return this.connectedClient;
+    const client = this.client;
+    if (!client || client.session.needsSignIn) return null;
+    const { serverUrl, login } = this.options.status.current.account;
+    return (await this.open(client, serverUrl ?? "", login ?? "")) ? client : null;
+  }
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof BlueMindError || error instanceof Error) return error.message;
+  return String(error);
+}

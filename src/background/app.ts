@@ -1,0 +1,128 @@
+// Wires the add-on together: settings and account, the sync scheduler, and the status the
+// options page shows. Kept to wiring; behaviour lives in the modules it composes.
+import type { BlueMindClient } from "../bluemind/client.ts";
+import type { BookStatus } from "../shared/status.ts";
+import { fetchRemoteBooks, type RemoteBookWithCount } from "../sync/fetch-remote-books.ts";
+import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
+import type { Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
+import { Account, messageOf, type AccountOptions } from "./account.ts";
+import { SettingsStore } from "./settings-store.ts";
+import { StatusStore } from "./status-store.ts";
+
+export interface AppOptions {
+  clientOptions?: AccountOptions["clientOptions"];
+}
+
+export class BackgroundApp {
+  readonly status: StatusStore;
+  readonly settings: SettingsStore;
+  readonly account: Account;
+  private scheduler: SyncScheduler | null = null;
+  private readonly unsubscribes: Unsubscribe[] = [];
+
+  constructor(
+    private readonly tb: Thunderbird,
+    options: AppOptions = {},
+  ) {
+    this.status = new StatusStore(tb.localStore);
+    this.settings = new SettingsStore(tb.localStore, tb.managed);
+    this.account = new Account({ settings: this.settings, status: this.status, clientOptions: options.clientOptions });
+  }
+
+  async start(): Promise<void> {
+    await this.status.load();
+    const settings = await this.settings.load();
+    this.scheduler = new SyncScheduler({
+      intervalMinutes: settings.syncIntervalMinutes,
+      isOnline: () => this.tb.connectivity.isOnline(),
+      runSync: (reason) => this.runSync(reason),
+    });
+    this.unsubscribes.push(this.tb.connectivity.onChange((online) => this.scheduler?.onlineChanged(online)));
+    // The scheduler starts before the account is restored so the first sync is never later than
+    // FIRST_SYNC_DELAY_MS; the sync itself waits for the connection.
+    this.scheduler.start();
+    this.restoring = this.account.restore(settings).then(() => undefined);
+  }
+
+  stop(): void {
+    this.scheduler?.stop();
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+  }
+
+  syncNow(): Promise<void> {
+    return this.scheduler?.syncNow("manual") ?? Promise.resolve();
+  }
+
+  async signIn(serverUrl: string, login: string, password: string): Promise<void> {
+    const settings = await this.settings.load();
+    if (settings.managed.includes("serverUrl") && serverUrl !== settings.serverUrl) {
+      throw new Error("The server is set by your administrator.");
+    }
+    await this.account.signIn(serverUrl, login, password);
+    void this.syncNow();
+  }
+
+  async signOut(_removeLocalBooks: boolean): Promise<void> {
+    // Removing the local copies arrives with the synced-books engine, which owns them.
+    await this.account.signOut(await this.settings.load());
+  }
+
+  async setSync(containerUid: string, sync: boolean): Promise<void> {
+    const client = this.account.connectedClient;
+    if (!client) throw new Error("Not connected to BlueMind.");
+    // BlueMind first: if the server refuses, nothing changed locally and the switch goes back.
+    await client.subscriptions.setSync(containerUid, sync);
+    this.status.updateBook(containerUid, { sync, state: sync ? "pending" : "search-only" });
+    void this.syncNow();
+  }
+
+  async saveSettings(change: { syncIntervalMinutes?: number; publishLocalBooks?: boolean }): Promise<void> {
+    const settings = await this.settings.save(change);
+    this.scheduler?.setInterval(settings.syncIntervalMinutes);
+  }
+
+  private restoring: Promise<void> = Promise.resolve();
+
+  private async runSync(reason: SyncReason): Promise<boolean> {
+    await this.restoring;
+    const client = await this.account.ensureConnected();
+    const user = this.account.currentUser;
+    if (!client || !user) return this.status.current.account.status !== "error";
+    this.status.setSyncing(true);
+    try {
+      const books = await fetchRemoteBooks(client, user.uid);
+      this.account.noteContact();
+      this.status.setBooks(books.map((b) => this.bookStatus(b)));
+      await this.syncBooks(client, books, reason);
+      return true;
+    } catch (error) {
+      this.account.noteFailure(error);
+      this.status.log("error", `Sync failed: ${messageOf(error)}`);
+      return false;
+    } finally {
+      this.status.setSyncing(false);
+    }
+  }
+
+  /** The synced-books engine plugs in here (issue "Synced books"). */
+  private async syncBooks(_client: BlueMindClient, books: RemoteBookWithCount[], reason: SyncReason): Promise<void> {
+    this.status.log("info", `Found ${books.length} address books on BlueMind (${reason}).`);
+  }
+
+  private bookStatus(book: RemoteBookWithCount): BookStatus {
+    const previous = this.status.current.books.find((b) => b.containerUid === book.containerUid);
+    return {
+      containerUid: book.containerUid,
+      name: book.displayName,
+      ownerDisplayName: book.ownerDisplayName,
+      ownedByUser: book.ownedByUser,
+      sync: book.sync,
+      readOnly: book.readOnly,
+      itemCount: book.itemCount,
+      state: book.sync ? (previous?.state === "synced" ? "synced" : "pending") : "search-only",
+      progress: null,
+      lastSuccess: previous?.lastSuccess ?? null,
+      lastError: null,
+    };
+  }
+}

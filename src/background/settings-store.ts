@@ -1,0 +1,24 @@
+// Reads and writes the user's settings; merges the administrator's policy on every read so a
+// policy change takes effect at the next start without migrating anything.
+import { resolveSettings, type ResolvedSettings, type UserSettings } from "../shared/settings.ts";
+import type { KeyValueStore, ManagedStorageApi } from "../thunderbird/types.ts";
+
+export const SETTINGS_KEY = "settings";
+
+export class SettingsStore {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly managed: ManagedStorageApi,
+  ) {}
+
+  async load(): Promise<ResolvedSettings> {
+    const [managed, user] = await Promise.all([this.managed.read(), this.store.get<UserSettings>(SETTINGS_KEY)]);
+    return resolveSettings(managed, user ?? {});
+  }
+
+  async save(change: UserSettings): Promise<ResolvedSettings> {
+    const user = (await this.store.get<UserSettings>(SETTINGS_KEY)) ?? {};
+    await this.store.set(SETTINGS_KEY, { ...user, ...change });
+    return this.load();
+  }
+}

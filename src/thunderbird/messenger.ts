@@ -1,0 +1,189 @@
+// The real Thunderbird behind the interfaces of types.ts. The only module that calls messenger.*.
+import type {
+  AddressBookInfo,
+  ContactInfo,
+  MailingListInfo,
+  ManagedSettings,
+  ProviderSearchHandler,
+  Thunderbird,
+  Unsubscribe,
+} from "./types.ts";
+
+interface WebExtEventLike<L> {
+  addListener(listener: L): void;
+  removeListener(listener: L): void;
+}
+
+function listen<L>(event: WebExtEventLike<L>, listener: L): Unsubscribe {
+  event.addListener(listener);
+  return () => event.removeListener(listener);
+}
+
+function toBook(node: messenger.addressBooks.AddressBookNode): AddressBookInfo {
+  return { id: node.id, name: node.name, readOnly: node.readOnly === true, remote: node.remote === true };
+}
+
+function toContact(node: messenger.contacts.ContactNode): ContactInfo {
+  return { id: node.id, parentId: node.parentId ?? "", vCard: node.properties["vCard"] ?? "" };
+}
+
+function toList(node: messenger.mailingLists.MailingListNode): MailingListInfo {
+  return {
+    id: node.id,
+    parentId: node.parentId ?? "",
+    name: node.name,
+    nickName: node.nickName,
+    description: node.description,
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && /could not be found/.test(error.message);
+}
+
+const MANAGED_KEYS = ["serverUrl", "login", "apiKey", "syncIntervalMinutes"] as const;
+
+async function readManaged(): Promise<ManagedSettings> {
+  try {
+    const raw = await messenger.storage.managed.get([...MANAGED_KEYS]);
+    const settings: ManagedSettings = {};
+    if (typeof raw["serverUrl"] === "string") settings.serverUrl = raw["serverUrl"];
+    if (typeof raw["login"] === "string") settings.login = raw["login"];
+    if (typeof raw["apiKey"] === "string") settings.apiKey = raw["apiKey"];
+    if (typeof raw["syncIntervalMinutes"] === "number") settings.syncIntervalMinutes = raw["syncIntervalMinutes"];
+    return settings;
+  } catch {
+    // Without a policy for this add-on Thunderbird rejects the read ("Managed storage manifest
+    // not found"): that is the normal, unmanaged case.
+    return {};
+  }
+}
+
+export function createMessengerThunderbird(): Thunderbird {
+  const provider = messenger.addressBooks.provider.onSearchRequest as unknown as WebExtEventLike<messenger.addressBooks.provider.SearchRequestListener> & {
+    addListener(listener: messenger.addressBooks.provider.SearchRequestListener, parameters: { addressBookName: string; isSecure: boolean; id: string }): void;
+  };
+  return {
+    addressBooks: {
+      async listBooks() {
+        return (await messenger.addressBooks.list(false)).map(toBook);
+      },
+      createBook: (name) => messenger.addressBooks.create({ name }),
+      async renameBook(id, name) {
+        await messenger.addressBooks.update(id, { name });
+      },
+      async deleteBook(id) {
+        await messenger.addressBooks.delete(id);
+      },
+      async listContacts(bookId) {
+        return (await messenger.contacts.list(bookId)).map(toContact);
+      },
+      async getContact(id) {
+        try {
+          return toContact(await messenger.contacts.get(id));
+        } catch (error) {
+          if (isNotFound(error)) return null;
+          throw error;
+        }
+      },
+      createContact: (bookId, vCard) => messenger.contacts.create(bookId, { vCard }),
+      async updateContact(id, vCard) {
+        await messenger.contacts.update(id, { vCard });
+      },
+      async deleteContact(id) {
+        await messenger.contacts.delete(id);
+      },
+      async setContactPhoto(id, png, type) {
+        await messenger.contacts.setPhoto(id, new File([png.slice()], "photo", { type }));
+      },
+      async listLists(bookId) {
+        return (await messenger.mailingLists.list(bookId)).map(toList);
+      },
+      createList: (bookId, fields) => messenger.mailingLists.create(bookId, fields),
+      async updateList(id, fields) {
+        await messenger.mailingLists.update(id, fields);
+      },
+      async deleteList(id) {
+        await messenger.mailingLists.delete(id);
+      },
+      async listMembers(listId) {
+        return (await messenger.mailingLists.listMembers(listId)).map(toContact);
+      },
+      async addMember(listId, contactId) {
+        await messenger.mailingLists.addMember(listId, contactId);
+      },
+      async removeMember(listId, contactId) {
+        await messenger.mailingLists.removeMember(listId, contactId);
+      },
+      onBookCreated: (l) => listen(messenger.addressBooks.onCreated, (node) => l(toBook(node))),
+      onBookUpdated: (l) => listen(messenger.addressBooks.onUpdated, (node) => l(toBook(node))),
+      onBookDeleted: (l) => listen(messenger.addressBooks.onDeleted, (id) => l(id)),
+      onContactCreated: (l) => listen(messenger.contacts.onCreated, (node) => l(toContact(node))),
+      onContactUpdated: (l) =>
+        listen(messenger.contacts.onUpdated, (node, changed) => l(toContact(node), Object.keys(changed ?? {}))),
+      onContactDeleted: (l) => listen(messenger.contacts.onDeleted, (parentId, id) => l(parentId, id)),
+      onListCreated: (l) => listen(messenger.mailingLists.onCreated, (node) => l(toList(node))),
+      onListUpdated: (l) => listen(messenger.mailingLists.onUpdated, (node) => l(toList(node))),
+      onListDeleted: (l) => listen(messenger.mailingLists.onDeleted, (parentId, id) => l(parentId, id)),
+      onListMemberAdded: (l) => listen(messenger.mailingLists.onMemberAdded, (node) => l(node.parentId ?? "", node.id)),
+      onListMemberRemoved: (l) => listen(messenger.mailingLists.onMemberRemoved, (parentId, id) => l(parentId, id)),
+    },
+    searchProviders: {
+      register(id, name, handler: ProviderSearchHandler) {
+        const listener: messenger.addressBooks.provider.SearchRequestListener = (_node, searchString, query) =>
+          handler(searchString, query ?? null);
+        provider.addListener(listener, { addressBookName: name, isSecure: true, id });
+        return () => provider.removeListener(listener);
+      },
+    },
+    localStore: {
+      async get<T>(key: string) {
+        const found = await messenger.storage.local.get(key);
+        return found[key] as T | undefined;
+      },
+      async set(key, value) {
+        await messenger.storage.local.set({ [key]: value });
+      },
+      async remove(key) {
+        await messenger.storage.local.remove(key);
+      },
+    },
+    managed: { read: readManaged },
+    alarms: {
+      every(name, periodMinutes, listener) {
+        void messenger.alarms.create(name, { periodInMinutes: periodMinutes, delayInMinutes: periodMinutes });
+        const onAlarm = (alarm: messenger.alarms.Alarm) => {
+          if (alarm.name === name) listener();
+        };
+        messenger.alarms.onAlarm.addListener(onAlarm);
+        return () => {
+          messenger.alarms.onAlarm.removeListener(onAlarm);
+          void messenger.alarms.clear(name);
+        };
+      },
+    },
+    connectivity: {
+      isOnline: () => navigator.onLine,
+      onChange(listener) {
+        const online = () => listener(true);
+        const offline = () => listener(false);
+        globalThis.addEventListener("online", online);
+        globalThis.addEventListener("offline", offline);
+        return () => {
+          globalThis.removeEventListener("online", online);
+          globalThis.removeEventListener("offline", offline);
+        };
+      },
+    },
+    notifications: {
+      async notify(message) {
+        await messenger.notifications.create({
+          type: "basic",
+          iconUrl: messenger.runtime.getURL("icons/bluemind-64.png"),
+          title: messenger.i18n.getMessage("notificationTitle"),
+          message,
+        });
+      },
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// Message passing between the options page and the background (runtime.sendMessage), behind the
+// typed contract of shared/messages.ts.
+import { isRequest, type Answer, type Request, type StatusPush } from "../shared/messages.ts";
+
+export function serveRequests(handler: (request: Request) => Promise<Answer<unknown>>): () => void {
+  const listener = (message: unknown) => {
+    if (!isRequest(message)) return undefined;
+    return handler(message);
+  };
+  messenger.runtime.onMessage.addListener(listener);
+  return () => messenger.runtime.onMessage.removeListener(listener);
+}
+
+export function pushStatus(push: StatusPush): void {
+  // No page open → "Receiving end does not exist": nothing to tell.
+  messenger.runtime.sendMessage(push).catch(() => undefined);
+}
+
+export function sendRequest<T>(request: Request): Promise<Answer<T>> {
+  return messenger.runtime.sendMessage(request) as Promise<Answer<T>>;
+}
+
+export function onStatusPush(listener: (push: StatusPush) => void): () => void {
+  const wrapped = (message: unknown) => {
+    if (typeof message === "object" && message !== null && (message as { type?: unknown }).type === "status") {
+      listener(message as StatusPush);
+    }
+    return undefined;
+  };
+  messenger.runtime.onMessage.addListener(wrapped);
+  return () => messenger.runtime.onMessage.removeListener(wrapped);
+}
+
+export function uiLanguage(): string {
+  return messenger.i18n.getUILanguage();
+}
+
+export function localized(key: string, substitutions?: string | string[]): string {
+  return messenger.i18n.getMessage(key, substitutions);
+}
