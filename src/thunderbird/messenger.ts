@@ -60,6 +60,7 @@ async function readManaged(): Promise<ManagedSettings> {
 }
 
 export function createMessengerThunderbird(): Thunderbird {
+  const alarmListeners = new Map<string, Unsubscribe>();
   const provider = messenger.addressBooks.provider.onSearchRequest as unknown as WebExtEventLike<messenger.addressBooks.provider.SearchRequestListener> & {
     addListener(listener: messenger.addressBooks.provider.SearchRequestListener, parameters: { addressBookName: string; isSecure: boolean; id: string }): void;
   };
@@ -151,15 +152,21 @@ export function createMessengerThunderbird(): Thunderbird {
     managed: { read: readManaged },
     alarms: {
       every(name, periodMinutes, listener) {
+        alarmListeners.get(name)?.();
         void messenger.alarms.create(name, { periodInMinutes: periodMinutes, delayInMinutes: periodMinutes });
         const onAlarm = (alarm: messenger.alarms.Alarm) => {
           if (alarm.name === name) listener();
         };
         messenger.alarms.onAlarm.addListener(onAlarm);
-        return () => {
+        const unsubscribe = () => {
+          // A stale handle must not cancel the alarm that replaced it.
+          if (alarmListeners.get(name) !== unsubscribe) return;
+          alarmListeners.delete(name);
           messenger.alarms.onAlarm.removeListener(onAlarm);
           void messenger.alarms.clear(name);
         };
+        alarmListeners.set(name, unsubscribe);
+        return unsubscribe;
       },
     },
     connectivity: {
