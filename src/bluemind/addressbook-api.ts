@@ -1,0 +1,221 @@
+// One address book's content: IAddressBook at /api/addressbooks/{containerUid} (bluemind-api.md
+// §5), plus the search across every subscribed book.
+//
+// Idempotency, which decides what is retried after a lost answer:
+//  - reads, including those sent as POST (_mget, _search), are;
+//  - PUT /{uid} (create) is not: a replay of a create that did land answers ALREADY_EXISTS;
+//  - POST /{uid} (update), DELETE /{uid} (200 even if already gone) and the photo calls set state,
+//    so they are;
+//  - PUT /_mupdates is too, because every change names its uid and the server applies them as
+//    "make it so" (an `add` of an existing uid updates it, a `modify` of a missing uid creates it,
+//    deleting a missing uid is fine). A replay reaches the same state and reports the same
+//    per-item errors; it only spends extra version numbers, which cost nothing.
+
+import type {
+  ContainerChangeset,
+  ContainerUpdatesError,
+  ContainerUpdatesResult,
+  ItemContainerValue,
+  ItemValue,
+  ListResult,
+  VCard,
+  VCardChanges,
+  VCardInfo,
+  VCardQuery,
+} from "./models.ts";
+import type { ApiCaller } from "./session.ts";
+import type { CallOptions } from "./transport.ts";
+import { apiPath } from "./url.ts";
+import { describe, isRecord, listOf, malformed, nothing, number, orNull, stringList } from "./validate.ts";
+import type { Check } from "./validate.ts";
+
+export type PhotoAnswer = Uint8Array | null;
+
+function itemValue<T>(): Check<ItemValue<T>> {
+  return (value, ref) => {
+    if (!isRecord(value) || typeof value.uid !== "string" || !isRecord(value.value)) {
+      throw malformed(ref, `expected an item with a uid and a value, got ${describe(value)}`);
+    }
+    return value as unknown as ItemValue<T>;
+  };
+}
+
+const card = itemValue<VCard>();
+
+const changeset: Check<ContainerChangeset> = (value, ref) => {
+  if (!isRecord(value)) throw malformed(ref, `expected a changeset, got ${describe(value)}`);
+  const lists = ["created", "updated", "deleted"] as const;
+  for (const key of lists) stringList(value[key], ref);
+  if (typeof value.version !== "number" || !Number.isFinite(value.version)) {
+    throw malformed(ref, `the changeset version should be a number, got ${describe(value.version)}`);
+  }
+  return value as unknown as ContainerChangeset;
+};
+
+const updateError: Check<ContainerUpdatesError> = (value, ref) => {
+  if (!isRecord(value) || (typeof value.uid !== "string" && value.uid !== null) || typeof value.errorCode !== "string") {
+    throw malformed(ref, `expected an _mupdates error {uid, errorCode}, got ${describe(value)}`);
+  }
+  return value as unknown as ContainerUpdatesError;
+};
+
+/** Lists the server leaves out are taken as empty; lists of the wrong type are an error, since
+ * the sync engine decides from them which local changes were accepted. */
+const updatesResult: Check<ContainerUpdatesResult> = (value, ref) => {
+  if (!isRecord(value)) throw malformed(ref, `expected an _mupdates result, got ${describe(value)}`);
+  const list = (key: string): string[] => (value[key] === undefined || value[key] === null ? [] : stringList(value[key], ref));
+  const errors = value.errors === undefined || value.errors === null ? [] : listOf(updateError)(value.errors, ref);
+  return {
+    ...value,
+    added: list("added"),
+    updated: list("updated"),
+    removed: list("removed"),
+    unhandled: list("unhandled"),
+    errors,
+    version: typeof value.version === "number" ? value.version : 0,
+  };
+};
+
+function listResult<T>(item: Check<T>): Check<ListResult<T>> {
+  return (value, ref) => {
+    if (!isRecord(value) || !Array.isArray(value.values) || typeof value.total !== "number") {
+      throw malformed(ref, `expected {total, values}, got ${describe(value)}`);
+    }
+    return { ...value, total: value.total, values: listOf(item)(value.values, ref) };
+  };
+}
+
+const searchHit = itemValue<VCardInfo>();
+
+const containerHit: Check<ItemContainerValue<VCardInfo>> = (value, ref) => {
+  const hit = searchHit(value, ref) as ItemContainerValue<VCardInfo>;
+  if (typeof hit.containerUid !== "string") throw malformed(ref, "a search hit lacks its containerUid");
+  return hit;
+};
+
+const photo: Check<PhotoAnswer> = (value, ref) => {
+  if (value === null || value instanceof Uint8Array) return value;
+  throw malformed(ref, "expected image bytes");
+};
+
+export class AddressBookApi {
+  constructor(
+    private readonly caller: ApiCaller,
+    readonly containerUid: string,
+  ) {}
+
+  /** GET _changeset?since=N: uids created/updated/deleted since `since` (0 = everything). */
+  changeset(since: number, options: CallOptions = {}): Promise<ContainerChangeset> {
+    return this.caller.call(
+      { ...options, method: "GET", path: apiPath`/addressbooks/${this.containerUid}/_changeset`, query: { since }, response: "json", idempotent: true },
+      changeset,
+    );
+  }
+
+  version(options: CallOptions = {}): Promise<number> {
+    return this.caller.call(
+      { ...options, method: "GET", path: apiPath`/addressbooks/${this.containerUid}/_version`, response: "json", idempotent: true },
+      number,
+    );
+  }
+
+  /** GET _all: every item uid (to reconcile when deletion records may have been purged). */
+  allUids(options: CallOptions = {}): Promise<string[]> {
+    return this.caller.call(
+      { ...options, method: "GET", path: apiPath`/addressbooks/${this.containerUid}/_all`, response: "json", idempotent: true },
+      stringList,
+    );
+  }
+
+  /** POST _mget: the cards of `uids`; unknown uids are silently left out. */
+  mget(uids: readonly string[], options: CallOptions = {}): Promise<ItemValue<VCard>[]> {
+    return this.caller.call(
+      { ...options, method: "POST", path: apiPath`/addressbooks/${this.containerUid}/_mget`, body: { json: uids }, response: "json", idempotent: true },
+      listOf(card),
+    );
+  }
+
+  /** GET /{uid}/complete → the card, or null when there is none (BlueMind answers 204). */
+  complete(uid: string, options: CallOptions = {}): Promise<ItemValue<VCard> | null> {
+    return this.caller.call(
+      { ...options, method: "GET", path: apiPath`/addressbooks/${this.containerUid}/${uid}/complete`, response: "json", idempotent: true },
+      orNull(card),
+    );
+  }
+
+  /** PUT /{uid}: ValidationError ALREADY_EXISTS if taken, INVALID_* for bad cards. */
+  create(uid: string, value: VCard, options: CallOptions = {}): Promise<void> {
+    return this.caller.call(
+      { ...options, method: "PUT", path: apiPath`/addressbooks/${this.containerUid}/${uid}`, body: { json: value }, response: "void", idempotent: false },
+      nothing,
+    );
+  }
+
+  /** POST /{uid}: NotFoundError if the card does not exist. */
+  update(uid: string, value: VCard, options: CallOptions = {}): Promise<void> {
+    return this.caller.call(
+      { ...options, method: "POST", path: apiPath`/addressbooks/${this.containerUid}/${uid}`, body: { json: value }, response: "void", idempotent: true },
+      nothing,
+    );
+  }
+
+  /** DELETE /{uid}: succeeds even if the card is already gone. */
+  delete(uid: string, options: CallOptions = {}): Promise<void> {
+    return this.caller.call(
+      { ...options, method: "DELETE", path: apiPath`/addressbooks/${this.containerUid}/${uid}`, response: "void", idempotent: true },
+      nothing,
+    );
+  }
+
+  /** PUT _mupdates: applies every change it can; per-card failures come back in `errors` (the
+   * HTTP status stays 200). Do not use the returned `version` as the next `since`. */
+  mupdates(changes: VCardChanges, options: CallOptions = {}): Promise<ContainerUpdatesResult> {
+    return this.caller.call(
+      { ...options, method: "PUT", path: apiPath`/addressbooks/${this.containerUid}/_mupdates`, body: { json: changes }, response: "json", idempotent: true },
+      updatesResult,
+    );
+  }
+
+  /** POST _search with an Elasticsearch query (always send a `size`: the default is 10 hits). */
+  search(query: VCardQuery, options: CallOptions = {}): Promise<ListResult<ItemValue<VCardInfo>>> {
+    return this.caller.call(
+      { ...options, method: "POST", path: apiPath`/addressbooks/${this.containerUid}/_search`, body: { json: query }, response: "json", idempotent: true },
+      listResult(searchHit),
+    );
+  }
+
+  /** GET /{uid}/photo → PNG bytes, or null when the card has no photo. */
+  getPhoto(uid: string, options: CallOptions = {}): Promise<PhotoAnswer> {
+    return this.caller.call(
+      { ...options, method: "GET", path: apiPath`/addressbooks/${this.containerUid}/${uid}/photo`, response: "bytes", idempotent: true },
+      photo,
+    );
+  }
+
+  setPhoto(uid: string, bytes: Uint8Array, options: CallOptions = {}): Promise<void> {
+    return this.caller.call(
+      { ...options, method: "POST", path: apiPath`/addressbooks/${this.containerUid}/${uid}/photo`, body: { bytes }, response: "void", idempotent: true },
+      nothing,
+    );
+  }
+
+  deletePhoto(uid: string, options: CallOptions = {}): Promise<void> {
+    return this.caller.call(
+      { ...options, method: "DELETE", path: apiPath`/addressbooks/${this.containerUid}/${uid}/photo`, response: "void", idempotent: true },
+      nothing,
+    );
+  }
+}
+
+/** Calls that span every book the user is subscribed to. */
+export class AddressBooksApi {
+  constructor(private readonly caller: ApiCaller) {}
+
+  /** POST /api/addressbooks/_search: hits carry the `containerUid` of their book. */
+  search(query: VCardQuery, options: CallOptions = {}): Promise<ListResult<ItemContainerValue<VCardInfo>>> {
+    return this.caller.call(
+      { ...options, method: "POST", path: apiPath`/addressbooks/_search`, body: { json: query }, response: "json", idempotent: true },
+      listResult(containerHit),
+    );
+  }
+}

@@ -1,0 +1,170 @@
+// Typed failures of the BlueMind client. Every failure the client raises is a BlueMindError, so a
+// caller can tell "our bug" (anything else) from "the server or the network said no".
+//
+// Each error carries:
+//  - `status`: the HTTP status when the server answered (null for network/time-out/cancel/config);
+//  - `code`: BlueMind's `errorCode` when the server sent one, otherwise a client-side code naming
+//    the failure (`HTTP_502`, `NETWORK_ERROR`, `CLIENT_TIMEOUT`, …) so that `code` is never empty;
+//  - `retryable`: whether sending the same request again later may succeed. The transport only
+//    acts on it for idempotent calls; the sync engine uses it to pick back-off vs. "show the user".
+// Messages are written for a human (they end up in the options page and the activity log) and
+// never contain the API key or session key.
+
+export interface RequestRef {
+  method: string;
+  /** Path without query string (the login query carries the user's login, not worth repeating). */
+  path: string;
+}
+
+export interface BlueMindErrorInit {
+  status?: number | null;
+  code: string;
+  retryable?: boolean;
+  request?: RequestRef | null;
+  /** The server's own message, already stripped of secrets. */
+  serverMessage?: string | null;
+  cause?: unknown;
+}
+
+export class BlueMindError extends Error {
+  readonly status: number | null;
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly request: RequestRef | null;
+  readonly serverMessage: string | null;
+
+  constructor(message: string, init: BlueMindErrorInit) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = new.target.name;
+    this.status = init.status ?? null;
+    this.code = init.code;
+    this.retryable = init.retryable ?? false;
+    this.request = init.request ?? null;
+    this.serverMessage = init.serverMessage ?? null;
+  }
+}
+
+/**
+ * The server does not accept who we are: a 401 (dead session or dead API key) or a login answered
+ * `Bad`. `needsSignIn` is true once the client has given up (the stored credential itself is
+ * refused): nothing will work until the user signs in again, so callers must stop sending requests.
+ */
+export class AuthenticationError extends BlueMindError {
+  readonly needsSignIn: boolean;
+  constructor(message: string, init: BlueMindErrorInit & { needsSignIn: boolean }) {
+    super(message, { ...init, retryable: false });
+    this.needsSignIn = init.needsSignIn;
+  }
+}
+
+/** Login answered `Expired`: the password must be changed in BlueMind's web app first. */
+export class PasswordExpiredError extends AuthenticationError {
+  constructor(login: string, serverMessage: string | null) {
+    super(
+      `The BlueMind password of ${login} has expired. Change it in the BlueMind web application, then sign in again.`,
+      { code: "PASSWORD_EXPIRED", needsSignIn: true, serverMessage },
+    );
+  }
+}
+
+/** The account signs in but lacks a role the product requires (BlueMind's `hasTbird`). */
+export class MissingRoleError extends BlueMindError {
+  readonly role: string;
+  constructor(login: string, role: string) {
+    super(
+      `The BlueMind account ${login} does not have the "${role}" role required to connect Thunderbird. Ask your BlueMind administrator to grant it.`,
+      { code: "MISSING_ROLE", retryable: false },
+    );
+    this.role = role;
+  }
+}
+
+export class PermissionError extends BlueMindError {}
+
+export class NotFoundError extends BlueMindError {}
+
+/** The server refused the data we sent (500 with a validation errorCode, or a 4xx). Not retryable. */
+export class ValidationError extends BlueMindError {}
+
+/** The server failed (5xx without a validation code, `UNKNOWN`, unknown codes). Usually retryable. */
+export class ServerError extends BlueMindError {}
+
+/** No HTTP answer: connection refused, reset, dropped mid-body, DNS failure… Retryable. */
+export class NetworkError extends BlueMindError {}
+
+/** No complete answer within the per-request time limit. Retryable. */
+export class TimeoutError extends BlueMindError {
+  readonly timeoutMs: number;
+  constructor(message: string, init: BlueMindErrorInit & { timeoutMs: number }) {
+    super(message, { ...init, retryable: true });
+    this.timeoutMs = init.timeoutMs;
+  }
+}
+
+/**
+ * The server answered 2xx but not with what the endpoint returns (not JSON, wrong shape). Not
+ * retried: a complete body is deterministic, and a body cut short surfaces as a NetworkError.
+ */
+export class MalformedResponseError extends BlueMindError {}
+
+/** The caller's AbortSignal fired. Never retried. */
+export class CancelledError extends BlueMindError {}
+
+/** The configured server URL is unusable (not a URL, or plain http:// to a non-loopback host). */
+export class ServerUrlError extends BlueMindError {}
+
+/**
+ * errorCodes that mean "your input is wrong": sending it again will fail again (bluemind-api.md
+ * §1, §5, §7). Any other code on a 500 is treated as a server failure, which is retried.
+ */
+export const VALIDATION_CODES: ReadonlySet<string> = new Set([
+  "INVALID_PARAMETER",
+  "INVALID_EMAIL",
+  "ALREADY_EXISTS",
+  "MAX_ITEM_COUNT",
+  "VERSION_HAS_CHANGED",
+  "INVALID_QUERY",
+]);
+
+export interface HttpFailure {
+  status: number;
+  errorCode: string | null;
+  serverMessage: string | null;
+  request: RequestRef;
+}
+
+/** Picks the error class for an HTTP error answer. The code is decisive when present: BlueMind
+ * reports some failures (e.g. "No subscription for container") as 500 with a precise code. */
+export function errorFromHttp(failure: HttpFailure): BlueMindError {
+  const { status, errorCode, serverMessage, request } = failure;
+  const code = errorCode ?? `HTTP_${status}`;
+  const where = `${request.method} ${request.path}`;
+  const said = serverMessage ? `: ${serverMessage}` : "";
+  const init = { status, code, request, serverMessage };
+
+  if (status === 401 || errorCode === "AUTHENTICATION_FAIL") {
+    return new AuthenticationError(`BlueMind did not accept the session (HTTP ${status})${said}`, {
+      ...init,
+      needsSignIn: false,
+    });
+  }
+  if (status === 403 || errorCode === "PERMISSION_DENIED") {
+    return new PermissionError(`BlueMind denied access (${where})${said}`, init);
+  }
+  if (status === 404 || errorCode === "NOT_FOUND") {
+    return new NotFoundError(`Not found on BlueMind (${where})${said}`, init);
+  }
+  if (errorCode !== null && VALIDATION_CODES.has(errorCode)) {
+    return new ValidationError(`BlueMind refused the data (${errorCode})${said}`, init);
+  }
+  // 408 and 429 come from proxies and rate limiters: waiting helps.
+  if (status === 408 || status === 429) {
+    return new ServerError(`BlueMind is busy (HTTP ${status}, ${where})${said}`, { ...init, retryable: true });
+  }
+  if (status >= 400 && status < 500) {
+    return new ValidationError(`BlueMind refused the request (HTTP ${status}, ${where})${said}`, init);
+  }
+  // 501/505 describe a server that cannot do this at all; anything else 5xx may be transient.
+  const retryable = status !== 501 && status !== 505;
+  return new ServerError(`BlueMind server error (HTTP ${status}, ${code}, ${where})${said}`, { ...init, retryable });
+}
