@@ -26,7 +26,13 @@ export class BackgroundApp {
   ) {
     this.status = new StatusStore(tb.localStore);
     this.settings = new SettingsStore(tb.localStore, tb.managed);
-    this.account = new Account({ settings: this.settings, status: this.status, clientOptions: options.clientOptions });
+    this.account = new Account({
+      settings: this.settings,
+      status: this.status,
+      hostPermissions: tb.hostPermissions,
+      notifications: tb.notifications,
+      clientOptions: options.clientOptions,
+    });
   }
 
   async start(): Promise<void> {
@@ -60,6 +66,11 @@ export class BackgroundApp {
     }
     await this.account.signIn(serverUrl, login, password);
     void this.syncNow();
+  }
+
+  /** The options page obtained the host permission (from the user's click): connect now. */
+  async permissionGranted(): Promise<void> {
+    if (await this.account.permissionGranted(await this.settings.load())) void this.syncNow();
   }
 
   async signOut(_removeLocalBooks: boolean): Promise<void> {

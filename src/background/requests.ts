@@ -22,6 +22,9 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
       case "syncNow":
         void app.syncNow();
         break;
+      case "permissionGranted":
+        await app.permissionGranted();
+        break;
       case "signIn":
         await app.signIn(request.serverUrl, request.login, request.password);
         break;

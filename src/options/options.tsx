@@ -3,7 +3,8 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Answer, Request, StateAnswer } from "../shared/messages.ts";
-import { localized, onStatusPush, sendRequest } from "../thunderbird/runtime-messaging.ts";
+import { normaliseBaseUrl } from "../bluemind/url.ts";
+import { localized, onStatusPush, requestHostPermission, sendRequest } from "../thunderbird/runtime-messaging.ts";
 
 function t(key: string, ...subs: string[]): string {
   return localized(key, subs) || key;
@@ -39,13 +40,37 @@ function App() {
           {account.displayName ? ` — ${account.displayName}` : ""}
           {account.message ? ` — ${account.message}` : ""}
         </p>
-        {account.status !== "connected" && (
+        {account.status === "needs-permission" && account.serverUrl && (
+          <button
+            type="button"
+            onClick={async () => {
+              if (await requestHostPermission(normaliseBaseUrl(account.serverUrl ?? ""))) await send({ type: "permissionGranted" });
+            }}
+          >
+            {t("allowServer")}
+          </button>
+        )}
+        {account.status !== "connected" && account.status !== "needs-permission" && (
           <SignInForm
             serverUrl={state.settings.serverUrl ?? ""}
             login={state.settings.login ?? ""}
             serverManaged={managed.includes("serverUrl")}
             loginManaged={managed.includes("login")}
-            onSubmit={(serverUrl, login, password) => send({ type: "signIn", serverUrl, login, password })}
+            onSubmit={async (serverUrl, login, password) => {
+              let base: string;
+              try {
+                base = normaliseBaseUrl(serverUrl);
+              } catch (e) {
+                setError(e instanceof Error ? e.message : String(e));
+                return;
+              }
+              // Asked in the click itself: Thunderbird refuses the request anywhere else.
+              if (!(await requestHostPermission(base))) {
+                setError(t("permissionRefused"));
+                return;
+              }
+              await send({ type: "signIn", serverUrl: base, login, password });
+            }}
           />
         )}
         {error && <p role="alert" class="error">{error}</p>}

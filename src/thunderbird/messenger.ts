@@ -41,6 +41,12 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && /could not be found/.test(error.message);
 }
 
+/** "https://bm.example.com" → "https://bm.example.com/*"; ports are ignored by match patterns. */
+export function originPattern(origin: string): string {
+  const url = new URL(origin);
+  return `${url.protocol}//${url.hostname}/*`;
+}
+
 const MANAGED_KEYS = ["serverUrl", "login", "apiKey", "syncIntervalMinutes"] as const;
 
 async function readManaged(): Promise<ManagedSettings> {
@@ -181,6 +187,10 @@ export function createMessengerThunderbird(): Thunderbird {
           globalThis.removeEventListener("offline", offline);
         };
       },
+    },
+    hostPermissions: {
+      has: (origin) => messenger.permissions.contains({ origins: [originPattern(origin)] }),
+      request: (origin) => messenger.permissions.request({ origins: [originPattern(origin)] }),
     },
     notifications: {
       async notify(message) {

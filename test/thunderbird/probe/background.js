@@ -1,0 +1,140 @@
+/*
+ * Test probe (never shipped). Lets an end-to-end test act on and observe Thunderbird through
+ * the same public MailExtension APIs the add-on uses.
+ *
+ * An extension cannot read environment variables, so probe.ts writes the test's loopback
+ * endpoint into config.json inside the XPI. The probe then:
+ *  - says hello (POST /hello) once per Thunderbird start, with a random session id;
+ *  - long-polls GET /poll for commands `{id, method, args}`; `method` is a dotted API path
+ *    ("contacts.quickSearch") called on `messenger` with `args`, or "probe.ping";
+ *    commands run concurrently, each result is POSTed to /result as `{id, ok, value | error}`;
+ *  - forwards every address-book, contact, mailing-list and management event to /events.
+ * Listeners are registered synchronously at load so that events fired while config.json is
+ * still loading (the add-on under test creating its books at start-up) are not missed.
+ */
+"use strict";
+
+const api = globalThis.messenger ?? globalThis.browser;
+const sessionId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+const OBSERVED_EVENTS = [
+  ["addressBooks", "onCreated"],
+  ["addressBooks", "onUpdated"],
+  ["addressBooks", "onDeleted"],
+  ["contacts", "onCreated"],
+  ["contacts", "onUpdated"],
+  ["contacts", "onDeleted"],
+  ["mailingLists", "onCreated"],
+  ["mailingLists", "onUpdated"],
+  ["mailingLists", "onDeleted"],
+  ["mailingLists", "onMemberAdded"],
+  ["mailingLists", "onMemberRemoved"],
+  ["management", "onInstalled"],
+  ["management", "onUninstalled"],
+  ["management", "onEnabled"],
+  ["management", "onDisabled"],
+];
+
+let pendingEvents = [];
+let flushScheduled = false;
+
+for (const [namespace, event] of OBSERVED_EVENTS) {
+  const target = api[namespace]?.[event];
+  if (!target) continue;
+  target.addListener((...args) => {
+    pendingEvents.push({ type: `${namespace}.${event}`, args, at: Date.now(), sessionId });
+    scheduleFlush();
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const configPromise = fetch(api.runtime.getURL("config.json")).then((response) => response.json());
+
+async function post(path, body) {
+  const { url, token } = await configPromise;
+  const response = await fetch(`${url}${path}?token=${encodeURIComponent(token)}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${path}: HTTP ${response.status}`);
+}
+
+/** Retry until the test endpoint takes it: losing a result or an event would hang a test. */
+async function postReliably(path, body) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await post(path, body);
+      return;
+    } catch (error) {
+      console.warn(`probe: ${path} failed (${error.message}), retrying`);
+      await sleep(Math.min(2000, 100 * 2 ** attempt));
+    }
+  }
+}
+
+function scheduleFlush() {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  // A microtask-ish delay batches bursts (a sync creates hundreds of contacts).
+  setTimeout(async () => {
+    flushScheduled = false;
+    const batch = pendingEvents;
+    pendingEvents = [];
+    if (batch.length > 0) await postReliably("/events", batch);
+  }, 20);
+}
+
+function toJson(value) {
+  // undefined is not JSON; Thunderbird's results are plain data otherwise.
+  return value === undefined ? null : value;
+}
+
+async function execute(method, args) {
+  if (method === "probe.ping") {
+    return { sessionId, browserInfo: await api.runtime.getBrowserInfo() };
+  }
+  const path = method.split(".");
+  let owner = api;
+  for (const part of path.slice(0, -1)) {
+    owner = owner?.[part];
+  }
+  const fn = owner?.[path[path.length - 1]];
+  if (typeof fn !== "function") throw new Error(`probe: no API function messenger.${method}`);
+  return fn.apply(owner, args);
+}
+
+async function run(command) {
+  let result;
+  try {
+    result = { id: command.id, ok: true, value: toJson(await execute(command.method, command.args ?? [])) };
+  } catch (error) {
+    result = { id: command.id, ok: false, error: String(error?.message ?? error) };
+  }
+  await postReliably("/result", result);
+}
+
+async function pollForever() {
+  const { url, token } = await configPromise;
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/poll?token=${encodeURIComponent(token)}&session=${sessionId}`);
+      if (response.status === 200) {
+        for (const command of await response.json()) void run(command);
+      } else if (response.status !== 204) {
+        await sleep(500);
+      }
+    } catch {
+      // The test endpoint is gone or restarting.
+      await sleep(500);
+    }
+  }
+}
+
+(async () => {
+  const browserInfo = await api.runtime.getBrowserInfo();
+  await postReliably("/hello", { sessionId, browserInfo, at: Date.now() });
+  console.log(`probe: ready (session ${sessionId})`);
+  void pollForever();
+})();
