@@ -1,6 +1,7 @@
 // Wires the add-on together: settings and account, the sync scheduler, and the status the
 // options page shows. Kept to wiring; behaviour lives in the modules it composes.
 import type { BlueMindClient } from "../bluemind/client.ts";
+import { SyncEngine, statusReporter } from "../sync/index.ts";
 import type { BookStatus } from "../shared/status.ts";
 import { fetchRemoteBooks, type RemoteBookWithCount } from "../sync/fetch-remote-books.ts";
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
@@ -17,6 +18,7 @@ export class BackgroundApp {
   readonly status: StatusStore;
   readonly settings: SettingsStore;
   readonly account: Account;
+  readonly engine: SyncEngine;
   private scheduler: SyncScheduler | null = null;
   private readonly unsubscribes: Unsubscribe[] = [];
 
@@ -33,10 +35,12 @@ export class BackgroundApp {
       notifications: tb.notifications,
       clientOptions: options.clientOptions,
     });
+    this.engine = SyncEngine.forThunderbird(tb, statusReporter(this.status));
   }
 
   async start(): Promise<void> {
     await this.status.load();
+    await this.engine.loadStates();
     const settings = await this.settings.load();
     this.scheduler = new SyncScheduler({
       intervalMinutes: settings.syncIntervalMinutes,
@@ -73,9 +77,13 @@ export class BackgroundApp {
     if (await this.account.permissionGranted(await this.settings.load())) void this.syncNow();
   }
 
-  async signOut(_removeLocalBooks: boolean): Promise<void> {
-    // Removing the local copies arrives with the synced-books engine, which owns them.
+  async signOut(removeLocalBooks: boolean): Promise<void> {
     await this.account.signOut(await this.settings.load());
+    if (removeLocalBooks) {
+      const removed = await this.engine.removeAllLocalBooks();
+      this.status.log("info", `Removed ${removed} local address book(s).`);
+    }
+    this.status.setBooks([]);
   }
 
   async setSync(containerUid: string, sync: boolean): Promise<void> {
@@ -104,8 +112,7 @@ export class BackgroundApp {
       const books = await fetchRemoteBooks(client, user.uid);
       this.account.noteContact();
       this.status.setBooks(books.map((b) => this.bookStatus(b)));
-      await this.syncBooks(client, books, reason);
-      return true;
+      return await this.syncBooks(client, books, reason);
     } catch (error) {
       this.account.noteFailure(error);
       this.status.log("error", `Sync failed: ${messageOf(error)}`);
@@ -115,9 +122,11 @@ export class BackgroundApp {
     }
   }
 
-  /** The synced-books engine plugs in here (issue "Synced books"). */
-  private async syncBooks(_client: BlueMindClient, books: RemoteBookWithCount[], reason: SyncReason): Promise<void> {
-    this.status.log("info", `Found ${books.length} address books on BlueMind (${reason}).`);
+  private async syncBooks(client: BlueMindClient, books: RemoteBookWithCount[], reason: SyncReason): Promise<boolean> {
+    const result = await this.engine.syncAll(client, books);
+    const failed = result.books.filter((b) => !b.ok).length;
+    if (failed > 0) this.status.log("warning", `Sync (${reason}) ended with ${failed} book(s) in error.`);
+    return result.ok;
   }
 
   private bookStatus(book: RemoteBookWithCount): BookStatus {

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import type { AddressBookInfo } from "../thunderbird/types.ts";
+import { planBooks } from "./book-plan.ts";
+import type { RemoteBook } from "./remote-books.ts";
+import type { SyncIndex } from "./sync-state.ts";
+
+function remote(containerUid: string, sync: boolean, displayName = containerUid): RemoteBook {
+  return {
+    containerUid,
+    serverName: displayName,
+    displayName,
+    ownerUid: "u1",
+    ownerDisplayName: "Jane",
+    ownedByUser: true,
+    isDomainDirectory: false,
+    sync,
+    readOnly: false,
+    internalId: 1,
+  };
+}
+
+function local(id: string, name: string): AddressBookInfo {
+  return { id, name, readOnly: false, remote: false };
+}
+
+function index(entries: Record<string, string>): SyncIndex {
+  return { schema: 1, books: Object.fromEntries(Object.entries(entries).map(([uid, localBookId]) => [uid, { localBookId }])) };
+}
+
+describe("planBooks", () => {
+  it("creates a local book for a synced subscription without one", () => {
+    const a = remote("book:A", true, "My contacts");
+    expect(planBooks([a], index({}), [])).toEqual({ operations: [{ kind: "create", book: a }], unsynced: [] });
+  });
+
+  it("keeps a synced book, renaming it only when the name differs", () => {
+    const a = remote("book:A", true, "Renamed");
+    const b = remote("book:B", true, "Same");
+    const plan = planBooks([a, b], index({ "book:A": "L1", "book:B": "L2" }), [local("L1", "Old"), local("L2", "Same")]);
+    expect(plan.operations).toEqual([
+      { kind: "keep", book: a, localBookId: "L1", rename: "Renamed" },
+      { kind: "keep", book: b, localBookId: "L2", rename: null },
+    ]);
+  });
+
+  it("reports a synced book whose local copy the user deleted as missing", () => {
+    const a = remote("book:A", true);
+    expect(planBooks([a], index({ "book:A": "gone" }), [local("other", "x")]).operations).toEqual([{ kind: "missing", book: a, localBookId: "gone" }]);
+  });
+
+  it("sync switched off: removes the local copy and lists the book as unsynced", () => {
+    const a = remote("book:A", false);
+    expect(planBooks([a], index({ "book:A": "L1" }), [local("L1", "A")])).toEqual({
+      operations: [{ kind: "remove", containerUid: "book:A", localBookId: "L1", reason: "sync-off", book: a }],
+      unsynced: [a],
+    });
+  });
+
+  it("an unsynced book never synced: only listed as unsynced", () => {
+    const d = remote("addressbook_example.com", false);
+    expect(planBooks([d], index({}), [])).toEqual({ operations: [], unsynced: [d] });
+  });
+
+  it("unsubscribed (or container gone): removes the local copy, or only forgets it when already gone", () => {
+    const plan = planBooks([], index({ "book:A": "L1", "book:B": "gone" }), [local("L1", "A")]);
+    expect(plan.operations).toEqual([
+      { kind: "remove", containerUid: "book:A", localBookId: "L1", reason: "unsubscribed", book: null },
+      { kind: "forget", containerUid: "book:B", reason: "unsubscribed" },
+    ]);
+  });
+
+  it("sync off with the local copy already gone: forget", () => {
+    expect(planBooks([remote("book:A", false)], index({ "book:A": "gone" }), []).operations).toEqual([{ kind: "forget", containerUid: "book:A", reason: "sync-off" }]);
+  });
+
+  it("never touches Thunderbird books it did not create, and ignores a repeated subscription", () => {
+    const a = remote("book:A", true);
+    const plan = planBooks([a, { ...a, displayName: "dup" }], index({}), [local("P", "Personal Address Book")]);
+    expect(plan.operations).toEqual([{ kind: "create", book: a }]);
+  });
+});

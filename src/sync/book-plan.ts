@@ -1,0 +1,78 @@
+// Which local books should exist: BlueMind's subscriptions (with their sync flag) against the
+// books this add-on created (the index) and what Thunderbird has now. Pure: the engine applies the
+// operations.
+//
+// Rules (design.md §2, "Sync of synced books"):
+//  - subscribed with sync on, no local copy yet → create it (named by the design's naming rule);
+//  - subscribed with sync on, local copy present → keep it, renamed if the name differs (the
+//    server's name wins, like every other synced field);
+//  - subscribed with sync on, but the local copy the index names is gone from Thunderbird → the
+//    user deleted it: reported as `missing`, the engine's policy decides (re-create it for now;
+//    the two-way issue turns that into "switch sync off on BlueMind");
+//  - sync off, unsubscribed, or the container deleted (it then has no descriptor and is not in
+//    the remote list) → remove the local copy. Provider (search-only) books are not this plan's
+//    business: `unsynced` lists the books the caller registers them for.
+import type { AddressBookInfo } from "../thunderbird/types.ts";
+import type { RemoteBook } from "./remote-books.ts";
+import type { SyncIndex } from "./sync-state.ts";
+
+export type RemovalReason = "sync-off" | "unsubscribed";
+
+export type BookOperation =
+  | { kind: "create"; book: RemoteBook }
+  | { kind: "keep"; book: RemoteBook; localBookId: string; rename: string | null }
+  | { kind: "missing"; book: RemoteBook; localBookId: string }
+  /** `book` is present when the subscription still exists (sync switched off). */
+  | { kind: "remove"; containerUid: string; localBookId: string; reason: RemovalReason; book: RemoteBook | null }
+  /** Nothing left in Thunderbird: only the stored state goes. */
+  | { kind: "forget"; containerUid: string; reason: RemovalReason };
+
+export interface BookPlan {
+  operations: BookOperation[];
+  /** Subscribed books with sync off: the search-only (provider) books to register. */
+  unsynced: RemoteBook[];
+}
+
+export function planBooks(remote: readonly RemoteBook[], index: SyncIndex, localBooks: readonly AddressBookInfo[]): BookPlan {
+  const local = new Map(localBooks.map((b) => [b.id, b]));
+  const operations: BookOperation[] = [];
+  const unsynced: RemoteBook[] = [];
+  const seen = new Set<string>();
+
+  for (const book of remote) {
+    if (seen.has(book.containerUid)) continue;
+    seen.add(book.containerUid);
+    const entry = index.books[book.containerUid];
+    if (!book.sync) {
+      unsynced.push(book);
+      if (entry) operations.push(removal(book.containerUid, entry.localBookId, "sync-off", book, local));
+      continue;
+    }
+    if (!entry) {
+      operations.push({ kind: "create", book });
+      continue;
+    }
+    const existing = local.get(entry.localBookId);
+    if (!existing) {
+      operations.push({ kind: "missing", book, localBookId: entry.localBookId });
+      continue;
+    }
+    operations.push({ kind: "keep", book, localBookId: entry.localBookId, rename: existing.name === book.displayName ? null : book.displayName });
+  }
+
+  for (const [containerUid, entry] of Object.entries(index.books)) {
+    if (seen.has(containerUid)) continue;
+    operations.push(removal(containerUid, entry.localBookId, "unsubscribed", null, local));
+  }
+  return { operations, unsynced };
+}
+
+function removal(
+  containerUid: string,
+  localBookId: string,
+  reason: RemovalReason,
+  book: RemoteBook | null,
+  local: ReadonlyMap<string, AddressBookInfo>,
+): BookOperation {
+  return local.has(localBookId) ? { kind: "remove", containerUid, localBookId, reason, book } : { kind: "forget", containerUid, reason };
+}

@@ -1,0 +1,319 @@
+// One sync run over every book: reconcile the set of local books with the subscriptions
+// (book-plan.ts), then for each synced book push its pending local changes (a seam for the
+// two-way issue) and pull (pull.ts). Books are synced one after the other: they share
+// Thunderbird's main thread, so running them side by side would not finish sooner.
+//
+// Failure scope: a book whose pull fails is reported and the others go on; the run itself stops
+// only when cancelled or when BlueMind no longer accepts the credential (isRunFatal), and then
+// rejects so the caller can back off or ask the user to sign in.
+//
+// Lifecycle of a local book (design.md §2):
+//  - created when a subscription has sync on; its id is stored in the index at once, so a crash
+//    right after cannot leave an unknown twin behind;
+//  - renamed when the server's name changes;
+//  - deleted when sync goes off (after its pending changes are pushed), when unsubscribed, or when
+//    the container is gone — never anything on the server because of a local event;
+//  - deleted by the user in Thunderbird: `onLocalBookMissing` decides (default: re-create).
+import type { Thunderbird, AddressBooksApi, KeyValueStore } from "../thunderbird/types.ts";
+import { vCardContentHash } from "../vcard/index.ts";
+import { planBooks, type BookOperation, type RemovalReason } from "./book-plan.ts";
+import { pullBook, type PullOptions, type PullOutcome } from "./pull.ts";
+import type { BookContent, ContentSource } from "./remote-content.ts";
+import type { RemoteBook } from "./remote-books.ts";
+import { silentReporter, type SyncReporter } from "./reporter.ts";
+import { isRunFatal, messageOf, SyncCancelledError, throwIfAborted } from "./sync-errors.ts";
+import { emptyBookState, SyncStateStore, type BookSyncState, type SyncIndex } from "./sync-state.ts";
+
+/** What to do with a synced book whose local copy the user deleted. */
+export type MissingBookDecision = "recreate" | "forget";
+
+export interface PushContext {
+  book: RemoteBook;
+  localBookId: string;
+  /** The book's sync state (records of what the add-on wrote): read it, do not replace it. */
+  state: BookSyncState;
+  content: BookContent;
+  signal?: AbortSignal;
+}
+
+export interface SyncEngineOptions extends PullOptions {
+  now?: () => number;
+  /** Default: "recreate" (the two-way issue switches sync off on BlueMind instead). */
+  onLocalBookMissing?: (book: RemoteBook) => MissingBookDecision | Promise<MissingBookDecision>;
+  /**
+   * Runs before each synced book's pull, and before a book whose sync was switched off is
+   * removed: the place where pending local changes go to BlueMind (two-way issue). A rejection
+   * fails that book for this run (its pull is skipped, so local changes are never overwritten
+   * before they were sent).
+   */
+  pushPending?: (context: PushContext) => Promise<void>;
+}
+
+export interface SyncEngineDeps {
+  books: AddressBooksApi;
+  store: KeyValueStore;
+  reporter?: SyncReporter;
+}
+
+export interface BookRunResult {
+  containerUid: string;
+  localBookId: string;
+  ok: boolean;
+  error: string | null;
+  outcome: PullOutcome | null;
+}
+
+export interface SyncRunResult {
+  /** Every synced book pulled without error. */
+  ok: boolean;
+  books: BookRunResult[];
+  /** Subscribed books with sync off: register their search-only (provider) books. */
+  unsynced: RemoteBook[];
+  /** Local books removed by this run. */
+  removed: { containerUid: string; reason: RemovalReason }[];
+}
+
+interface SyncedBook {
+  book: RemoteBook;
+  localBookId: string;
+  fresh: boolean;
+}
+
+export class SyncEngine {
+  private readonly books: AddressBooksApi;
+  private readonly stateStore: SyncStateStore;
+  private readonly reporter: SyncReporter;
+  private readonly now: () => number;
+  /** States of the synced books, shared with running pulls (which update them in place). */
+  private readonly states = new Map<string, BookSyncState>();
+  private running = false;
+
+  constructor(
+    deps: SyncEngineDeps,
+    private readonly options: SyncEngineOptions = {},
+  ) {
+    this.books = deps.books;
+    this.stateStore = new SyncStateStore(deps.store);
+    this.reporter = deps.reporter ?? silentReporter;
+    this.now = options.now ?? Date.now;
+  }
+
+  static forThunderbird(tb: Pick<Thunderbird, "addressBooks" | "localStore">, reporter?: SyncReporter, options?: SyncEngineOptions): SyncEngine {
+    return new SyncEngine({ books: tb.addressBooks, store: tb.localStore, reporter }, options);
+  }
+
+  /**
+   * One sync of every book. `source` is the account's BlueMindClient (any ContentSource);
+   * `remote` the current list of subscriptions (fetchRemoteBooks). Resolves with per-book results
+   * (`ok` false when a book failed); rejects when cancelled or when BlueMind refuses the
+   * credential. Not re-entrant: the scheduler never runs two at once.
+   */
+  async syncAll(source: ContentSource, remote: readonly RemoteBook[], signal?: AbortSignal): Promise<SyncRunResult> {
+    if (this.running) throw new Error("A sync is already running.");
+    this.running = true;
+    try {
+      return await this.run(source, remote, signal);
+    } catch (error) {
+      // Whatever call noticed the cancellation first, the caller sees one kind of error for it.
+      if (signal?.aborted && !(error instanceof SyncCancelledError)) throw new SyncCancelledError();
+      throw error;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Loads the stored states, so isOwnWrite answers before the first sync of this session. */
+  async loadStates(): Promise<void> {
+    const index = await this.stateStore.loadIndex();
+    await this.loadStatesOf(index);
+  }
+
+  /**
+   * Whether `vCard`, as Thunderbird reports it for `contactId`, is what this add-on last wrote
+   * there (compared by vCardContentHash, which ignores PHOTO and Thunderbird's re-serialising).
+   * For the two-way issue: an onContactCreated/onContactUpdated whose vCard is an own write is an
+   * echo, not a user edit. Contacts of books not loaded yet answer false.
+   */
+  isOwnWrite(contactId: string, vCard: string): boolean {
+    for (const state of this.states.values()) {
+      const record = state.contacts[contactId];
+      if (record === undefined) continue;
+      return record.h !== null && vCardContentHash(vCard) === record.h;
+    }
+    return false;
+  }
+
+  /** The container uid of the synced book a Thunderbird book id belongs to, if any. */
+  async containerOfLocalBook(localBookId: string): Promise<string | null> {
+    const index = await this.stateStore.loadIndex();
+    const found = Object.entries(index.books).find(([, entry]) => entry.localBookId === localBookId);
+    return found ? found[0] : null;
+  }
+
+  /** Sign-out clean-up: deletes every local book this add-on created, and their sync state. */
+  async removeAllLocalBooks(): Promise<number> {
+    const index = await this.stateStore.loadIndex();
+    const existing = new Set((await this.books.listBooks()).map((b) => b.id));
+    let removed = 0;
+    for (const [containerUid, entry] of Object.entries(index.books)) {
+      if (existing.has(entry.localBookId)) {
+        await this.books.deleteBook(entry.localBookId);
+        removed++;
+      }
+      await this.stateStore.removeBook(containerUid);
+      this.states.delete(containerUid);
+      delete index.books[containerUid];
+      await this.stateStore.saveIndex(index);
+    }
+    return removed;
+  }
+
+  private async run(source: ContentSource, remote: readonly RemoteBook[], signal?: AbortSignal): Promise<SyncRunResult> {
+    const index = await this.stateStore.loadIndex();
+    await this.loadStatesOf(index);
+    const localBooks = await this.books.listBooks();
+    const plan = planBooks(remote, index, localBooks);
+    const result: SyncRunResult = { ok: true, books: [], unsynced: plan.unsynced, removed: [] };
+
+    const synced: SyncedBook[] = [];
+    for (const operation of plan.operations) {
+      throwIfAborted(signal);
+      try {
+        const book = await this.applyBookOperation(operation, index, result, source, signal);
+        if (book !== null) synced.push(book);
+      } catch (error) {
+        if (isRunFatal(error, signal)) throw error;
+        const containerUid = containerUidOf(operation);
+        result.ok = false;
+        this.reporter.bookState(containerUid, { state: "error", lastError: messageOf(error) });
+        this.reporter.log("error", `Address book could not be set up in Thunderbird: ${messageOf(error)}`, containerUid);
+      }
+    }
+
+    for (const book of synced) {
+      throwIfAborted(signal);
+      const bookResult = await this.syncBook(book, source, signal);
+      result.books.push(bookResult);
+      if (!bookResult.ok) result.ok = false;
+    }
+    return result;
+  }
+
+  /** Applies one book operation; returns the book to pull, if any. */
+  private async applyBookOperation(
+    operation: BookOperation,
+    index: SyncIndex,
+    result: SyncRunResult,
+    source: ContentSource,
+    signal?: AbortSignal,
+  ): Promise<SyncedBook | null> {
+    switch (operation.kind) {
+      case "create":
+        return this.createLocalBook(operation.book, index);
+      case "keep": {
+        if (operation.rename !== null) {
+          await this.books.renameBook(operation.localBookId, operation.rename);
+          this.reporter.log("info", `Address book renamed to “${operation.rename}”.`, operation.book.containerUid);
+        }
+        return { book: operation.book, localBookId: operation.localBookId, fresh: false };
+      }
+      case "missing": {
+        const decision = (await this.options.onLocalBookMissing?.(operation.book)) ?? "recreate";
+        if (decision === "recreate") {
+          this.reporter.log("warning", `“${operation.book.displayName}” was deleted in Thunderbird; it is synced on BlueMind, so it is created again.`, operation.book.containerUid);
+          await this.forgetBook(operation.book.containerUid, index);
+          return this.createLocalBook(operation.book, index);
+        }
+        await this.forgetBook(operation.book.containerUid, index);
+        return null;
+      }
+      case "remove": {
+        const { containerUid, localBookId, reason, book } = operation;
+        const state = this.states.get(containerUid);
+        if (reason === "sync-off" && book !== null && state !== undefined && this.options.pushPending) {
+          await this.options.pushPending({ book, localBookId, state, content: source.addressBook(containerUid), signal });
+        }
+        await this.books.deleteBook(localBookId);
+        await this.forgetBook(containerUid, index);
+        result.removed.push({ containerUid, reason });
+        this.reporter.log("info", reason === "sync-off" ? "Sync switched off: the local copy was removed." : "No longer subscribed: the local copy was removed.", containerUid);
+        return null;
+      }
+      case "forget":
+        await this.forgetBook(operation.containerUid, index);
+        return null;
+    }
+  }
+
+  private async createLocalBook(book: RemoteBook, index: SyncIndex): Promise<SyncedBook> {
+    const localBookId = await this.books.createBook(book.displayName);
+    index.books[book.containerUid] = { localBookId };
+    await this.stateStore.saveIndex(index);
+    const state = emptyBookState(book.containerUid, book.internalId);
+    this.states.set(book.containerUid, state);
+    await this.stateStore.saveBook(state);
+    this.reporter.log("info", `Address book “${book.displayName}” created.`, book.containerUid);
+    return { book, localBookId, fresh: true };
+  }
+
+  private async forgetBook(containerUid: string, index: SyncIndex): Promise<void> {
+    delete index.books[containerUid];
+    await this.stateStore.saveIndex(index);
+    await this.stateStore.removeBook(containerUid);
+    this.states.delete(containerUid);
+  }
+
+  private async syncBook({ book, localBookId, fresh }: SyncedBook, source: ContentSource, signal?: AbortSignal): Promise<BookRunResult> {
+    const { containerUid } = book;
+    let state = this.states.get(containerUid);
+    if (state === undefined) {
+      state = emptyBookState(containerUid, book.internalId);
+      this.states.set(containerUid, state);
+    }
+    this.reporter.bookState(containerUid, { state: "syncing" });
+    try {
+      const content = source.addressBook(containerUid);
+      if (this.options.pushPending) await this.options.pushPending({ book, localBookId, state, content, signal });
+      const outcome = await pullBook(
+        { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, state },
+        { books: this.books, content, reporter: this.reporter, save: (s) => this.stateStore.saveBook(s), now: this.now, signal },
+        this.options,
+      );
+      this.reportOutcome(book, outcome);
+      this.reporter.progress(containerUid, null);
+      this.reporter.bookState(containerUid, {
+        state: "synced",
+        lastSuccess: state.lastSuccess ?? this.now(),
+        lastError: outcome.failures.length > 0 ? `${outcome.failures.length} cards could not be synced (see the activity log).` : null,
+        contactCount: Object.keys(state.contacts).length,
+      });
+      return { containerUid, localBookId, ok: true, error: null, outcome };
+    } catch (error) {
+      this.reporter.progress(containerUid, null);
+      this.reporter.bookState(containerUid, { state: "error", lastError: messageOf(error) });
+      if (isRunFatal(error, signal)) throw error;
+      this.reporter.log("error", `Sync of “${book.displayName}” failed: ${messageOf(error)}`, containerUid);
+      return { containerUid, localBookId, ok: false, error: messageOf(error), outcome: null };
+    }
+  }
+
+  private reportOutcome(book: RemoteBook, outcome: PullOutcome): void {
+    const { created, updated, deleted, lists } = outcome.counts;
+    if (created + updated + deleted + lists === 0) return;
+    const parts = [`${created} added`, `${updated} changed`, `${deleted} removed`];
+    if (lists > 0) parts.push(`${lists} mailing lists written`);
+    this.reporter.log("info", `“${book.displayName}”: ${parts.join(", ")}.`, book.containerUid);
+  }
+
+  private async loadStatesOf(index: SyncIndex): Promise<void> {
+    for (const containerUid of Object.keys(index.books)) {
+      if (this.states.has(containerUid)) continue;
+      const state = await this.stateStore.loadBook(containerUid);
+      if (state !== null) this.states.set(containerUid, state);
+    }
+  }
+}
+
+function containerUidOf(operation: BookOperation): string {
+  return operation.kind === "remove" || operation.kind === "forget" ? operation.containerUid : operation.book.containerUid;
+}
