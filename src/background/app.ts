@@ -1,14 +1,18 @@
 // Wires the add-on together: settings and account, the sync scheduler, and the status the
 // options page shows. Kept to wiring; behaviour lives in the modules it composes.
 import type { BlueMindClient } from "../bluemind/client.ts";
+import { ProviderBooks } from "../search/index.ts";
 import { SyncEngine, statusReporter } from "../sync/index.ts";
-import type { BookStatus } from "../shared/status.ts";
+import type { AccountStatus, BookStatus } from "../shared/status.ts";
 import { fetchRemoteBooks, type RemoteBookWithCount } from "../sync/fetch-remote-books.ts";
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
 import type { Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
 import { Account, messageOf, type AccountOptions } from "./account.ts";
 import { SettingsStore } from "./settings-store.ts";
 import { StatusStore } from "./status-store.ts";
+
+/** Account states in which search-only books send nothing: no credential, or one refused. */
+const QUIET_STATES = new Set<AccountStatus>(["disconnected", "needs-permission", "needs-sign-in"]);
 
 export interface AppOptions {
   clientOptions?: AccountOptions["clientOptions"];
@@ -19,6 +23,7 @@ export class BackgroundApp {
   readonly settings: SettingsStore;
   readonly account: Account;
   readonly engine: SyncEngine;
+  readonly providers: ProviderBooks;
   private scheduler: SyncScheduler | null = null;
   private readonly unsubscribes: Unsubscribe[] = [];
 
@@ -36,11 +41,27 @@ export class BackgroundApp {
       clientOptions: options.clientOptions,
     });
     this.engine = SyncEngine.forThunderbird(tb, statusReporter(this.status));
+    this.providers = new ProviderBooks({
+      providers: tb.searchProviders,
+      store: tb.localStore,
+      server: async (containerUid) => {
+        // A search typed right after start waits for the stored credential to be restored.
+        await this.restoring;
+        return this.account.connectedClient?.addressBook(containerUid) ?? null;
+      },
+      canQuery: () => tb.connectivity.isOnline() && !QUIET_STATES.has(this.status.current.account.status),
+      // Searches happen at every keystroke: only their problems belong in the activity log.
+      log: (level, message) => {
+        if (level !== "info") this.status.log(level === "warn" ? "warning" : "error", message);
+      },
+    });
   }
 
   async start(): Promise<void> {
     await this.status.load();
     await this.engine.loadStates();
+    // Search-only books are there from the last session before any network answer.
+    await this.providers.restore();
     const settings = await this.settings.load();
     this.scheduler = new SyncScheduler({
       intervalMinutes: settings.syncIntervalMinutes,
@@ -83,6 +104,7 @@ export class BackgroundApp {
       const removed = await this.engine.removeAllLocalBooks();
       this.status.log("info", `Removed ${removed} local address book(s).`);
     }
+    await this.providers.removeAll();
     this.status.setBooks([]);
   }
 
@@ -112,6 +134,7 @@ export class BackgroundApp {
       const books = await fetchRemoteBooks(client, user.uid);
       this.account.noteContact();
       this.status.setBooks(books.map((b) => this.bookStatus(b)));
+      await this.providers.reconcile(books);
       return await this.syncBooks(client, books, reason);
     } catch (error) {
       this.account.noteFailure(error);

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { providerBookId, providerCardUid } from "./book-id.ts";
+
+describe("providerBookId", () => {
+  it("is the same for the same container uid, every time", () => {
+    expect(providerBookId("addressbook_example.com")).toBe(providerBookId("addressbook_example.com"));
+    expect(providerBookId("addressbook_example.com")).toMatch(/^bm-addressbook-example-com-[0-9a-f]{8}$/);
+  });
+
+  it("keeps to lower-case letters, digits and dashes", () => {
+    for (const uid of ["book:Contacts_6793-ABCD", "Ünïcode/ü?x=1&y", "   ", "4f7d2c1e-8a3b-4c5d-9e6f-0a1b2c3d4e5f"]) {
+      expect(providerBookId(uid)).toMatch(/^bm-[a-z0-9-]+$/);
+    }
+  });
+
+  it("tells apart uids that read alike", () => {
+    const ids = ["a.b", "a_b", "a-b", "A.B", "book:Contacts_u1", "book:Contacts_u1 "].map(providerBookId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("stays short for long uids", () => {
+    expect(providerBookId("x".repeat(500)).length).toBeLessThanOrEqual(52);
+  });
+});
+
+describe("providerCardUid", () => {
+  it("is stable per book and item, and distinct across books and items", () => {
+    const a = providerCardUid("bm-dir-1", "item-1");
+    expect(providerCardUid("bm-dir-1", "item-1")).toBe(a);
+    expect(providerCardUid("bm-dir-2", "item-1")).not.toBe(a);
+    expect(providerCardUid("bm-dir-1", "item-2")).not.toBe(a);
+    expect(a).toMatch(/^bm-dir-1-[0-9a-f]{16}$/);
+  });
+
+  it("does not collide over a 20,000-person directory", () => {
+    const uids = new Set(Array.from({ length: 20_000 }, (_, i) => providerCardUid("bm-d", `c-${i}`)));
+    expect(uids.size).toBe(20_000);
+  });
+});

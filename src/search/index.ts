@@ -1,0 +1,11 @@
+// Search-only (provider) books: what the background wires in. See provider-books.ts for the
+// books' lifecycle and book-search.ts for how a search is answered.
+export { ProviderBooks, PROVIDER_BOOKS_KEY, desiredProviderBooks, planProviderBooks } from "./provider-books.ts";
+export type { ProviderBookSpec, ProviderBooksOptions, ProviderBooksPlan } from "./provider-books.ts";
+export { BookSearch, consoleSearchLog } from "./book-search.ts";
+export type { BookSearchOptions, SearchLog, SearchLogLevel, SearchServer, SearchStats } from "./book-search.ts";
+export { providerBookId, providerCardUid } from "./book-id.ts";
+export { DEFAULT_TUNING } from "./tuning.ts";
+export type { SearchTuning } from "./tuning.ts";
+export { systemClock } from "./clock.ts";
+export type { Clock } from "./clock.ts";

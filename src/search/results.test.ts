@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import type { VCard, VCardInfo } from "../bluemind/models.ts";
+import type { Candidate } from "./answer.ts";
+import { buildResults, candidateVCard, cardFromInfo, emailsOf, isUsable } from "./results.ts";
+import { person } from "./search-server.fixture.ts";
+
+const full = person({ uid: "p1", given: "Zoé", family: "Quercy", emails: ["zq@dir.test", "zoe@home.test"], company: "Xylo SA", title: "CTO", tel: "+33 5 00 00 00 00" }).value;
+const fullInfo: VCardInfo = { kind: "individual", formatedName: "Zoé Quercy", mail: "zq@dir.test", tel: "+33 5 00 00 00 00" };
+const noEmail: Candidate = { uid: "p2", info: { kind: "individual", formatedName: "Phone Only", mail: null, tel: "123" }, card: null };
+const groupNoEmail: Candidate = { uid: "g1", info: { kind: "group", formatedName: "Team", mail: null, tel: null }, card: null };
+const groupWithEmail: Candidate = { uid: "g2", info: { kind: "group", formatedName: "Sales", mail: "sales@dir.test", tel: null }, card: null };
+
+describe("isUsable", () => {
+  it("offers only cards with an email to autocompletion", () => {
+    expect(isUsable({ uid: "p1", info: fullInfo, card: full }, "autocomplete")).toBe(true);
+    expect(isUsable(noEmail, "autocomplete")).toBe(false);
+    expect(isUsable(groupWithEmail, "autocomplete")).toBe(true);
+  });
+
+  it("shows people without an email in the search box, but no group without one", () => {
+    expect(isUsable(noEmail, "searchBox")).toBe(true);
+    expect(isUsable(groupNoEmail, "searchBox")).toBe(false);
+    expect(isUsable(groupWithEmail, "searchBox")).toBe(true);
+  });
+
+  it("reads every email of a full card, else the summary's", () => {
+    expect(emailsOf({ uid: "p1", info: fullInfo, card: full })).toEqual(["zq@dir.test", "zoe@home.test"]);
+    expect(emailsOf(groupWithEmail)).toEqual(["sales@dir.test"]);
+  });
+});
+
+describe("candidateVCard", () => {
+  it("writes name, emails, phone, organisation and title from the full card, with the given UID", () => {
+    const vCard = candidateVCard({ uid: "p1", info: fullInfo, card: full }, "bm-dir-0123");
+    expect(vCard).toContain("FN:Zoé Quercy");
+    expect(vCard).toContain("N:Quercy;Zoé;;;");
+    expect(vCard).toMatch(/EMAIL[^:]*:zq@dir\.test/);
+    expect(vCard).toMatch(/EMAIL[^:]*:zoe@home\.test/);
+    expect(vCard).toMatch(/TEL[^:]*:\+33 5 00 00 00 00/);
+    expect(vCard).toContain("ORG:Xylo SA");
+    expect(vCard).toContain("TITLE:CTO");
+    expect(vCard).toContain("UID:bm-dir-0123");
+  });
+
+  it("falls back to the search summary when the full card is unknown", () => {
+    const vCard = candidateVCard({ uid: "p1", info: fullInfo, card: null }, "u1") ?? "";
+    expect(vCard).toContain("FN:Zoé Quercy");
+    expect(vCard).toMatch(/EMAIL[^:]*:zq@dir\.test/);
+    expect(vCard).toMatch(/TEL[^:]*:\+33 5 00 00 00 00/);
+  });
+
+  it("falls back to the summary when the full card cannot be converted", () => {
+    const broken = "not a card" as unknown as VCard;
+    expect(candidateVCard({ uid: "p1", info: fullInfo, card: broken }, "u1")).toContain("FN:Zoé Quercy");
+    expect(candidateVCard({ uid: "p1", info: null, card: broken }, "u1")).toBeNull();
+  });
+
+  it("builds a minimal card from a summary", () => {
+    expect(cardFromInfo({ kind: "individual", formatedName: null, mail: "a@b.test", tel: null })).toEqual({
+      kind: "individual",
+      communications: { emails: [{ value: "a@b.test", parameters: [] }] },
+    });
+  });
+});
+
+describe("buildResults", () => {
+  const many = (n: number): Candidate[] =>
+    Array.from({ length: n }, (_, i) => ({ uid: `c${i}`, info: { kind: "individual", formatedName: `P ${i}`, mail: `p${i}@x.test`, tel: null }, card: null }));
+  const cardUid = (uid: string) => `bm-t-${uid}`;
+
+  it("is complete only when the candidates were all the matches and all fit", () => {
+    expect(buildResults(many(3), { path: "autocomplete", limit: 100, complete: true, cardUid }).result.isCompleteResult).toBe(true);
+    expect(buildResults(many(3), { path: "autocomplete", limit: 100, complete: false, cardUid }).result.isCompleteResult).toBe(false);
+    const cut = buildResults(many(101), { path: "autocomplete", limit: 100, complete: true, cardUid });
+    expect(cut.result.results).toHaveLength(100);
+    expect(cut.result.isCompleteResult).toBe(false);
+  });
+
+  it("leaves out unusable candidates before applying the limit", () => {
+    const built = buildResults([noEmail, ...many(2), groupNoEmail], { path: "autocomplete", limit: 2, complete: true, cardUid });
+    expect(built.usable).toBe(2);
+    expect(built.result.results).toHaveLength(2);
+    expect(built.result.isCompleteResult).toBe(true);
+    expect(built.result.results[0]?.vCard).toContain("UID:bm-t-c0");
+  });
+});
