@@ -1,0 +1,183 @@
+// The BlueMind account: its state, who and where, and the actions that state allows (connect,
+// allow the server's origin, disconnect). Errors from any of them land in one alert region.
+import { useState } from "preact/hooks";
+import { normaliseBaseUrl } from "../bluemind/url.ts";
+import type { PublicSettings } from "../shared/messages.ts";
+import type { AccountState } from "../shared/status.ts";
+import { DisconnectDialog } from "./disconnect-dialog.tsx";
+import { formatTime, useI18n } from "./i18n.ts";
+import { ManagedHint, SignInForm, type SignInInput } from "./sign-in-form.tsx";
+import { describeUrlError } from "./url-error.ts";
+import type { Send } from "./use-options-state.ts";
+
+export interface AccountBoxProps {
+  account: AccountState;
+  settings: PublicSettings;
+  send: Send;
+  requestHostPermission: (origin: string) => Promise<boolean>;
+}
+
+type Busy = "signIn" | "permission" | "signOut" | null;
+type Action = Exclude<Busy, null>;
+
+/** A localised headline saying what failed, and the detail (the background's own sentence). */
+interface Failure {
+  action: Action;
+  detail: string;
+}
+
+const FAILURE_TITLES: Record<Action, string> = { signIn: "signInFailed", permission: "permissionFailed", signOut: "signOutFailed" };
+
+export function AccountBox({ account, settings, send, requestHostPermission }: AccountBoxProps) {
+  const i18n = useI18n();
+  const { t, language } = i18n;
+  const [error, setError] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState<Busy>(null);
+  const [confirmingSignOut, setConfirmingSignOut] = useState(false);
+
+  const keyManaged = settings.managed.includes("apiKey");
+  const status = account.status;
+  const showForm = !keyManaged && (status === "disconnected" || status === "needs-sign-in" || status === "error" || busy === "signIn");
+  // Something to disconnect: a session now, or a server the add-on signed in to before (a first
+  // sign-in that failed left nothing behind).
+  const canSignOut = !keyManaged && busy === null && (status === "connected" || (status !== "disconnected" && settings.serverUrl !== null));
+  const serverUrl = account.serverUrl ?? settings.serverUrl;
+
+  const fail = (action: Action, detail: string | null) => setError(detail === null ? null : { action, detail });
+
+  const run = async (action: Action, attempt: () => Promise<string | null>) => {
+    setBusy(action);
+    try {
+      fail(action, await attempt());
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const signIn = (input: SignInInput) => {
+    let base: string;
+    try {
+      base = normaliseBaseUrl(input.serverUrl);
+    } catch (e) {
+      fail("signIn", describeUrlError(e, i18n));
+      return;
+    }
+    setError(null);
+    // requestHostPermission is the first call made: Thunderbird grants it only inside the click.
+    const permission = requestHostPermission(base);
+    void run("signIn", async () => {
+      if (!(await permission)) return t("permissionRefused");
+      const answer = await send({ type: "signIn", serverUrl: base, login: input.login, password: input.password });
+      return answer.ok ? null : answer.error;
+    });
+  };
+
+  const allow = () => {
+    let base: string;
+    try {
+      base = normaliseBaseUrl(serverUrl ?? "");
+    } catch (e) {
+      fail("permission", describeUrlError(e, i18n));
+      return;
+    }
+    const permission = requestHostPermission(base);
+    void run("permission", async () => {
+      if (!(await permission)) return t("permissionRefused");
+      const answer = await send({ type: "permissionGranted" });
+      return answer.ok ? null : answer.error;
+    });
+  };
+
+  const signOut = (removeLocalBooks: boolean) => {
+    setConfirmingSignOut(false);
+    void run("signOut", async () => {
+      const answer = await send({ type: "signOut", removeLocalBooks });
+      return answer.ok ? null : answer.error;
+    });
+  };
+
+  // The background's own sentence for a refused sign-in is the error already shown: not twice.
+  const accountMessage = (status === "needs-sign-in" || status === "error") && account.message !== error?.detail ? account.message : null;
+
+  return (
+    <section class="card account" aria-labelledby="account-heading">
+      <div class="card-header">
+        <h2 id="account-heading">{t("accountTitle")}</h2>
+        <p role="status" class={`state-pill state-${status}`}>
+          <span class="dot" aria-hidden="true" />
+          {t(`account_${status.replace(/-/g, "_")}`)}
+        </p>
+      </div>
+
+      {/* The form shows the server and login itself. */}
+      {!showForm && account.login && (
+        <dl class="facts">
+          {account.login && (
+            <div>
+              <dt>{t("accountUser")}</dt>
+              <dd>{account.displayName ? `${account.displayName} (${account.login})` : account.login}</dd>
+            </div>
+          )}
+          {serverUrl && (
+            <div>
+              <dt>{t("accountServer")}</dt>
+              <dd class="mono">{serverUrl}</dd>
+            </div>
+          )}
+          {status === "connected" && account.lastContact !== null && (
+            <div>
+              <dt>{t("lastContact")}</dt>
+              <dd>{formatTime(account.lastContact, language)}</dd>
+            </div>
+          )}
+        </dl>
+      )}
+
+      {accountMessage && <p class="notice notice-error">{accountMessage}</p>}
+
+      {status === "needs-permission" && serverUrl && (
+        <div class="notice notice-warning">
+          <p>{t("permissionExplain")}</p>
+          <button type="button" class="button primary" disabled={busy !== null} onClick={allow}>
+            {t("allowServer", serverUrl)}
+          </button>
+        </div>
+      )}
+
+      {keyManaged && (
+        <p class="hint">
+          <ManagedHint /> — {t("connectionManaged")}
+        </p>
+      )}
+
+      {showForm && (
+        <SignInForm
+          serverUrl={settings.serverUrl ?? account.serverUrl ?? ""}
+          login={settings.login ?? account.login ?? ""}
+          serverManaged={settings.managed.includes("serverUrl")}
+          loginManaged={settings.managed.includes("login")}
+          busy={busy === "signIn"}
+          onSubmit={signIn}
+        />
+      )}
+
+      <div role="alert" class="alert-region">
+        {error && (
+          <p class="notice notice-error">
+            <strong>{t(FAILURE_TITLES[error.action])}</strong> {error.detail}
+          </p>
+        )}
+      </div>
+
+      {canSignOut && (
+        <div class="actions">
+          <button type="button" class="button" onClick={() => setConfirmingSignOut(true)}>
+            {t("disconnect")}
+          </button>
+        </div>
+      )}
+
+      {confirmingSignOut && <DisconnectDialog serverUrl={serverUrl ?? ""} onCancel={() => setConfirmingSignOut(false)} onConfirm={signOut} />}
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+// One address book: what it is (name, owner, size, rights), how its sync is doing, and its switch.
+// Every server-provided string is rendered as a text node.
+import type { BookStatus } from "../shared/status.ts";
+import { contactCountText, formatCount, formatTime, useI18n } from "./i18n.ts";
+import { SyncSwitch } from "./sync-switch.tsx";
+import { useId } from "preact/hooks";
+
+/** design.md §2: a warning and a confirmation above this many contacts. */
+export const LARGE_BOOK_CONTACTS = 1000;
+
+export function isLargeBook(book: BookStatus): boolean {
+  return book.itemCount !== null && book.itemCount > LARGE_BOOK_CONTACTS;
+}
+
+/** The Thunderbird name carries " (<owner>)" for shared books; the row shows the owner apart. */
+export function bookTitle(book: BookStatus): string {
+  const suffix = ` (${book.ownerDisplayName})`;
+  if (!book.ownedByUser && book.ownerDisplayName && book.name.endsWith(suffix)) return book.name.slice(0, -suffix.length);
+  return book.name;
+}
+
+export interface BookRowProps {
+  book: BookStatus;
+  checked: boolean;
+  pending: boolean;
+  /** The last failed switch change for this book. */
+  switchError: string | null;
+  /** No connection: the switch cannot reach BlueMind. */
+  disabled: boolean;
+  onToggle: (wanted: boolean) => void;
+}
+
+export function BookRow({ book, checked, pending, switchError, disabled, onToggle }: BookRowProps) {
+  const { t, language } = useI18n();
+  const statusId = useId();
+  const title = bookTitle(book);
+  const large = isLargeBook(book);
+  return (
+    <li class="book" data-container-uid={book.containerUid}>
+      <div class="book-main">
+        <div class="book-title-line">
+          <span class="book-name">{title}</span>
+          {book.readOnly && (
+            <span class="badge badge-readonly" title={t("readOnlyHint")}>
+              {t("readOnly")}
+            </span>
+          )}
+          {large && (
+            <span class="badge badge-warning" title={t("largeBookHint", formatCount(LARGE_BOOK_CONTACTS, language))}>
+              <span aria-hidden="true">⚠</span>
+              {t("largeBook")}
+              {/* A title is not read by every screen reader: the reason is spelled out for them. */}
+              <span class="visually-hidden"> ({t("largeBookHint", formatCount(LARGE_BOOK_CONTACTS, language))})</span>
+            </span>
+          )}
+        </div>
+        <div class="book-meta">
+          {!book.ownedByUser && book.ownerDisplayName && <span class="book-owner">{t("ownerLabel", book.ownerDisplayName)}</span>}
+          {book.itemCount !== null && <span class="book-count">{contactCountText({ t, language }, book.itemCount)}</span>}
+        </div>
+        <div class="book-status" id={statusId}>
+          <BookState book={book} />
+        </div>
+        {switchError && (
+          <p class="book-error" role="alert">
+            {t("switchFailed", switchError)}
+          </p>
+        )}
+      </div>
+      <SyncSwitch
+        checked={checked}
+        pending={pending}
+        disabled={disabled}
+        label={t("syncSwitchLabel", title)}
+        describedBy={statusId}
+        onToggle={onToggle}
+      />
+    </li>
+  );
+}
+
+function BookState({ book }: { book: BookStatus }) {
+  const { t, language } = useI18n();
+  switch (book.state) {
+    case "syncing":
+      if (!book.progress) return <span>{t("statusSyncingStart")}</span>;
+      return (
+        <span class="book-progress">
+          <span>{t("statusSyncing", formatCount(book.progress.done, language), formatCount(book.progress.total, language))}</span>
+          <progress max={Math.max(book.progress.total, 1)} value={book.progress.done} aria-label={t("syncProgressLabel", bookTitle(book))} />
+        </span>
+      );
+    case "synced":
+      return <span class="state-ok">{book.lastSuccess === null ? t("statusSyncedNoTime") : t("statusSynced", formatTime(book.lastSuccess, language))}</span>;
+    case "pending":
+      return <span>{t("statusPending")}</span>;
+    case "error":
+      return <span class="state-error">{t("statusError", book.lastError ?? "")}</span>;
+    case "search-only":
+      return <span class="state-muted">{t("statusSearchOnly")}</span>;
+  }
+}

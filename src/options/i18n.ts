@@ -1,0 +1,34 @@
+// Strings, numbers and dates in Thunderbird's language. Components read the translator from
+// context so a test can render any of them with its own.
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
+import type { Translate } from "./backend.ts";
+
+export interface I18n {
+  t: Translate;
+  language: string;
+}
+
+export const I18nContext = createContext<I18n>({ t: (key) => key, language: "en" });
+
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}
+
+export function formatCount(count: number, language: string): string {
+  return new Intl.NumberFormat(language).format(count);
+}
+
+/** "14:32" for today, "12 Mar 2025, 14:32" otherwise: a sync time from yesterday must not read as today's. */
+export function formatTime(at: number, language: string, now: number = Date.now()): string {
+  const date = new Date(at);
+  const sameDay = new Date(now).toDateString() === date.toDateString();
+  const options: Intl.DateTimeFormatOptions = sameDay ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
+  return new Intl.DateTimeFormat(language, options).format(date);
+}
+
+/** "1 contact" / "1,500 contacts" (French treats 0 and 1 as singular). */
+export function contactCountText(i18n: I18n, count: number): string {
+  const singular = i18n.language.toLowerCase().startsWith("fr") ? count <= 1 : count === 1;
+  return i18n.t(singular ? "contactCountOne" : "contactCount", formatCount(count, i18n.language));
+}

@@ -1,0 +1,24 @@
+// The OptionsBackend of the real page: the background over runtime messaging, Thunderbird's
+// locale for strings and formats.
+import type { Answer, Request, StateAnswer } from "../shared/messages.ts";
+import { localized, onStatusPush, requestHostPermission, sendRequest, uiLanguage } from "../thunderbird/runtime-messaging.ts";
+import type { OptionsBackend } from "./backend.ts";
+
+export function messengerBackend(): OptionsBackend {
+  return {
+    async sendRequest(request: Request): Promise<Answer<StateAnswer>> {
+      try {
+        // undefined when no listener answered (background still starting).
+        const answer = await sendRequest<StateAnswer>(request);
+        return answer ?? { ok: false, error: "The add-on's background page did not answer." };
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    onStatusPush,
+    requestHostPermission,
+    // A missing key shows the key rather than an empty label, so it gets noticed and fixed.
+    t: (key, ...substitutions) => localized(key, substitutions) || key,
+    language: uiLanguage(),
+  };
+}
