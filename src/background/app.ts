@@ -159,6 +159,7 @@ export class BackgroundApp {
       name: book.displayName,
       ownerDisplayName: book.ownerDisplayName,
       ownedByUser: book.ownedByUser,
+      isDomainDirectory: book.isDomainDirectory,
       sync: book.sync,
       readOnly: book.readOnly,
       itemCount: book.itemCount,

@@ -39,7 +39,7 @@ const CLIENTS = book({
   sync: false,
   state: "search-only",
 });
-const DIRECTORY = book({ containerUid: "addressbook_example.fr", name: "Annuaire", ownerDisplayName: "example.fr", ownedByUser: false, readOnly: true, itemCount: 800, sync: false, state: "search-only" });
+const DIRECTORY = book({ containerUid: "addressbook_example.fr", name: "Annuaire", ownerDisplayName: "example.fr", ownedByUser: false, isDomainDirectory: true, readOnly: true, itemCount: 800, sync: false, state: "search-only" });
 
 function connected(books: BookStatus[]): FakeBackend {
   return new FakeBackend({ status: snapshot({ account: account(CONNECTED), books }), settings: settings() });
@@ -67,6 +67,8 @@ describe("book lists", () => {
     expect(clients.querySelector(".badge-readonly")?.textContent).toBe("Read-only");
     expect(rowOf(root, MINE.containerUid).querySelector(".badge-readonly")).toBeNull();
     expect(rowOf(root, MINE.containerUid).querySelector(".book-owner")).toBeNull();
+    // The directory belongs to the domain, not to a colleague who shares it.
+    expect(rowOf(root, DIRECTORY.containerUid).querySelector(".book-owner")).toBeNull();
     expect(rowOf(root, COLLECTED.containerUid).querySelector(".book-count")?.textContent).toBe("1 contact");
   });
 

@@ -55,7 +55,7 @@ export function BookRow({ book, checked, pending, switchError, disabled, onToggl
           )}
         </div>
         <div class="book-meta">
-          {!book.ownedByUser && book.ownerDisplayName && <span class="book-owner">{t("ownerLabel", book.ownerDisplayName)}</span>}
+          {!book.ownedByUser && !book.isDomainDirectory && book.ownerDisplayName && <span class="book-owner">{t("ownerLabel", book.ownerDisplayName)}</span>}
           {book.itemCount !== null && <span class="book-count">{contactCountText({ t, language }, book.itemCount)}</span>}
         </div>
         <div class="book-status" id={statusId}>

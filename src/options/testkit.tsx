@@ -44,6 +44,7 @@ export function book(change: Partial<BookStatus> & Pick<BookStatus, "containerUi
   return {
     ownerDisplayName: "Jeanne Dupont",
     ownedByUser: true,
+    isDomainDirectory: false,
     sync: true,
     readOnly: false,
     itemCount: 50,

@@ -28,6 +28,8 @@ export interface BookStatus {
   ownerDisplayName: string;
   /** "My address books" when true, "Other address books" otherwise. */
   ownedByUser: boolean;
+  /** The domain directory: shared by nobody in particular, so no owner is shown. */
+  isDomainDirectory: boolean;
   sync: boolean;
   readOnly: boolean;
   itemCount: number | null;
