@@ -1,0 +1,43 @@
+// Drives the add-on's options page inside a real Thunderbird, as the user does: opened in a tab
+// of the main window, clicked through. Extension pages run in their own process, out of reach of
+// chrome-context scripts, so code runs in the page through the tab's frame message manager.
+import type { MarionetteClient } from "../../thunderbird/marionette.ts";
+import { ADDON_ID } from "./addon.ts";
+
+export async function openOptionsTab(marionette: MarionetteClient): Promise<void> {
+  await marionette.setContext("chrome");
+  await marionette.executeScript(
+    `const policy = WebExtensionPolicy.getByID(arguments[0]);
+     const win = Services.wm.getMostRecentWindow("mail:3pane");
+     win.document.getElementById("tabmail").openTab("contentTab", { url: policy.getURL("options.html") });`,
+    [ADDON_ID],
+  );
+}
+
+/**
+ * Runs `body` (a function source taking the page's `document`, returning a JSON-able value or a
+ * Promise of one) in the options tab and returns its result.
+ */
+export async function inOptionsPage<T>(marionette: MarionetteClient, body: string, timeoutMs = 10_000): Promise<T> {
+  await marionette.setContext("chrome");
+  const answer = await marionette.executeAsyncScript<{ ok: boolean; value?: T; error?: string }>(
+    `const [body, timeoutMs, done] = arguments;
+     const win = Services.wm.getMostRecentWindow("mail:3pane");
+     const browser = win.document.getElementById("tabmail").currentTabInfo.browser;
+     const mm = browser.messageManager;
+     const topic = "bm-test:" + Math.random();
+     const timer = setTimeout(() => done({ ok: false, error: "no answer from the options page" }), timeoutMs);
+     mm.addMessageListener(topic, function listener(message) {
+       mm.removeMessageListener(topic, listener);
+       clearTimeout(timer);
+       done(message.data);
+     });
+     const script = "(async () => { try { const value = await (" + body + ")(content.document);" +
+       " sendAsyncMessage(" + JSON.stringify(topic) + ", { ok: true, value }); }" +
+       " catch (e) { sendAsyncMessage(" + JSON.stringify(topic) + ", { ok: false, error: String(e) }); } })()";
+     mm.loadFrameScript("data:," + encodeURIComponent(script), false);`,
+    [body, timeoutMs],
+  );
+  if (!answer.ok) throw new Error(`options page: ${answer.error}`);
+  return answer.value as T;
+}
