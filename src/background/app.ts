@@ -6,6 +6,7 @@ import { SyncEngine, statusReporter } from "../sync/index.ts";
 import type { AccountStatus, BookStatus } from "../shared/status.ts";
 import { fetchRemoteBooks, type RemoteBookWithCount } from "../sync/fetch-remote-books.ts";
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
+import { TwoWaySync } from "../sync/two-way.ts";
 import type { Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
 import { Account, messageOf, type AccountOptions } from "./account.ts";
 import { SettingsStore } from "./settings-store.ts";
@@ -23,6 +24,7 @@ export class BackgroundApp {
   readonly settings: SettingsStore;
   readonly account: Account;
   readonly engine: SyncEngine;
+  readonly twoWay: TwoWaySync;
   readonly providers: ProviderBooks;
   private scheduler: SyncScheduler | null = null;
   private readonly unsubscribes: Unsubscribe[] = [];
@@ -40,7 +42,19 @@ export class BackgroundApp {
       notifications: tb.notifications,
       clientOptions: options.clientOptions,
     });
-    this.engine = SyncEngine.forThunderbird(tb, statusReporter(this.status));
+    const reporter = statusReporter(this.status);
+    this.twoWay = new TwoWaySync({
+      books: tb.addressBooks,
+      store: tb.localStore,
+      notifications: tb.notifications,
+      reporter,
+      engine: () => this.engine,
+      client: () => this.account.connectedClient,
+      publishLocalBooks: async () => (await this.settings.load()).publishLocalBooks,
+      onLocalChange: (urgent) => (urgent ? void this.scheduler?.syncNow("local-change") : this.scheduler?.localChange()),
+    });
+    // The engine writes through the two-way module's marked books: its writes are not user edits.
+    this.engine = SyncEngine.forThunderbird({ addressBooks: this.twoWay.books, localStore: tb.localStore }, reporter, this.twoWay.engineOptions());
     this.providers = new ProviderBooks({
       providers: tb.searchProviders,
       store: tb.localStore,
@@ -60,6 +74,7 @@ export class BackgroundApp {
   async start(): Promise<void> {
     await this.status.load();
     await this.engine.loadStates();
+    this.unsubscribes.push(this.twoWay.start());
     // Search-only books are there from the last session before any network answer.
     await this.providers.restore();
     const settings = await this.settings.load();
@@ -131,7 +146,8 @@ export class BackgroundApp {
     if (!client || !user) return this.status.current.account.status !== "error";
     this.status.setSyncing(true);
     try {
-      const books = await fetchRemoteBooks(client, user.uid);
+      // Local renames and books created in Thunderbird reach BlueMind before the engine compares.
+      const books = await this.twoWay.beforeSync(user, await fetchRemoteBooks(client, user.uid));
       this.account.noteContact();
       this.status.setBooks(books.map((b) => this.bookStatus(b)));
       await this.providers.reconcile(books);

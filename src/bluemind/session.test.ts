@@ -283,14 +283,26 @@ describe("API-key sessions", () => {
     expect(server.requests("/api/auth")).toHaveLength(1);
   });
 
-  it("direct: a 401 means the key is dead: needs sign-in at once, no login attempt", async () => {
+  it("direct: a key refused twice in a row is dead: needs sign-in, no login attempt", async () => {
     const s = session({ credential: apiKey });
     const error = await failure(s.call(data, pass));
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).needsSignIn).toBe(true);
     expect(error.message).toContain("API key");
+    expect(server.wire.requests.filter((r) => r.url.includes("/_version"))).toHaveLength(2);
     expect(server.requests("/api/auth/login")).toHaveLength(0);
     await expect(s.ping()).resolves.toBe(false);
+  });
+
+  it("direct: a single 401 (a server hiccup) is tried once more with the same key and the call goes through", async () => {
+    server.valid.add("sid-0123456789");
+    let refusals = 1;
+    server.onData = () =>
+      refusals-- > 0 ? { status: 401, body: JSON.stringify({ errorCode: "AUTHENTICATION_FAIL", message: "invalid accesstoken" }) } : null;
+    const s = session({ credential: apiKey });
+    await expect(s.call(data, pass)).resolves.toEqual({ ok: true, key: "sid-0123456789" });
+    expect(s.needsSignIn).toBe(false);
+    expect(server.requests("/api/auth/login")).toHaveLength(0);
   });
 
   it("login strategy: logs in with the sid as password and re-logs in on 401", async () => {

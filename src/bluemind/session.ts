@@ -4,8 +4,9 @@
 //  - credential `password` → POST /api/auth/login gives a session key; sessions die after 20
 //    minutes idle (or a server restart), so a 401 means "log in again once, then retry the call".
 //  - credential `apiKey` with strategy `direct` (default) → the sid itself is the X-BM-ApiKey. It
-//    never expires, so there is no login round-trip and a 401 means the key was deleted: nothing
-//    to retry with, the account needs a new sign-in.
+//    never expires, so there is no login round-trip; a 401 is tried once more with the same key
+//    (a one-off refusal passes), and a second one means the key was deleted: the account needs a
+//    new sign-in.
 //  - credential `apiKey` with strategy `login` → the sid is used as the password of a normal login
 //    (for servers or proxies that would not take the sid as a header); re-login as for a password.
 // Once the credential itself is refused (login `Bad`/`Expired`, a 401 right after a fresh login,
@@ -167,14 +168,7 @@ export class Session implements ApiCaller {
       return check(await this.transport.send(spec, key), ref);
     } catch (error) {
       if (!(error instanceof AuthenticationError) || error.needsSignIn) throw error;
-      if (this.usesDirectApiKey) {
-        throw this.die(
-          new AuthenticationError(
-            `BlueMind no longer accepts the API key of ${this.cred.login}. Sign in again.`,
-            { status: error.status, code: error.code, request: ref, needsSignIn: true, cause: error },
-          ),
-        );
-      }
+      if (this.usesDirectApiKey) return this.retryDirectKey(spec, key, check);
     }
     const fresh = await this.renew(key, spec.signal);
     try {
@@ -186,6 +180,31 @@ export class Session implements ApiCaller {
           `BlueMind refused the session of ${this.cred.login} again right after signing in. Sign in again.`,
           { status: error.status, code: error.code, request: ref, needsSignIn: true, cause: error },
         ),
+      );
+    }
+  }
+
+  /**
+   * A 401 on a direct API key. The key never expires, so this is a deleted key — or a one-off
+   * refusal (a server restarting, a proxy): presenting the key once more tells them apart, as the
+   * single re-login does for a session. Only a second refusal is final; declaring the key dead on
+   * the first would stop every sync until the user signs in again (for a key deployed by policy,
+   * until Thunderbird restarts).
+   */
+  private async retryDirectKey<T>(spec: RequestSpec, key: string, check: Check<T>): Promise<T> {
+    const ref = refOf(spec);
+    try {
+      return check(await this.transport.send(spec, key), ref);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError) || error.needsSignIn) throw error;
+      throw this.die(
+        new AuthenticationError(`BlueMind no longer accepts the API key of ${this.cred.login}. Sign in again.`, {
+          status: error.status,
+          code: error.code,
+          request: ref,
+          needsSignIn: true,
+          cause: error,
+        }),
       );
     }
   }

@@ -36,6 +36,12 @@ export interface PushContext {
   signal?: AbortSignal;
 }
 
+/** What a push tells the engine: problems to show on the book's status (with the pull's own). */
+export interface PushReport {
+  /** One line per change BlueMind refused, e.g. `“Jane Doe”: Email invalid: 'x'`. */
+  problems: string[];
+}
+
 export interface SyncEngineOptions extends PullOptions {
   now?: () => number;
   /** Default: "recreate" (the two-way issue switches sync off on BlueMind instead). */
@@ -44,9 +50,9 @@ export interface SyncEngineOptions extends PullOptions {
    * Runs before each synced book's pull, and before a book whose sync was switched off is
    * removed: the place where pending local changes go to BlueMind (two-way issue). A rejection
    * fails that book for this run (its pull is skipped, so local changes are never overwritten
-   * before they were sent).
+   * before they were sent). Resolving with a report puts its problems on the book's status.
    */
-  pushPending?: (context: PushContext) => Promise<void>;
+  pushPending?: (context: PushContext) => Promise<PushReport | void>;
 }
 
 export interface SyncEngineDeps {
@@ -141,6 +147,31 @@ export class SyncEngine {
       return record.h !== null && vCardContentHash(vCard) === record.h;
     }
     return false;
+  }
+
+  /** Container uids of the synced books whose state is loaded. */
+  syncedContainers(): string[] {
+    return [...this.states.keys()];
+  }
+
+  /** The loaded sync state of a synced book (the live object pulls update): read, or mutate and save. */
+  stateOf(containerUid: string): BookSyncState | undefined {
+    return this.states.get(containerUid);
+  }
+
+  /**
+   * Makes an existing Thunderbird book the local copy of `book` (a book the user created in
+   * Thunderbird and that was just published to BlueMind): its index entry and an empty state are
+   * stored, and the next sync treats it like any synced book. Not while a sync runs.
+   */
+  async adoptLocalBook(book: RemoteBook, localBookId: string): Promise<void> {
+    if (this.running) throw new Error("A sync is running.");
+    const index = await this.stateStore.loadIndex();
+    const state = emptyBookState(book.containerUid, book.internalId);
+    this.states.set(book.containerUid, state);
+    await this.stateStore.saveBook(state);
+    index.books[book.containerUid] = { localBookId };
+    await this.stateStore.saveIndex(index);
   }
 
   /** The container uid of the synced book a Thunderbird book id belongs to, if any. */
@@ -273,7 +304,7 @@ export class SyncEngine {
     this.reporter.bookState(containerUid, { state: "syncing" });
     try {
       const content = source.addressBook(containerUid);
-      if (this.options.pushPending) await this.options.pushPending({ book, localBookId, state, content, signal });
+      const pushed = this.options.pushPending ? await this.options.pushPending({ book, localBookId, state, content, signal }) : undefined;
       const outcome = await pullBook(
         { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, state },
         { books: this.books, content, reporter: this.reporter, save: (s) => this.stateStore.saveBook(s), now: this.now, signal },
@@ -284,7 +315,7 @@ export class SyncEngine {
       this.reporter.bookState(containerUid, {
         state: "synced",
         lastSuccess: state.lastSuccess ?? this.now(),
-        lastError: outcome.failures.length > 0 ? `${outcome.failures.length} cards could not be synced (see the activity log).` : null,
+        lastError: bookProblems(pushed ?? undefined, outcome),
         contactCount: Object.keys(state.contacts).length,
       });
       return { containerUid, localBookId, ok: true, error: null, outcome };
@@ -312,6 +343,18 @@ export class SyncEngine {
       if (state !== null) this.states.set(containerUid, state);
     }
   }
+}
+
+/** The status line of a synced book: what BlueMind refused of the push, then what the pull missed. */
+function bookProblems(pushed: PushReport | undefined, outcome: PullOutcome): string | null {
+  const parts: string[] = [];
+  const refused = pushed?.problems ?? [];
+  if (refused.length > 0) {
+    const more = refused.length > 1 ? ` (and ${refused.length - 1} more, see the activity log)` : "";
+    parts.push(`Not saved on BlueMind: ${refused[0]}${more}.`);
+  }
+  if (outcome.failures.length > 0) parts.push(`${outcome.failures.length} cards could not be synced (see the activity log).`);
+  return parts.length > 0 ? parts.join(" ") : null;
 }
 
 function containerUidOf(operation: BookOperation): string {

@@ -1,7 +1,7 @@
 // Public surface of the sync engine for the background: one SyncEngine per account, run by the
 // scheduler with the remote books of fetchRemoteBooks; its reports go to the StatusStore.
 export { SyncEngine } from "./engine.ts";
-export type { BookRunResult, MissingBookDecision, PushContext, SyncEngineDeps, SyncEngineOptions, SyncRunResult } from "./engine.ts";
+export type { BookRunResult, MissingBookDecision, PushContext, PushReport, SyncEngineDeps, SyncEngineOptions, SyncRunResult } from "./engine.ts";
 export { statusReporter, silentReporter } from "./reporter.ts";
 export type { BookRunState, BookStateChange, StatusSink, SyncReporter } from "./reporter.ts";
 export type { ContentSource, BookContent } from "./remote-content.ts";

@@ -10,8 +10,9 @@ import type { ActivityLevel } from "../shared/status.ts";
 import type { AddressBooksApi } from "../thunderbird/types.ts";
 import type { ConversionResult } from "../vcard/index.ts";
 import { allSettledOrThrow } from "./concurrency.ts";
-import { contactIdFor, memberContactIdFor } from "./contact-uid.ts";
+import { memberContactIdFor } from "./contact-uid.ts";
 import type { ContactWriter } from "./contact-writer.ts";
+import { contactIdOfItem } from "./item-ids.ts";
 import { bareMemberCard, groupMembers, listFieldsOf, memberChanges, type BareMember } from "./groups.ts";
 import { decideContactWrite, versionOf } from "./changeset-plan.ts";
 import { isRunFatal, messageOf } from "./sync-errors.ts";
@@ -67,7 +68,7 @@ async function syncList(group: ItemValue<VCard>, existing: ReadonlySet<string>, 
   const members = groupMembers(group.value, containerUid);
   const desired: string[] = [];
   for (const itemUid of members.sameBook) {
-    const id = await contactIdFor(containerUid, itemUid);
+    const id = await contactIdOfItem(containerUid, itemUid, state.contacts, deps.listing);
     if (state.contacts[id] !== undefined) desired.push(id);
   }
   for (const member of members.bare) {

@@ -26,11 +26,12 @@ import type { AddressBooksApi } from "../thunderbird/types.ts";
 import { blueMindToVCard, vCardContentHash, type ConversionResult } from "../vcard/index.ts";
 import { decideContactWrite, FULL_CHECK_INTERVAL_MS, planPull, planPullStart, versionOf, type ContactWrite } from "./changeset-plan.ts";
 import { allSettledOrThrow, chunk, Limiter, runWorkers } from "./concurrency.ts";
-import { contactIdFor, contactIdsFor, isDerivedContactId } from "./contact-uid.ts";
+import { contactIdsFor, isDerivedContactId } from "./contact-uid.ts";
 import { ContactWriter } from "./contact-writer.ts";
 import { fetchCards, MGET_BATCH_SIZE, type CardFailure } from "./fetch-cards.ts";
 import { fingerprintBytes } from "./fingerprint.ts";
 import { dropList, removeUnusedMemberContacts, syncLists, type ListSyncDeps } from "./list-sync.ts";
+import { contactIdOfItem, localContactId } from "./item-ids.ts";
 import { hasPhotoFlag, imageTypeOf, needsPhotoDownload, NO_PHOTO } from "./photos.ts";
 import type { BookContent } from "./remote-content.ts";
 import { ProgressTicker, type SyncReporter } from "./reporter.ts";
@@ -161,7 +162,9 @@ class BookPull {
       // (version 0) has nothing to find.
       const completedBefore = this.state.lastSuccess !== null && !start.recreated;
       if (start.since === 0 && !this.target.freshBook && !completedBefore) await this.listLocalBook();
-      for (const [uid, id] of await contactIdsFor(containerUid, [...plan.deletions, ...plan.fetch])) this.ids.set(uid, id);
+      for (const [uid, id] of await contactIdsFor(containerUid, [...plan.deletions, ...plan.fetch])) {
+        this.ids.set(uid, localContactId(uid, this.state.contacts, this.listing) ?? id);
+      }
       this.ticker = new ProgressTicker((p) => this.deps.reporter.progress(containerUid, p), plan.deletions.length + plan.fetch.length);
 
       await allSettledOrThrow(plan.deletions.map((uid) => this.deleteItem(uid)));
@@ -220,7 +223,7 @@ class BookPull {
   private async idOf(uid: string): Promise<string> {
     let id = this.ids.get(uid);
     if (id === undefined) {
-      id = await contactIdFor(this.target.containerUid, uid);
+      id = await contactIdOfItem(this.target.containerUid, uid, this.state.contacts, this.listing);
       this.ids.set(uid, id);
     }
     return id;

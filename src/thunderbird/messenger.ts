@@ -41,6 +41,21 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && /could not be found/.test(error.message);
 }
 
+/**
+ * Works around a Thunderbird bug (measured on 153): its API keeps a cache of contacts by id, and
+ * deleting a book evicts that book's contacts from the cache only if the book's contact list was
+ * loaded (by contacts.list). Contacts created through the API without a listing stay cached
+ * after the book is gone: creating a contact with the same id in another book then fails with
+ * "Duplicate contact id" until Thunderbird restarts. Synced contacts have ids derived from the
+ * BlueMind container, so a book removed and created again (sync switched off then on, a book
+ * deleted by the user and re-created) would get none of its contacts back. Listing a book loads
+ * it: done once on a new, empty book (free) so that contacts created later are tracked with it,
+ * whoever deletes it, and before the add-on deletes a book.
+ */
+function trackBookContacts(bookId: string): Promise<unknown> {
+  return messenger.contacts.list(bookId);
+}
+
 /** "https://bm.example.com" → "https://bm.example.com/*"; ports are ignored by match patterns. */
 export function originPattern(origin: string): string {
   const url = new URL(origin);
@@ -75,11 +90,16 @@ export function createMessengerThunderbird(): Thunderbird {
       async listBooks() {
         return (await messenger.addressBooks.list(false)).map(toBook);
       },
-      createBook: (name) => messenger.addressBooks.create({ name }),
+      async createBook(name) {
+        const id = await messenger.addressBooks.create({ name });
+        await trackBookContacts(id);
+        return id;
+      },
       async renameBook(id, name) {
         await messenger.addressBooks.update(id, { name });
       },
       async deleteBook(id) {
+        await trackBookContacts(id).catch(() => undefined);
         await messenger.addressBooks.delete(id);
       },
       async listContacts(bookId) {

@@ -12,6 +12,28 @@ export function serveRequests(handler: (request: Request) => Promise<Answer<unkn
   return () => messenger.runtime.onMessage.removeListener(listener);
 }
 
+/**
+ * Requests other extensions may send (runtime.onMessageExternal): read the status, ask for a
+ * sync — what the options page's "Sync now" does, nothing that changes the account, a setting or
+ * a subscription. It lets a companion add-on (and the end-to-end tests' probe) follow and nudge
+ * the sync; another extension sees nothing secret (getState never carries the API key) that its
+ * own addressBooks permission does not already show, except the account's server and login.
+ */
+export const EXTERNAL_REQUEST_TYPES: ReadonlySet<Request["type"]> = new Set(["getState", "syncNow"]);
+
+export function isExternalRequest(message: unknown): message is Request {
+  return isRequest(message) && EXTERNAL_REQUEST_TYPES.has(message.type);
+}
+
+export function serveExternalRequests(handler: (request: Request) => Promise<Answer<unknown>>): () => void {
+  const listener = (message: unknown) => {
+    if (!isExternalRequest(message)) return undefined;
+    return handler(message);
+  };
+  messenger.runtime.onMessageExternal.addListener(listener);
+  return () => messenger.runtime.onMessageExternal.removeListener(listener);
+}
+
 export function pushStatus(push: StatusPush): void {
   // No page open → "Receiving end does not exist": nothing to tell.
   messenger.runtime.sendMessage(push).catch(() => undefined);

@@ -1,0 +1,119 @@
+// Local changes in a book that is read-only on BlueMind (RemoteBook.readOnly: `readOnly ||
+// !writable`) are undone at once, and the user is told why (design.md §2). Thunderbird cannot
+// mark an add-on's local book read-only, so the user can type into it; what they typed must not
+// silently survive until the next server change either.
+//
+// How each change is undone:
+//  - a contact or mailing list the user created there: deleted now (its values go to the activity
+//    log, so nothing disappears without a trace);
+//  - a synced contact or list edited or deleted: its record is marked stale (version −1) and its
+//    uid put in the state's retry set, then a sync is asked for at once: the pull fetches the
+//    server copy and writes it back (re-creating it if it was deleted). No server copy is kept
+//    locally, so the server is the only place to restore from — while offline the revert waits
+//    for the connection, like any pull.
+// One notification per book and burst (NOTIFY_DELAY_MS), not one per contact of a multi-select.
+import type { AddressBooksApi, ContactInfo, MailingListInfo, NotificationsApi } from "../thunderbird/types.ts";
+import { isDerivedContactId } from "./contact-uid.ts";
+import { cardSummary } from "./push.ts";
+import { vCardValueLines } from "./push-plan.ts";
+import type { SyncReporter } from "./reporter.ts";
+import { messageOf } from "./sync-errors.ts";
+import type { BookSyncState } from "./sync-state.ts";
+
+/** Gathers a multi-select delete into one notification. */
+export const NOTIFY_DELAY_MS = 1_000;
+export const REVERT_REASON = "a local change in a read-only book is undone";
+
+export interface ReadOnlyDeps {
+  /** The add-on's (marked) address-book interface: the reverts are own writes. */
+  books: AddressBooksApi;
+  notifications: NotificationsApi;
+  reporter: SyncReporter;
+  stateOf(containerUid: string): BookSyncState | undefined;
+  saveState(state: BookSyncState): Promise<void>;
+  /** Asks for a sync now (the pull does the restoring). */
+  requestSync(): void;
+  notifyDelayMs?: number;
+}
+
+export interface ReadOnlyBook {
+  containerUid: string;
+  name: string;
+}
+
+export class ReadOnlyGuard {
+  private readonly pending = new Map<string, { name: string; changes: string[] }>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly deps: ReadOnlyDeps) {}
+
+  /** A contact the user created in a read-only book: removed again. */
+  async contactCreated(book: ReadOnlyBook, contact: ContactInfo): Promise<void> {
+    // Derived ids are the add-on's own (contact-uid.ts): never undo the pull's writes.
+    if (isDerivedContactId(contact.id)) return;
+    const { name } = cardSummary(contact.vCard);
+    try {
+      await this.deps.books.deleteContact(contact.id);
+    } catch (error) {
+      this.deps.reporter.log("warning", `“${name}” could not be removed from the read-only “${book.name}”: ${messageOf(error)}`, book.containerUid);
+      return;
+    }
+    this.deps.reporter.log("warning", `“${name}” was removed from “${book.name}”, which is read-only on BlueMind. Its values were: ${vCardValueLines(contact.vCard).join("; ")}`, book.containerUid);
+    this.tell(book, `“${name}”`);
+  }
+
+  /** A synced contact edited or deleted in a read-only book: the pull restores it. */
+  async contactChanged(book: ReadOnlyBook, itemUid: string, name: string): Promise<void> {
+    const state = this.deps.stateOf(book.containerUid);
+    if (state === undefined) return;
+    for (const record of Object.values(state.contacts)) if (record.item === itemUid) record.v = -1;
+    await this.restore(book, state, itemUid, name);
+  }
+
+  /** A mailing list the user created in a read-only book: removed again. */
+  async listCreated(book: ReadOnlyBook, list: MailingListInfo): Promise<void> {
+    try {
+      await this.deps.books.deleteList(list.id);
+    } catch (error) {
+      this.deps.reporter.log("warning", `The mailing list “${list.name}” could not be removed from the read-only “${book.name}”: ${messageOf(error)}`, book.containerUid);
+      return;
+    }
+    this.deps.reporter.log("warning", `The mailing list “${list.name}” was removed from “${book.name}”, which is read-only on BlueMind.`, book.containerUid);
+    this.tell(book, `the list “${list.name}”`);
+  }
+
+  /** A synced mailing list changed or deleted in a read-only book: the pull restores it. */
+  async listChanged(book: ReadOnlyBook, groupUid: string): Promise<void> {
+    const state = this.deps.stateOf(book.containerUid);
+    const record = state?.groups[groupUid];
+    if (state === undefined || record === undefined) return;
+    record.v = -1;
+    await this.restore(book, state, groupUid, `the list “${record.name}”`);
+  }
+
+  private async restore(book: ReadOnlyBook, state: BookSyncState, uid: string, what: string): Promise<void> {
+    state.retry[uid] = REVERT_REASON;
+    await this.deps.saveState(state);
+    this.deps.reporter.log("info", `Your change to ${what} in “${book.name}” is undone: this address book is read-only on BlueMind.`, book.containerUid);
+    this.tell(book, what);
+    this.deps.requestSync();
+  }
+
+  private tell(book: ReadOnlyBook, what: string): void {
+    const entry = this.pending.get(book.containerUid) ?? { name: book.name, changes: [] };
+    entry.changes.push(what);
+    this.pending.set(book.containerUid, entry);
+    this.timer ??= setTimeout(() => this.flush(), this.deps.notifyDelayMs ?? NOTIFY_DELAY_MS);
+  }
+
+  /** Sends the gathered notifications now. */
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    for (const { name, changes } of this.pending.values()) {
+      const what = changes.length === 1 ? `your change to ${changes[0]} was undone` : `your ${changes.length} changes were undone`;
+      void this.deps.notifications.notify(`“${name}” is read-only on BlueMind: ${what}.`).catch(() => undefined);
+    }
+    this.pending.clear();
+  }
+}

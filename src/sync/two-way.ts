@@ -1,0 +1,192 @@
+// The Thunderbird → BlueMind direction, as one object for the background to wire (design.md §2,
+// "Local changes"):
+//
+//   Thunderbird events → ChangeTracker → ChangeQueue (storage)      → pushPending → pushBook → _mupdates
+//                                      → ReadOnlyGuard (undo now)
+//                                      → LocalBooks (publish, rename) → beforeSync
+//
+// Timing: a queued change asks for a sync a few seconds later (the scheduler debounces), and every
+// sync pushes a book's queue right before pulling it (SyncEngineOptions.pushPending), so a pull
+// never overwrites a change that was not sent.
+//
+// Nothing is ever deleted on BlueMind because of a local event other than the user deleting a
+// contact or a mailing list in a writable synced book: book deletions turn sync off, and
+// publishing and full pushes only add and update.
+import type { BlueMindClient } from "../bluemind/client.ts";
+import type { AuthUser } from "../bluemind/models.ts";
+import type { AddressBooksApi, KeyValueStore, NotificationsApi, Unsubscribe } from "../thunderbird/types.ts";
+import { ChangeQueue, isEmptyQueue } from "./change-queue.ts";
+import { ChangeTracker, groupOfList } from "./change-tracker.ts";
+import type { MissingBookDecision, PushContext, PushReport, SyncEngine, SyncEngineOptions } from "./engine.ts";
+import type { RemoteBookWithCount } from "./fetch-remote-books.ts";
+import { LocalBooks } from "./local-books.ts";
+import { OwnWrites } from "./own-writes.ts";
+import { pushBook } from "./push.ts";
+import { ReadOnlyGuard, REVERT_REASON } from "./read-only.ts";
+import type { RemoteBook } from "./remote-books.ts";
+import type { SyncReporter } from "./reporter.ts";
+import { SyncStateStore } from "./sync-state.ts";
+
+export interface TwoWayDeps {
+  /** Thunderbird's address books, unmarked: TwoWaySync.books is the marked one to write with. */
+  books: AddressBooksApi;
+  store: KeyValueStore;
+  notifications: NotificationsApi;
+  reporter: SyncReporter;
+  engine(): SyncEngine;
+  client(): BlueMindClient | null;
+  publishLocalBooks(): Promise<boolean>;
+  /** A local change waits: `urgent` for a revert (sync now), otherwise after the usual delay. */
+  onLocalChange(urgent: boolean): void;
+  notifyDelayMs?: number;
+  now?: () => number;
+}
+
+export class TwoWaySync {
+  readonly ownWrites: OwnWrites;
+  /** Give this one to the engine: its writes are recognised as the add-on's own. */
+  readonly books: AddressBooksApi;
+  readonly queue: ChangeQueue;
+  readonly localBooks: LocalBooks;
+  readonly readOnly: ReadOnlyGuard;
+  private readonly tracker: ChangeTracker;
+  private readonly stateStore: SyncStateStore;
+
+  constructor(private readonly deps: TwoWayDeps) {
+    this.ownWrites = new OwnWrites(deps.now);
+    this.books = this.ownWrites.wrap(deps.books);
+    this.queue = new ChangeQueue(deps.store);
+    this.stateStore = new SyncStateStore(deps.store);
+    const engine = {
+      isOwnWrite: (id: string, vCard: string) => deps.engine().isOwnWrite(id, vCard),
+      stateOf: (uid: string) => deps.engine().stateOf(uid),
+      containerOfLocalBook: (id: string) => deps.engine().containerOfLocalBook(id),
+      syncedContainers: () => deps.engine().syncedContainers(),
+      adoptLocalBook: (book: RemoteBook, id: string) => deps.engine().adoptLocalBook(book, id),
+    };
+    this.readOnly = new ReadOnlyGuard({
+      books: this.books,
+      notifications: deps.notifications,
+      reporter: deps.reporter,
+      stateOf: engine.stateOf,
+      saveState: (state) => this.stateStore.saveBook(state),
+      requestSync: () => deps.onLocalChange(true),
+      notifyDelayMs: deps.notifyDelayMs,
+    });
+    this.localBooks = new LocalBooks({
+      books: this.books,
+      store: deps.store,
+      engine,
+      queue: this.queue,
+      notifications: deps.notifications,
+      reporter: deps.reporter,
+      client: deps.client,
+      publishLocalBooks: deps.publishLocalBooks,
+      requestSync: () => deps.onLocalChange(false),
+    });
+    this.tracker = new ChangeTracker({
+      events: deps.books,
+      ownWrites: this.ownWrites,
+      engine,
+      queue: this.queue,
+      readOnly: this.readOnly,
+      localBooks: this.localBooks,
+      onLocalChange: () => deps.onLocalChange(false),
+      onError: (error) => deps.reporter.log("error", `A local change could not be recorded: ${error instanceof Error ? error.message : String(error)}`),
+    });
+  }
+
+  /** The engine's hooks: push before each pull, sync off for a book deleted here. */
+  engineOptions(): Pick<SyncEngineOptions, "pushPending" | "onLocalBookMissing"> {
+    return {
+      pushPending: (context) => this.pushPending(context),
+      onLocalBookMissing: (book) => this.onLocalBookMissing(book),
+    };
+  }
+
+  /** Starts listening to Thunderbird (after the engine loaded its states). */
+  start(): Unsubscribe {
+    return this.tracker.start();
+  }
+
+  /** Resolves once the events received so far are handled and the queue is in storage. */
+  async idle(): Promise<void> {
+    await this.tracker.idle();
+    await this.queue.flush();
+  }
+
+  /** Before each sync run, with the fresh list of subscriptions (see LocalBooks.beforeSync). */
+  beforeSync(user: AuthUser, books: readonly RemoteBookWithCount[]): Promise<RemoteBookWithCount[]> {
+    return this.localBooks.beforeSync(user, books);
+  }
+
+  onLocalBookMissing(book: RemoteBook): Promise<MissingBookDecision> {
+    return this.localBooks.localBookMissing(book);
+  }
+
+  async pushPending(context: PushContext): Promise<PushReport> {
+    const { book, localBookId, state, signal } = context;
+    await this.tracker.idle();
+    const queue = await this.queue.get(book.containerUid);
+    if (isEmptyQueue(queue)) return { problems: [] };
+    if (book.readOnly) {
+      await this.undoQueued(book, localBookId, context);
+      return { problems: [] };
+    }
+    const client = this.deps.client();
+    if (client === null) throw new Error("Not connected to BlueMind: local changes wait for the connection.");
+    const outcome = await pushBook(
+      { containerUid: book.containerUid, localBookId, bookName: book.displayName, state },
+      {
+        books: this.books,
+        server: client.addressBook(book.containerUid),
+        queue: this.queue,
+        saveState: (s) => this.stateStore.saveBook(s),
+        reporter: this.deps.reporter,
+        signal,
+      },
+    );
+    if (outcome.sent > 0) this.deps.reporter.log("info", `“${book.displayName}”: ${outcome.sent} local change(s) saved on BlueMind.`, book.containerUid);
+    return { problems: outcome.problems };
+  }
+
+  /**
+   * Changes queued in a book that turned out read-only (its rights changed, or it was not known
+   * yet when they were made): undone like any change in a read-only book — the pull that follows
+   * restores the synced ones, the new contacts and lists go.
+   */
+  private async undoQueued(book: RemoteBook, localBookId: string, { state }: PushContext): Promise<void> {
+    const queue = await this.queue.get(book.containerUid);
+    const target = { containerUid: book.containerUid, name: book.displayName };
+    let restored = 0;
+    for (const [id, change] of Object.entries(queue.contacts)) {
+      const record = state.contacts[id];
+      if (record?.item) {
+        record.v = -1;
+        state.retry[record.item] = REVERT_REASON;
+        restored++;
+      } else if (change.op === "upsert") {
+        const contact = await this.books.getContact(id);
+        if (contact !== null && contact.parentId === localBookId) await this.readOnly.contactCreated(target, contact);
+      }
+    }
+    for (const [listId, change] of Object.entries(queue.lists)) {
+      const groupUid = groupOfList(state, listId) ?? change.group;
+      const record = groupUid === null ? undefined : state.groups[groupUid];
+      if (groupUid !== null && record !== undefined) {
+        record.v = -1;
+        state.retry[groupUid] = REVERT_REASON;
+        restored++;
+      } else if (change.op === "upsert") {
+        const list = (await this.books.listLists(localBookId)).find((l) => l.id === listId);
+        if (list !== undefined) await this.readOnly.listCreated(target, list);
+      }
+    }
+    await this.stateStore.saveBook(state);
+    await this.queue.drop(book.containerUid);
+    if (restored > 0) {
+      this.deps.reporter.log("info", `${restored} local change(s) to “${book.displayName}” are undone: this address book is read-only on BlueMind.`, book.containerUid);
+      await this.deps.notifications.notify(`“${book.displayName}” is read-only on BlueMind: your changes were undone.`).catch(() => undefined);
+    }
+  }
+}
