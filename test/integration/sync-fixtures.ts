@@ -18,16 +18,13 @@ import { blueMindToVCard, vCardContentHash } from "../../src/vcard/index.ts";
 import { startFakeBlueMind } from "../fake-bluemind/index.ts";
 import type { FakeBlueMindOptions } from "../fake-bluemind/index.ts";
 import { InMemoryThunderbird } from "../unit/in-memory-thunderbird.ts";
+import { clientFor } from "./bluemind-fixtures.ts";
 
 export type Fake = Awaited<ReturnType<typeof startFakeBlueMind>>;
 
-export const JANE = { login: "jdoe@example.com", password: "secret", uid: "u-jdoe" };
-export const BOOKS = {
-  janeContacts: "book:Contacts_u-jdoe",
-  janeCollected: "book:CollectedContacts_u-jdoe",
-  directory: "addressbook_example.com",
-  bobContacts: "book:Contacts_u-bob",
-} as const;
+import { BOOKS, JANE } from "../fake-bluemind/test-helpers.ts";
+
+export { BOOKS, JANE };
 
 export interface LogLine {
   level: ActivityLevel;
@@ -102,16 +99,8 @@ export function useSyncWorld(options: WorldOptions = {}): { readonly world: Sync
 export async function makeWorld(options: WorldOptions = {}): Promise<SyncWorld> {
   const fake = await startFakeBlueMind(options.fake);
   const tb = new InMemoryThunderbird();
-  const retries: RetryInfo[] = [];
   // A password session (not the API key) so that an expired session is re-logged into.
-  const client = new BlueMindClient({
-    baseUrl: fake.url,
-    origin: "sync-tests",
-    credential: { kind: "password", login: JANE.login, password: JANE.password },
-    sleep: async () => undefined,
-    onRetry: (info) => retries.push(info),
-    ...options.client,
-  });
+  const { client, retries } = clientFor(fake, { origin: "sync-tests", ...options.client });
   const reporter = new RecordingReporter();
   const world: SyncWorld = {
     fake,
