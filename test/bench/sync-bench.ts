@@ -1,0 +1,403 @@
+// Benchmark of the synced books in ONE real Thunderbird run with the real add-on (issue "Synced
+// books", npm run bench):
+//   (a) initial sync of the 10,000-card book of the "big" dataset: from the add-on's first
+//       `_changeset?since=0` of that book (fake server's log) to the end of its pull (the book's
+//       lastSuccess in the add-on's status, same clock);
+//   (e) the background page's memory right after (a) (Marionette, chrome context: memory
+//       reporters of the add-on's page, and the extension process's resident size);
+//   (b) the API floor: the same contacts (the add-on's own converter over the same cards, fresh
+//       UIDs) created into a fresh book by a bench-only extension, 16 calls in flight, timed
+//       inside Thunderbird; the same photos stored with setPhoto, timed apart;
+//   (c) incremental syncs of 10 changes (sync now → the add-on's sync end), 3 rounds;
+//   (d) no-change syncs, 5 rounds.
+// Targets: (a)/(b) ≤ 1.3, (c) < 1 s, (d) < 200 ms.
+//
+//   npm run bench                      (runs this, then the search bench)
+//   npx tsx test/bench/sync-bench.ts   (this one alone; needs `npm run build` first)
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { VCard } from "../../src/bluemind/models.ts";
+import type { BookStatus, StatusSnapshot } from "../../src/shared/status.ts";
+import { blueMindToVCard } from "../../src/vcard/index.ts";
+import { bookRequests } from "../e2e/support/synced.ts";
+import { ADDON_ID, builtAddonXpi, policiesFor, profileAllowing } from "../e2e/support/addon.ts";
+import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
+import { ProbeClient } from "../thunderbird/probe.ts";
+import { killAllThunderbirds, startThunderbird, type ThunderbirdInstance } from "../thunderbird/runner.ts";
+import { writeZip } from "../thunderbird/zip.ts";
+
+const JANE = { login: "jdoe@example.com", uid: "u-jdoe" };
+const BOOK = "book:Contacts_u-jdoe";
+const FLOOR_ID = "floor@bluemind-tb.bench";
+const FLOOR_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "floor-extension");
+/** thunderbird-api.md: 1.5 ms per create with 16 calls in flight, the best measured. */
+const FLOOR_CONCURRENCY = Number(process.env.BENCH_FLOOR_CONCURRENCY ?? 16);
+const INCREMENTAL_ROUNDS = 3;
+const NO_CHANGE_ROUNDS = 5;
+
+interface PoolResult {
+  ms: number;
+  done: number;
+  errors: string[];
+}
+
+interface MemoryFigures {
+  /** Explicit memory attributed to the add-on's background page (window + its JS realm). */
+  pageExplicit: number;
+  /** The same at start-up, before the first sync. */
+  pageExplicitAtStart: number;
+  /** The same, after a forced GC/CC ("minimize memory usage"). */
+  pageExplicitAfterGc: number;
+  extensionProcessResident: number | null;
+  /** Memory the extension process holds alone (requestProcInfo: unique set size). */
+  extensionProcessUnique: number | null;
+  extensionProcessExplicit: number | null;
+  mainProcessResident: number | null;
+}
+
+const MB = 1024 * 1024;
+const fmtMs = (ms: number): string => `${ms.toFixed(0)} ms`;
+const fmtMb = (bytes: number | null): string => (bytes === null ? "n/a" : `${(bytes / MB).toFixed(1)} MB`);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function floorXpi(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-floor-"));
+  const xpi = path.join(dir, "floor.xpi");
+  fs.writeFileSync(
+    xpi,
+    writeZip(["manifest.json", "background.js"].map((name) => ({ name, data: fs.readFileSync(path.join(FLOOR_DIR, name)) }))),
+  );
+  return xpi;
+}
+
+async function state(probe: ProbeClient): Promise<StatusSnapshot> {
+  const answer = await probe.call<{ ok: boolean; value?: { status: StatusSnapshot } } | null>("runtime.sendMessage", ADDON_ID, { type: "getState" });
+  if (!answer?.ok || !answer.value) throw new Error("the add-on did not answer getState");
+  return answer.value.status;
+}
+
+function bookOf(status: StatusSnapshot): BookStatus {
+  const book = status.books.find((b) => b.containerUid === BOOK);
+  if (!book) throw new Error(`no status for ${BOOK}`);
+  return book;
+}
+
+/** Waits (polling every `intervalMs`) until a sync started at or after `after` has ended. */
+async function syncEnded(probe: ProbeClient, after: number, timeoutMs: number, intervalMs = 25): Promise<StatusSnapshot> {
+  return probe.waitFor(
+    async () => {
+      const status = await state(probe);
+      const { lastSyncStarted: started, lastSyncEnded: ended } = status;
+      return !status.syncing && started !== null && started >= after && ended !== null && ended >= started ? status : undefined;
+    },
+    { timeoutMs, intervalMs, what: "the end of the sync" },
+  );
+}
+
+interface TimedSync {
+  /** Sync now sent → the add-on's sync ended. */
+  fromTrigger: number;
+  /** The add-on's own start → end of the sync run. */
+  run: number;
+}
+
+async function timedSync(probe: ProbeClient): Promise<TimedSync> {
+  const sent = Date.now();
+  await probe.call("runtime.sendMessage", ADDON_ID, { type: "syncNow" });
+  const status = await syncEnded(probe, sent, 60_000, 10);
+  return { fromTrigger: (status.lastSyncEnded as number) - sent, run: (status.lastSyncEnded as number) - (status.lastSyncStarted as number) };
+}
+
+// ───────────── (e) memory ─────────────
+
+const MEMORY_SCRIPT = `
+const [addonId, minimize] = arguments;
+return (async () => {
+  const host = WebExtensionPolicy.getByID(addonId).mozExtensionHostname;
+  const manager = Cc["@mozilla.org/memory-reporter-manager;1"].getService(Ci.nsIMemoryReporterManager);
+  if (minimize) await new Promise((resolve) => manager.minimizeMemoryUsage(resolve));
+  let page = 0;
+  const explicit = {};
+  const resident = {};
+  await new Promise((resolve) => manager.getReports(
+    (process, path, kind, units, amount) => {
+      if (units !== Ci.nsIMemoryReporter.UNITS_BYTES) return;
+      const name = process || "main";
+      if (path.startsWith("explicit/")) {
+        explicit[name] = (explicit[name] || 0) + amount;
+        if (path.includes(host)) page += amount;
+      }
+      if (path === "resident") resident[name] = amount;
+    },
+    null, resolve, null, false));
+  const info = await ChromeUtils.requestProcInfo();
+  const unique = info.children.filter((c) => c.type === "extension").reduce((s, c) => s + c.memory, 0);
+  return { host, page, explicit, resident, unique };
+})();`;
+
+interface MemoryReport {
+  host: string;
+  page: number;
+  explicit: Record<string, number>;
+  resident: Record<string, number>;
+  unique: number;
+}
+
+async function pageMemory(tb: ThunderbirdInstance): Promise<MemoryReport> {
+  const marionette = tb.marionette;
+  if (!marionette) throw new Error("no Marionette");
+  await marionette.setContext("chrome");
+  await marionette.setScriptTimeout(120_000);
+  return marionette.executeScript<MemoryReport>(MEMORY_SCRIPT, [ADDON_ID, false]);
+}
+
+async function memory(tb: ThunderbirdInstance, atStart: MemoryReport): Promise<MemoryFigures> {
+  const marionette = tb.marionette;
+  if (!marionette) throw new Error("no Marionette");
+  await marionette.setContext("chrome");
+  await marionette.setScriptTimeout(120_000);
+  const before = await marionette.executeScript<MemoryReport>(MEMORY_SCRIPT, [ADDON_ID, false]);
+  const after = await marionette.executeScript<MemoryReport>(MEMORY_SCRIPT, [ADDON_ID, true]);
+  const extensionProcess = Object.keys(before.explicit).find((name) => name.startsWith("extension"));
+  return {
+    pageExplicit: before.page,
+    pageExplicitAtStart: atStart.page,
+    extensionProcessUnique: before.unique,
+    pageExplicitAfterGc: after.page,
+    extensionProcessResident: extensionProcess ? (before.resident[extensionProcess] ?? null) : null,
+    extensionProcessExplicit: extensionProcess ? (before.explicit[extensionProcess] ?? null) : null,
+    mainProcessResident: before.resident["main"] ?? null,
+  };
+}
+
+// ───────────── CPU per process (where the time goes) ─────────────
+
+interface CpuSample {
+  main: number;
+  extension: number;
+  node: number;
+}
+
+const CPU_SCRIPT = `return (async () => {
+  const info = await ChromeUtils.requestProcInfo();
+  const extension = info.children.filter((c) => c.type === "extension").reduce((s, c) => s + c.cpuTime, 0);
+  return { main: info.cpuTime / 1e6, extension: extension / 1e6 };
+})();`;
+
+async function cpu(tb: ThunderbirdInstance): Promise<CpuSample> {
+  const marionette = tb.marionette;
+  if (!marionette) throw new Error("no Marionette");
+  await marionette.setContext("chrome");
+  const sample = await marionette.executeScript<{ main: number; extension: number }>(CPU_SCRIPT);
+  const usage = process.cpuUsage();
+  return { ...sample, node: (usage.user + usage.system) / 1000 };
+}
+
+function cpuSpent(from: CpuSample, to: CpuSample): string {
+  return `CPU: Thunderbird ${fmtMs(to.main - from.main)}, extension process ${fmtMs(to.extension - from.extension)}, bench+fake server ${fmtMs(to.node - from.node)}`;
+}
+
+/** First → last contacts.onCreated the probe saw in `bookId` (probe clock), and how many. */
+function createWindow(probe: ProbeClient, bookId: string): { first: number; last: number; count: number } {
+  const times = probe.events
+    .filter((e) => e.type === "contacts.onCreated" && (e.args[0] as { parentId?: string }).parentId === bookId)
+    .map((e) => e.at);
+  return { first: Math.min(...times), last: Math.max(...times), count: times.length };
+}
+
+// ───────────── (b) the floor ─────────────
+
+function floorVCards(fake: FakeBlueMind): { vCards: string[]; photos: { index: number; base64: string; mime: string }[] } {
+  const book = fake.state.books.get(BOOK);
+  if (!book) throw new Error(`no ${BOOK}`);
+  const vCards: string[] = [];
+  const photos: { index: number; base64: string; mime: string }[] = [];
+  const bareEmails = new Map<string, string>();
+  for (const item of book.items.values()) {
+    if (item.value.kind === "group") {
+      for (const member of item.value.organizational?.member ?? []) {
+        if (member.containerUid === null && member.mailto) bareEmails.set(member.mailto.toLowerCase(), member.commonName ?? member.mailto);
+      }
+      continue;
+    }
+    const converted = blueMindToVCard(item.value, randomUUID());
+    if (!converted.ok) throw new Error(`card ${item.uid} does not convert: ${converted.reason}`);
+    const photo = book.photos.get(item.uid);
+    if (photo) photos.push({ index: vCards.length, base64: photo.toString("base64"), mime: "image/png" });
+    vCards.push(converted.value);
+  }
+  // The contacts the sync makes for the groups' bare addresses.
+  for (const [email, name] of bareEmails) {
+    const card: VCard = { kind: "individual", identification: { formatedName: { value: name, parameters: [] } }, communications: { emails: [{ value: email, parameters: [] }] } };
+    const converted = blueMindToVCard(card, randomUUID());
+    if (converted.ok) vCards.push(converted.value);
+  }
+  return { vCards, photos };
+}
+
+function uidOf(vCard: string): string {
+  const match = /\r?\nUID:([^\r\n]+)/.exec(vCard);
+  if (!match?.[1]) throw new Error("vCard without UID");
+  return match[1];
+}
+
+// ───────────── (c) changes ─────────────
+
+function tenChanges(fake: FakeBlueMind, round: number): void {
+  const book = fake.state.books.get(BOOK);
+  if (!book) throw new Error(`no ${BOOK}`);
+  const individuals = [...book.items.values()].filter((i) => i.value.kind !== "group");
+  // 4 updates, 3 creates, 3 deletes, on different cards each round.
+  for (let i = 0; i < 4; i++) {
+    const item = individuals[round * 10 + i];
+    if (!item) throw new Error("not enough cards");
+    const value: VCard = { ...item.value, explanatory: { ...item.value.explanatory, note: `bench round ${round}, change ${i}` } };
+    fake.control.updateCard(BOOK, item.uid, value);
+  }
+  for (let i = 0; i < 3; i++) {
+    fake.control.createCard(BOOK, `bench-${round}-${i}`, {
+      kind: "individual",
+      identification: { formatedName: { value: `Bench Person ${round}-${i}`, parameters: [] } },
+      communications: { emails: [{ value: `bench.${round}.${i}@example.org`, parameters: [] }] },
+    });
+  }
+  for (let i = 0; i < 3; i++) {
+    const item = individuals[individuals.length - 1 - round * 3 - i];
+    if (!item) throw new Error("not enough cards");
+    fake.control.deleteCard(BOOK, item.uid);
+  }
+}
+
+// ───────────── the run ─────────────
+
+export async function main(): Promise<void> {
+  const fake = await startFakeBlueMind({ dataset: "big" });
+  const probe = await ProbeClient.start();
+  const floorAddon = floorXpi();
+  try {
+    const apiKey = fake.control.datasetInfo().apiKeys[JANE.login];
+    if (!apiKey) throw new Error("no API key for Jane");
+    const serverCards = fake.state.books.get(BOOK)?.items.size ?? 0;
+    const { vCards, photos } = floorVCards(fake);
+
+    const startedAt = Date.now();
+    const tb = await startThunderbird({
+      // BENCH_ADDON_XPI: an instrumented or experimental build of the add-on, to find where time goes.
+      addons: [probe.addon, floorAddon, process.env.BENCH_ADDON_XPI ?? builtAddonXpi()],
+      profileDir: profileAllowing(fake.url),
+      // A long interval: only the bench's own "sync now" runs after the first sync.
+      policies: policiesFor({ serverUrl: fake.url, login: JANE.login, apiKey, syncIntervalMinutes: 600 }),
+      systemAccess: true,
+    });
+    await probe.waitForReady();
+    const memoryAtStart = await pageMemory(tb);
+    const cpuAtStart = await cpu(tb);
+
+    // (a) initial sync.
+    const first = await syncEnded(probe, startedAt, 600_000, 50);
+    const cpuAfterSync = await cpu(tb);
+    const book = bookOf(first);
+    if (book.state !== "synced") throw new Error(`the book ended ${book.state}: ${book.lastError}`);
+    const requests = bookRequests(fake, BOOK);
+    const changeset = requests.find((r) => r.method === "GET" && r.path.includes("/_changeset?since=0"));
+    if (!changeset || book.lastSuccess === null) throw new Error("no initial changeset / no lastSuccess");
+    const mgets = requests.filter((r) => r.path.endsWith("/_mget"));
+    const photoGets = requests.filter((r) => r.method === "GET" && r.path.endsWith("/photo"));
+    const initialMs = book.lastSuccess - changeset.at;
+    const lastRequestEnd = Math.max(...requests.map((r) => r.at + r.durationMs));
+    const books = await probe.listBooks();
+    const local = books.find((b) => b.name === "My contacts" && !b.remote);
+    if (!local) throw new Error("no local My contacts");
+    const localContacts = await probe.call<unknown[]>("contacts.list", local.id);
+    const localLists = await probe.call<unknown[]>("mailingLists.list", local.id);
+
+    // (e) memory after (a).
+    const mem = await memory(tb, memoryAtStart);
+
+    // (b) the floor, into the profile's empty Personal Address Book: a book created now would be
+    // published to BlueMind by the add-on (books created in Thunderbird are), and its push would
+    // run into the measurements below.
+    const floorBook = books.find((b) => b.name === "Personal Address Book" && !b.remote)?.id;
+    if (!floorBook) throw new Error("no Personal Address Book");
+    const already = await probe.call<unknown[]>("contacts.list", floorBook);
+    if (already.length > 0) throw new Error("the Personal Address Book is not empty");
+    const cpuBeforeFloor = await cpu(tb);
+    const floor = await probe.callWithTimeout<PoolResult>(600_000, "runtime.sendMessage", FLOOR_ID, {
+      type: "createContacts",
+      bookId: floorBook,
+      vCards,
+      concurrency: FLOOR_CONCURRENCY,
+    });
+    const photoFloor = await probe.callWithTimeout<PoolResult>(600_000, "runtime.sendMessage", FLOOR_ID, {
+      type: "setPhotos",
+      photos: photos.map((p) => ({ id: uidOf(vCards[p.index] as string), base64: p.base64, mime: p.mime })),
+      concurrency: FLOOR_CONCURRENCY,
+    });
+    const cpuAfterFloor = await cpu(tb);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const syncWindow = createWindow(probe, local.id);
+    const floorWindow = createWindow(probe, floorBook);
+    if (floor.errors.length > 0 || photoFloor.errors.length > 0) throw new Error(`floor errors: ${[...floor.errors, ...photoFloor.errors].join("; ")}`);
+
+    // (c) 10-change incremental syncs.
+    const incremental: TimedSync[] = [];
+    for (let round = 0; round < INCREMENTAL_ROUNDS; round++) {
+      tenChanges(fake, round);
+      incremental.push(await timedSync(probe));
+    }
+    const after = await probe.call<unknown[]>("contacts.list", local.id);
+    // (d) no-change syncs.
+    const noChange: TimedSync[] = [];
+    for (let round = 0; round < NO_CHANGE_ROUNDS; round++) noChange.push(await timedSync(probe));
+
+    await tb.quit();
+
+    const ratio = initialMs / floor.ms;
+    const withPhotos = initialMs / (floor.ms + photoFloor.ms);
+    const incMedian = median(incremental.map((s) => s.fromTrigger));
+    const noneMedian = median(noChange.map((s) => s.fromTrigger));
+    const verdict = (ok: boolean): string => (ok ? "ok" : "MISSED");
+    const rows: [string, string, string][] = [
+      ["(a) initial sync, 10,000-card book", fmtMs(initialMs), `${localContacts.length} contacts + ${localLists.length} lists, ${photoGets.length} photos`],
+      ["    of which: changeset → first _mget", fmtMs((mgets[0]?.at ?? changeset.at) - changeset.at), `${mgets.length} _mget, server time ${fmtMs(mgets.reduce((s, r) => s + r.durationMs, 0))}`],
+      ["    of which: last answer → pull done", fmtMs(book.lastSuccess - lastRequestEnd), "groups → lists, state saved"],
+      ["    of which: first → last contact created", fmtMs(syncWindow.last - syncWindow.first), `${syncWindow.count} created, ${((syncWindow.last - syncWindow.first) / syncWindow.count).toFixed(2)} ms/contact (probe's clock)`],
+      ["    " + cpuSpent(cpuAtStart, cpuAfterSync), "", ""],
+      ["(b) API floor: contacts.create ×" + vCards.length, fmtMs(floor.ms), `${FLOOR_CONCURRENCY} in flight, ${(floor.ms / vCards.length).toFixed(2)} ms/contact`],
+      ["    of which: first → last contact created", fmtMs(floorWindow.last - floorWindow.first), `${floorWindow.count} created (probe's clock)`],
+      ["    " + cpuSpent(cpuBeforeFloor, cpuAfterFloor) + " (creates + photos)", "", ""],
+      ["    + setPhoto ×" + photos.length, fmtMs(photoFloor.ms), `${(photoFloor.ms / Math.max(1, photos.length)).toFixed(2)} ms/photo`],
+      ["    ratio (a) / (b), creates only", `${ratio.toFixed(2)}×`, `target ≤ 1.3: ${verdict(ratio <= 1.3)}`],
+      ["    ratio (a) / (b), creates + photos", `${withPhotos.toFixed(2)}×`, "same work as the sync but lists"],
+      ["(c) incremental sync, 10 changes (median)", fmtMs(incMedian), `target < 1 s: ${verdict(incMedian < 1_000)}; runs ${incremental.map((s) => `${s.fromTrigger}/${s.run}`).join(", ")} ms (trigger→end / run)`],
+      ["(d) no-change sync (median)", fmtMs(noneMedian), `target < 200 ms: ${verdict(noneMedian < 200)}; runs ${noChange.map((s) => `${s.fromTrigger}/${s.run}`).join(", ")} ms`],
+      ["(e) background page memory after (a)", fmtMb(mem.pageExplicit), `after a GC ${fmtMb(mem.pageExplicitAfterGc)}; at start ${fmtMb(mem.pageExplicitAtStart)} (memory reporters of the page)`],
+      ["    extension process (all extensions)", fmtMb(mem.extensionProcessUnique), `unique; resident ${fmtMb(mem.extensionProcessResident)}, explicit ${fmtMb(mem.extensionProcessExplicit)}`],
+      ["    Thunderbird main process", fmtMb(mem.mainProcessResident), "resident"],
+    ];
+    console.log(`\nsync bench — dataset "big": ${serverCards} cards in ${BOOK}; Thunderbird ${tb.startupMs} ms to start`);
+    for (const [label, value, note] of rows) console.log(`${label.padEnd(44)} ${value.padStart(10)}  ${note}`);
+    // Each round creates 3 cards and deletes 3: the count must not move.
+    if (after.length !== localContacts.length) console.log(`WARNING: ${after.length} contacts after the incremental syncs, expected ${localContacts.length}`);
+  } finally {
+    await killAllThunderbirds();
+    await probe.close();
+    await fake.close();
+    fs.rmSync(path.dirname(floorAddon), { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
