@@ -64,6 +64,19 @@ describe("pullBook", () => {
     expect(r.tb.calls.listContacts).toBe(0);
   });
 
+  it("does not rewrite the stored state when nothing changed, and does as soon as something did", async () => {
+    const r = await rig();
+    for (let i = 0; i < 3; i++) r.server.put(`c${i}`, individual(`Card ${i}`));
+    await r.pull();
+    const savesAfterFirst = r.saves.length;
+    await r.pull();
+    expect(r.saves.length).toBe(savesAfterFirst);
+    r.server.put("c1", individual("Card one, renamed"));
+    await r.pull();
+    expect(r.saves.length).toBe(savesAfterFirst + 1);
+    expect(r.saves.at(-1)?.version).toBe(r.state.version);
+  });
+
   it("checkpoints during a long pull with the old version, the new one only at the end", async () => {
     const r = await rig();
     for (let i = 0; i < 35; i++) r.server.put(`c${i}`, individual(`Card ${i}`));
