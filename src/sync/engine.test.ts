@@ -131,6 +131,7 @@ describe("echo suppression", () => {
     const r = rig();
     r.source.book("book:A").put("a1", individual("Alice", "alice@example.org"));
     await r.engine.syncAll(r.source, [remote("book:A")]);
+    await r.engine.settled();
     const id = await contactIdFor("book:A", "a1");
     const vCard = (await r.tb.asUser.getContact(id))?.vCard ?? "";
     const restarted = new SyncEngine({ books: r.tb.addressBooks, store: r.tb.localStore });

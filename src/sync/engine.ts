@@ -17,7 +17,7 @@
 import type { Thunderbird, AddressBooksApi, KeyValueStore } from "../thunderbird/types.ts";
 import { vCardContentHash } from "../vcard/index.ts";
 import { planBooks, type BookOperation, type RemovalReason } from "./book-plan.ts";
-import { pullBook, type PullOptions, type PullOutcome } from "./pull.ts";
+import { pullBook, type PullOptions, type PullOutcome, recordHash } from "./pull.ts";
 import type { BookContent, ContentSource } from "./remote-content.ts";
 import type { RemoteBook } from "./remote-books.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
@@ -93,6 +93,7 @@ export class SyncEngine {
   /** States of the synced books, shared with running pulls (which update them in place). */
   private readonly states = new Map<string, BookSyncState>();
   private running = false;
+  private readonly finishing = new Set<Promise<void>>();
 
   constructor(
     deps: SyncEngineDeps,
@@ -128,6 +129,11 @@ export class SyncEngine {
     }
   }
 
+  /** Resolves once the work the last syncs left for after their books were complete is saved. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.finishing]);
+  }
+
   /** Loads the stored states, so isOwnWrite answers before the first sync of this session. */
   async loadStates(): Promise<void> {
     const index = await this.stateStore.loadIndex();
@@ -144,7 +150,8 @@ export class SyncEngine {
     for (const state of this.states.values()) {
       const record = state.contacts[contactId];
       if (record === undefined) continue;
-      return record.h !== null && vCardContentHash(vCard) === record.h;
+      const written = recordHash(record);
+      return written !== null && vCardContentHash(vCard) === written;
     }
     return false;
   }
@@ -311,6 +318,8 @@ export class SyncEngine {
         this.options,
       );
       this.reportOutcome(book, outcome);
+      this.finishing.add(outcome.finishing);
+      void outcome.finishing.finally(() => this.finishing.delete(outcome.finishing));
       this.reporter.progress(containerUid, null);
       this.reporter.bookState(containerUid, {
         state: "synced",

@@ -1,3 +1,4 @@
+import { vCardContentHash } from "../vcard/index.ts";
 import { describe, expect, it } from "vitest";
 import type { ItemValue, VCard } from "../bluemind/models.ts";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
@@ -67,7 +68,7 @@ describe("pullBook", () => {
   it("does not rewrite the stored state when nothing changed, and does as soon as something did", async () => {
     const r = await rig();
     for (let i = 0; i < 3; i++) r.server.put(`c${i}`, individual(`Card ${i}`));
-    await r.pull();
+    await (await r.pull()).finishing;
     const savesAfterFirst = r.saves.length;
     await r.pull();
     expect(r.saves.length).toBe(savesAfterFirst);
@@ -75,6 +76,22 @@ describe("pullBook", () => {
     await r.pull();
     expect(r.saves.length).toBe(savesAfterFirst + 1);
     expect(r.saves.at(-1)?.version).toBe(r.state.version);
+  });
+
+  it("hashes created contacts once the book is complete, and saves them", async () => {
+    const r = await rig();
+    for (let i = 0; i < 3; i++) r.server.put(`c${i}`, individual(`Card ${i}`));
+    const outcome = await r.pull();
+    // Right after the pull, before any timer ran: the hashes are still to come.
+    const rightAfter = Object.values(r.state.contacts).map((c) => c.h);
+    await outcome.finishing;
+    expect(rightAfter).toEqual([null, null, null]);
+    const ids = await Promise.all(["c0", "c1", "c2"].map(idOf));
+    for (const id of ids) {
+      const written = (await r.tb.asUser.getContact(id))!.vCard;
+      expect(r.state.contacts[id]?.h).toBe(vCardContentHash(written));
+    }
+    expect(Object.values(r.saves.at(-1)!.contacts).every((c) => c.h !== null)).toBe(true);
   });
 
   it("checkpoints during a long pull with the old version, the new one only at the end", async () => {

@@ -22,6 +22,7 @@
 // Crash safety: records are saved before the queue forgets an entry, so a crash can only make a
 // change be sent twice — harmless: `_mupdates` applies "make it so", and a re-sent change whose
 // copy BlueMind already holds is recognised as in sync, not as a conflict.
+import { recordHash } from "./pull.ts";
 import type { ContainerUpdatesResult, GroupMember, ItemValue, VCard, VCardChanges } from "../bluemind/models.ts";
 import type { CallOptions } from "../bluemind/transport.ts";
 import type { AddressBooksApi, ContactInfo, MailingListInfo } from "../thunderbird/types.ts";
@@ -169,7 +170,7 @@ class BookPush {
     const changedContacts: Record<string, LocalEvent> = {};
     for (const contact of contacts) {
       const record = this.state.contacts[contact.id];
-      if (record !== undefined && (record.item === null || record.h === vCardContentHash(contact.vCard))) continue;
+      if (record !== undefined && (record.item === null || recordHash(record) === vCardContentHash(contact.vCard))) continue;
       changedContacts[contact.id] = { op: "upsert", uid: record?.item ?? null };
     }
     const changedLists: Record<string, LocalEvent> = {};
@@ -194,7 +195,7 @@ class BookPush {
       if (change.op === "delete") {
         // No record: the pull removed it meanwhile, or BlueMind never had it.
         if (record === undefined || record.item === null) this.done(id, change.rev);
-        else pending.push({ kind: "delete", id, rev: change.rev, item: record.item, record, vCard: null, hash: record.h, name: "a deleted contact" });
+        else pending.push({ kind: "delete", id, rev: change.rev, item: record.item, record, vCard: null, hash: recordHash(record), name: "a deleted contact" });
         continue;
       }
       const contact = local.get(id);
@@ -205,7 +206,7 @@ class BookPush {
         continue;
       }
       const hash = vCardContentHash(contact.vCard);
-      if (record !== undefined && hash !== null && record.h === hash) {
+      if (record !== undefined && hash !== null && recordHash(record) === hash) {
         this.done(id, change.rev);
         continue;
       }
