@@ -130,6 +130,24 @@ describe("SyncScheduler", () => {
     expect(runs).toEqual(["startup", "local-change"]);
   });
 
+  it("syncs a few seconds after a sync during which a local edit was made, not at the interval", async () => {
+    const { clock, runs, scheduler, holdNext, release } = setup({ intervalMinutes: 60 });
+    scheduler.start();
+    holdNext();
+    await clock.advance(FIRST_SYNC_DELAY_MS);
+    expect(scheduler.isRunning).toBe(true);
+    scheduler.localChange();
+    // The sync ends before the edit's delay is over.
+    await clock.advance(1_000);
+    release();
+    await flush();
+    expect(runs).toEqual(["startup"]);
+    expect(clock.pendingDelays()).toEqual([LOCAL_EDIT_DELAY_MS - 1_000]);
+    await clock.advance(LOCAL_EDIT_DELAY_MS - 1_000);
+    expect(runs).toEqual(["startup", "local-change"]);
+    expect(clock.pendingDelays()).toEqual([60 * 60_000]);
+  });
+
   it("counts a thrown sync as a failure and does nothing after stop", async () => {
     const clock = new ManualClock();
     let calls = 0;

@@ -41,6 +41,7 @@ export class SyncScheduler {
   private readonly clock: SchedulerClock;
   private intervalMs: number;
   private timer: unknown = null;
+  private timerReason: SyncReason | null = null;
   private running: Promise<void> | null = null;
   private pendingReason: SyncReason | null = null;
   private failures = 0;
@@ -98,6 +99,7 @@ export class SyncScheduler {
 
   private schedule(reason: SyncReason, delayMs: number): void {
     this.cancelTimer();
+    this.timerReason = reason;
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       void this.syncNow(reason);
@@ -135,6 +137,8 @@ export class SyncScheduler {
       void this.run(pending);
       return;
     }
+    // A local edit made during the sync may have missed its push: its timer stands.
+    if (this.timer !== null && this.timerReason === "local-change") return;
     this.schedule(this.failures > 0 ? "retry" : "interval", this.nextDelay());
   }
 
