@@ -1,10 +1,11 @@
 // The options page in a real Thunderbird: the user turns a book's Sync off and on again with its
 // switch; BlueMind's subscription changes first, then the local book becomes a search-only
 // (globe) book and back.
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
-import { killAllThunderbirds, startThunderbird } from "../thunderbird/runner.ts";
+import { useProbe } from "./support/probe-suite.ts";
+import { startThunderbird } from "../thunderbird/runner.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
 import { builtAddonXpi, policiesFor, profileAllowing } from "./support/addon.ts";
 import { inOptionsPage, openOptionsTab } from "./support/options-tab.ts";
@@ -33,17 +34,13 @@ function subscription(fake: FakeBlueMind): { offlineSync: boolean } | undefined 
 describeWithThunderbird("options page in a real Thunderbird", () => {
   let fake: FakeBlueMind;
   let probe: ProbeClient;
+  useProbe((p) => (probe = p));
 
   beforeAll(async () => {
     fake = await startFakeBlueMind({ dataset: "minimal" });
-    probe = await ProbeClient.start();
   });
   afterAll(async () => {
-    await probe?.close();
     await fake?.close();
-  });
-  afterEach(async () => {
-    await killAllThunderbirds();
   });
 
   it("switching Sync off makes the local book a search-only book, and on brings it back", async () => {

@@ -3,12 +3,12 @@
 // public APIs (the probe) and, after a clean quit, from the profile's files; what the add-on asked
 // the server comes from the fake's request log. Syncs are started with the add-on's public "sync
 // now" message and followed through its status (getState).
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { findBook, readProfile } from "../thunderbird/profile-reader.ts";
 import { ProbeClient, type ProbeContact } from "../thunderbird/probe.ts";
-import { killAllThunderbirds } from "../thunderbird/runner.ts";
+import { useProbe } from "./support/probe-suite.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
 import { ADDON_ID } from "./support/addon.ts";
 import {
@@ -73,16 +73,7 @@ async function contactsOf(probe: ProbeClient, name: string): Promise<{ id: strin
 
 describeWithThunderbird("synced books in a real Thunderbird", () => {
   let probe: ProbeClient;
-
-  beforeAll(async () => {
-    probe = await ProbeClient.start();
-  });
-  afterAll(async () => {
-    await probe?.close();
-  });
-  afterEach(async () => {
-    await killAllThunderbirds();
-  });
+  useProbe((p) => (probe = p));
 
   it("initial sync: every synced book holds exactly the server's contacts and groups as lists; the unsynced directory is a search-only book", async () => {
     const fake = await fakeWithTeamBook();

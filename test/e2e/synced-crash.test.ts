@@ -2,11 +2,11 @@
 // the first sync of a 5,000-contact book, then started again on the same profile. The book must
 // end complete — exactly the server's 5,000 contacts, no twin, one book of that name — and the
 // second run must resume (reuse what was written) rather than start the book over.
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { startFakeBlueMind } from "../fake-bluemind/index.ts";
 import { findBook, readProfile } from "../thunderbird/profile-reader.ts";
 import { ProbeClient, type ProbeContact } from "../thunderbird/probe.ts";
-import { killAllThunderbirds } from "../thunderbird/runner.ts";
+import { useProbe } from "./support/probe-suite.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
 import {
   JANE,
@@ -27,16 +27,7 @@ const SIZE = 5_000;
 
 describeWithThunderbird("crash in the middle of an initial sync", () => {
   let probe: ProbeClient;
-
-  beforeAll(async () => {
-    probe = await ProbeClient.start();
-  });
-  afterAll(async () => {
-    await probe?.close();
-  });
-  afterEach(async () => {
-    await killAllThunderbirds();
-  });
+  useProbe((p) => (probe = p));
 
   it("Thunderbird killed while a 5,000-contact book is being written, then restarted: the book ends complete, without duplicates", async () => {
     const fake = await startFakeBlueMind({ dataset: "minimal" });

@@ -2,11 +2,11 @@
 // the middle, a garbled body and one card whose value is not a card. The sync must complete for
 // everything valid, report the bad card with its reason, duplicate and lose nothing — and take the
 // card once BlueMind serves it properly.
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { startFakeBlueMind, type FakeBlueMind, type FaultRule } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
-import { killAllThunderbirds } from "../thunderbird/runner.ts";
+import { useProbe } from "./support/probe-suite.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
 import {
   JANE,
@@ -51,16 +51,7 @@ function injectInTurn(fake: FakeBlueMind, faults: Omit<FaultRule, "pathPattern">
 
 describeWithThunderbird("faults during a sync", () => {
   let probe: ProbeClient;
-
-  beforeAll(async () => {
-    probe = await ProbeClient.start();
-  });
-  afterAll(async () => {
-    await probe?.close();
-  });
-  afterEach(async () => {
-    await killAllThunderbirds();
-  });
+  useProbe((p) => (probe = p));
 
   it("500s, a delay, dropped connections, a 401, a garbled body and a bad card: everything valid arrives once, the bad card is reported, then fixed", async () => {
     const fake = await startFakeBlueMind({ dataset: "minimal" });

@@ -2,11 +2,12 @@
 // addressBooks.create…), and the results are read from the fake BlueMind's state — an edit lands
 // on the server, an edit in a read-only book is undone, a book created in Thunderbird appears on
 // BlueMind, subscribed with sync on, with its contact.
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { contactIdFor } from "../../src/sync/contact-uid.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
-import { killAllThunderbirds, startThunderbird } from "../thunderbird/runner.ts";
+import { useProbe } from "./support/probe-suite.ts";
+import { startThunderbird } from "../thunderbird/runner.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
 import { builtAddonXpi, policiesFor, profileAllowing } from "./support/addon.ts";
 
@@ -24,17 +25,13 @@ function withProperty(vCard: string, name: string, value: string): string {
 describeWithThunderbird("two-way sync in a real Thunderbird", () => {
   let fake: FakeBlueMind;
   let probe: ProbeClient;
+  useProbe((p) => (probe = p));
 
   beforeAll(async () => {
     fake = await startFakeBlueMind({ dataset: "minimal" });
-    probe = await ProbeClient.start();
   });
   afterAll(async () => {
-    await probe?.close();
     await fake?.close();
-  });
-  afterEach(async () => {
-    await killAllThunderbirds();
   });
 
   it("sends an edit, undoes one in a read-only book, and publishes a book created in Thunderbird", async () => {
