@@ -5,8 +5,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { DEMO_CLIENTS_BOOK, startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
+import { describeIfAvailable } from "../thunderbird/vitest-helpers.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ROOT, startOptionsHarness, until, type OptionsPageHarness } from "./support/options-page.ts";
 
 const OUTPUT = path.join(ROOT, "test-output");
@@ -14,19 +15,10 @@ const JEANNE = { uid: "u-jeanne", login: "jeanne.dupont@example.fr", password: "
 const COLLECTED = `book:CollectedContacts_${JEANNE.uid}`;
 const MY_CONTACTS = `book:Contacts_${JEANNE.uid}`;
 
-/** Like describeWithThunderbird: skipped without Chromium on a developer machine, failed in CI. */
+/** Skipped without Chromium on a developer machine, failed in CI. */
 function describeWithChromium(name: string, body: () => void): void {
-  if (fs.existsSync(CHROMIUM_PATH)) describe(name, body);
-  else if (process.env.CI) {
-    describe(name, () => {
-      it("has Chromium (required in CI)", () => {
-        throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH).`);
-      });
-    });
-  } else {
-    console.warn(`Skipping "${name}": Chromium is not installed at ${CHROMIUM_PATH}.`);
-    describe.skip(name, body);
-  }
+  const missing = fs.existsSync(CHROMIUM_PATH) ? null : `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  describeIfAvailable(name, missing, body);
 }
 
 describeWithChromium("options page in Chromium, on the real background and the fake server", () => {

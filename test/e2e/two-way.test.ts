@@ -27,6 +27,22 @@ describeWithThunderbird("two-way sync in a real Thunderbird", () => {
   let probe: ProbeClient;
   useProbe((p) => (probe = p));
 
+  /** Once the first sync is over: the `index`-th person of My contacts, as the server and
+   * Thunderbird have it, with the request log cleared. */
+  async function afterFirstSync(index: number) {
+    const card = fake.control.snapshot().books.find((b) => b.uid === MY_CONTACTS)?.items.filter((i) => i.value.kind === "individual")[index];
+    if (card === undefined) throw new Error("dataset without cards");
+    const id = await contactIdFor(MY_CONTACTS, card.uid);
+    const contact = await probe.waitFor(async () => (await probe.listContacts((await probe.waitForBook("My contacts")).id)).find((c) => c.id === id), {
+      timeoutMs: 30_000,
+      what: "the synced contact",
+    });
+    await probe.waitFor(async () => fake.requests.some((r) => r.path.includes(encodeURIComponent(BOBS_CONTACTS)) && r.path.includes("_changeset")), { what: "the first sync" });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    fake.control.clearRequestLog();
+    return { card, id, contact };
+  }
+
   beforeAll(async () => {
     fake = await startFakeBlueMind({ dataset: "minimal" });
   });
@@ -106,16 +122,7 @@ describeWithThunderbird("two-way sync in a real Thunderbird", () => {
       startThunderbird({ addons: [probe.addon, builtAddonXpi()], profileDir, policies: policiesFor({ serverUrl: fake.url, login: JANE.login, apiKey }) });
     const first = await start();
     await probe.waitForReady();
-    const card = fake.control.snapshot().books.find((b) => b.uid === MY_CONTACTS)?.items.filter((i) => i.value.kind === "individual")[1];
-    if (card === undefined) throw new Error("dataset without cards");
-    const id = await contactIdFor(MY_CONTACTS, card.uid);
-    const contact = await probe.waitFor(async () => (await probe.listContacts((await probe.waitForBook("My contacts")).id)).find((c) => c.id === id), {
-      timeoutMs: 30_000,
-      what: "the synced contact",
-    });
-    await probe.waitFor(async () => fake.requests.some((r) => r.path.includes(encodeURIComponent(BOBS_CONTACTS)) && r.path.includes("_changeset")), { what: "the first sync" });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    fake.control.clearRequestLog();
+    const { card, id, contact } = await afterFirstSync(1);
 
     await probe.updateContact(id, withProperty(contact.properties.vCard ?? "", "NOTE", "queued before quitting"));
     // Long enough for the queue to reach storage, shorter than the push delay (3 s).
@@ -143,16 +150,7 @@ describeWithThunderbird("two-way sync in a real Thunderbird", () => {
       policies: policiesFor({ serverUrl: fake.url, login: JANE.login, apiKey }),
     });
     await probe.waitForReady();
-    const card = fake.control.snapshot().books.find((b) => b.uid === MY_CONTACTS)?.items.filter((i) => i.value.kind === "individual")[2];
-    if (card === undefined) throw new Error("dataset without cards");
-    const id = await contactIdFor(MY_CONTACTS, card.uid);
-    const contact = await probe.waitFor(async () => (await probe.listContacts((await probe.waitForBook("My contacts")).id)).find((c) => c.id === id), {
-      timeoutMs: 30_000,
-      what: "the synced contact",
-    });
-    await probe.waitFor(async () => fake.requests.some((r) => r.path.includes(encodeURIComponent(BOBS_CONTACTS)) && r.path.includes("_changeset")), { what: "the first sync" });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    fake.control.clearRequestLog();
+    const { card, id, contact } = await afterFirstSync(2);
 
     // Both sides change the card before the push (3 s after the local edit).
     await probe.updateContact(id, withProperty(contact.properties.vCard ?? "", "TITLE", "Local side"));
