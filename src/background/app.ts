@@ -12,6 +12,8 @@ import { Account, messageOf, type AccountOptions } from "./account.ts";
 import { SettingsStore } from "./settings-store.ts";
 import { StatusStore } from "./status-store.ts";
 
+const WAKE_UP_ALARM = "bluemind-sync-wake-up";
+
 /** Account states in which search-only books send nothing: no credential, or one refused. */
 const QUIET_STATES = new Set<AccountStatus>(["disconnected", "needs-permission", "needs-sign-in"]);
 
@@ -27,6 +29,7 @@ export class BackgroundApp {
   readonly twoWay: TwoWaySync;
   readonly providers: ProviderBooks;
   private scheduler: SyncScheduler | null = null;
+  private stopWatchingInterval: Unsubscribe | null = null;
   private readonly unsubscribes: Unsubscribe[] = [];
 
   constructor(
@@ -84,13 +87,21 @@ export class BackgroundApp {
       runSync: (reason) => this.runSync(reason),
     });
     this.unsubscribes.push(this.tb.connectivity.onChange((online) => this.scheduler?.onlineChanged(online)));
+    this.watchInterval(settings.syncIntervalMinutes);
     // The scheduler starts before the account is restored so the first sync is never later than
     // FIRST_SYNC_DELAY_MS; the sync itself waits for the connection.
     this.scheduler.start();
     this.restoring = this.account.restore(settings).then(() => undefined);
   }
 
+  /** Thunderbird's alarm backs up the scheduler's timers: it still fires after the computer slept. */
+  private watchInterval(minutes: number): void {
+    this.stopWatchingInterval?.();
+    this.stopWatchingInterval = this.tb.alarms.every(WAKE_UP_ALARM, minutes, () => this.scheduler?.wake());
+  }
+
   stop(): void {
+    this.stopWatchingInterval?.();
     this.scheduler?.stop();
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
   }
@@ -135,6 +146,7 @@ export class BackgroundApp {
   async saveSettings(change: { syncIntervalMinutes?: number; publishLocalBooks?: boolean }): Promise<void> {
     const settings = await this.settings.save(change);
     this.scheduler?.setInterval(settings.syncIntervalMinutes);
+    if (this.scheduler) this.watchInterval(settings.syncIntervalMinutes);
   }
 
   private restoring: Promise<void> = Promise.resolve();

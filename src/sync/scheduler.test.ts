@@ -119,6 +119,20 @@ describe("SyncScheduler", () => {
     expect(clock.pendingDelays()).toEqual([60 * 60_000]);
   });
 
+  it("syncs on a wake-up only when a whole interval went by without a sync (a computer that slept)", async () => {
+    const { clock, runs, scheduler } = setup({ intervalMinutes: 5 });
+    scheduler.start();
+    await clock.advance(FIRST_SYNC_DELAY_MS);
+    scheduler.wake();
+    await clock.advance(0);
+    expect(runs).toEqual(["startup"]);
+    // Asleep: the clock moves on, the page's timers do not fire.
+    clock.time += 6 * 60_000;
+    scheduler.wake();
+    await clock.advance(0);
+    expect(runs).toEqual(["startup", "interval"]);
+  });
+
   it("debounces local edits into one sync", async () => {
     const { clock, runs, scheduler } = setup();
     scheduler.start();

@@ -45,6 +45,7 @@ export class SyncScheduler {
   private running: Promise<void> | null = null;
   private pendingReason: SyncReason | null = null;
   private failures = 0;
+  private lastEnded = Number.NEGATIVE_INFINITY;
   private stopped = true;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -78,6 +79,16 @@ export class SyncScheduler {
       return;
     }
     await this.run(reason);
+  }
+
+  /**
+   * A periodic nudge from Thunderbird's alarms, which keep time across a computer's sleep where a
+   * page's timers may lag: syncs when a whole interval went by without a sync.
+   */
+  wake(): void {
+    if (this.stopped || this.running) return;
+    if (this.clock.now() - this.lastEnded < this.intervalMs) return;
+    void this.syncNow("interval");
   }
 
   localChange(): void {
@@ -130,6 +141,7 @@ export class SyncScheduler {
     this.running = done;
     await done;
     this.running = null;
+    this.lastEnded = this.clock.now();
     if (this.stopped) return;
     const pending = this.pendingReason;
     this.pendingReason = null;

@@ -57,6 +57,23 @@ describe("background app", () => {
     expect(published.books.map((b) => b.containerUid)).toContain("book:Contacts_u-jdoe");
   });
 
+  it("registers the interval as a Thunderbird alarm, follows interval changes, and an alarm right after a sync sends nothing", async () => {
+    managedByPolicy();
+    tb.grantedOrigins.add(hostOf(fake.url));
+    app = new BackgroundApp(tb);
+    await app.start();
+    expect([...tb.registeredAlarms().values()]).toEqual([5]);
+    await until(() => app!.status.current.lastSyncEnded !== null, "the first sync");
+    await handleRequest(app, { type: "saveSettings", syncIntervalMinutes: 1 });
+    expect([...tb.registeredAlarms().values()]).toEqual([1]);
+    // Fired right after a sync: nothing to do.
+    const listings = () => fake.requests.filter((r) => r.path.includes("/subscriptions/")).length;
+    const before = listings();
+    tb.fireAlarm([...tb.registeredAlarms().keys()][0]!);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(listings()).toBe(before);
+  });
+
   it("without the host permission, sends nothing, tells the user, and connects once it is granted", async () => {
     managedByPolicy();
     app = new BackgroundApp(tb);
