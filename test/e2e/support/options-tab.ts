@@ -18,7 +18,7 @@ export async function openOptionsTab(marionette: MarionetteClient): Promise<void
  * Runs `body` (a function source taking the page's `document`, returning a JSON-able value or a
  * Promise of one) in the options tab and returns its result.
  */
-export async function inOptionsPage<T>(marionette: MarionetteClient, body: string, timeoutMs = 10_000): Promise<T> {
+export async function inOptionsPage<T>(marionette: MarionetteClient, body: string, timeoutMs = 30_000): Promise<T> {
   await marionette.setContext("chrome");
   const answer = await marionette.executeAsyncScript<{ ok: boolean; value?: T; error?: string }>(
     `const [body, timeoutMs, done] = arguments;
@@ -32,7 +32,11 @@ export async function inOptionsPage<T>(marionette: MarionetteClient, body: strin
        clearTimeout(timer);
        done(message.data);
      });
-     const script = "(async () => { try { const value = await (" + body + ")(content.document);" +
+     // The tab may still hold its initial about:blank: wait for the options page itself.
+     const script = "(async () => { try {" +
+       " for (let i = 0; i < 200 && !(content.document.location.protocol === 'moz-extension:' && content.document.readyState === 'complete'); i++)" +
+       " await new Promise((resolve) => content.setTimeout(resolve, 50));" +
+       " const value = await (" + body + ")(content.document);" +
        " sendAsyncMessage(" + JSON.stringify(topic) + ", { ok: true, value }); }" +
        " catch (e) { sendAsyncMessage(" + JSON.stringify(topic) + ", { ok: false, error: String(e) }); } })()";
      mm.loadFrameScript("data:," + encodeURIComponent(script), false);`,
