@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
-  BlueMindError,
   CancelledError,
   MalformedResponseError,
   MissingRoleError,
@@ -16,6 +15,7 @@ import type { WireReply, WireRequest, WireServer } from "./testkit/wire-server.t
 import { Transport } from "./transport.ts";
 import type { RequestSpec } from "./transport.ts";
 import { apiPath } from "./url.ts";
+import { failure } from "./testkit/failure.ts";
 
 const jane: AuthUser = {
   uid: "u-jdoe",
@@ -86,16 +86,6 @@ function session(options: Partial<SessionOptions> = {}): Session {
 
 const data: RequestSpec = { method: "GET", path: apiPath`/addressbooks/${"book:Contacts_u-jdoe"}/_version`, response: "json", idempotent: true };
 const pass = (value: unknown): unknown => value;
-
-async function failure(promise: Promise<unknown>): Promise<BlueMindError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BlueMindError) return error;
-    throw error;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("password sessions", () => {
   it("logs in lazily with the JSON-encoded password, then calls with the session key", async () => {

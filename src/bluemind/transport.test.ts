@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
-  BlueMindError,
   CancelledError,
   MalformedResponseError,
   NetworkError,
@@ -17,6 +16,7 @@ import type { RequestSpec, TransportOptions } from "./transport.ts";
 import { startWireServer } from "./testkit/wire-server.ts";
 import type { WireServer } from "./testkit/wire-server.ts";
 import { apiPath } from "./url.ts";
+import { failure } from "./testkit/failure.ts";
 
 let wire: WireServer;
 let sleeps: number[];
@@ -48,16 +48,6 @@ const get = (extra: Partial<RequestSpec> = {}): RequestSpec => ({
   idempotent: true,
   ...extra,
 });
-
-async function failure(promise: Promise<unknown>): Promise<BlueMindError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BlueMindError) return error;
-    throw error;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("request line and headers", () => {
   it("sends the key, the origin and Accept: application/json on a JSON call, no Content-Type without body", async () => {
