@@ -4,7 +4,7 @@ import type { BlueMindClient } from "../bluemind/client.ts";
 import { ProviderBooks } from "../search/index.ts";
 import { SyncEngine, statusReporter } from "../sync/index.ts";
 import type { AccountStatus, BookStatus } from "../shared/status.ts";
-import { fetchRemoteBooks, type RemoteBookWithCount } from "../sync/fetch-remote-books.ts";
+import { fetchRemoteBooks, type RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
 import { TwoWaySync } from "../sync/two-way.ts";
 import type { Thunderbird, Unsubscribe } from "../thunderbird/types.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RemoteBook } from "../sync/remote-books.ts";
+import type { RemoteBook } from "../books/remote-books.ts";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import type { SearchProviderApi } from "../thunderbird/types.ts";
 import { providerBookId } from "./book-id.ts";

@@ -18,7 +18,7 @@
 //    nothing until the user signs in again (BookSearch asks `canQuery`). Signing out removes
 //    them and forgets the stored list.
 import type { KeyValueStore, SearchProviderApi, Unsubscribe } from "../thunderbird/types.ts";
-import type { RemoteBook } from "../sync/remote-books.ts";
+import type { RemoteBook } from "../books/remote-books.ts";
 import { providerBookId } from "./book-id.ts";
 import { BookSearch, consoleSearchLog } from "./book-search.ts";
 import type { SearchLog, SearchServer } from "./book-search.ts";

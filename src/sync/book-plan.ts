@@ -13,7 +13,7 @@
 //    the remote list) → remove the local copy. Provider (search-only) books are not this plan's
 //    business: `unsynced` lists the books the caller registers them for.
 import type { AddressBookInfo } from "../thunderbird/types.ts";
-import type { RemoteBook } from "./remote-books.ts";
+import type { RemoteBook } from "../books/remote-books.ts";
 import type { SyncIndex } from "./sync-state.ts";
 
 export type RemovalReason = "sync-off" | "unsubscribed";

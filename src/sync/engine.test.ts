@@ -3,7 +3,7 @@ import { AuthenticationError } from "../bluemind/errors.ts";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import { contactIdFor } from "./contact-uid.ts";
 import { SyncEngine, type SyncEngineOptions } from "./engine.ts";
-import type { RemoteBook } from "./remote-books.ts";
+import type { RemoteBook } from "../books/remote-books.ts";
 import type { BookStateChange, SyncReporter } from "./reporter.ts";
 import { SYNC_INDEX_KEY, type SyncIndex } from "./sync-state.ts";
 import { individual, MemorySource, pngBytes } from "./testkit/memory-content.ts";

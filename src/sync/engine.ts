@@ -19,7 +19,7 @@ import { vCardContentHash } from "../vcard/index.ts";
 import { planBooks, type BookOperation, type RemovalReason } from "./book-plan.ts";
 import { pullBook, type PullOptions, type PullOutcome, recordHash } from "./pull.ts";
 import type { BookContent, ContentSource } from "./remote-content.ts";
-import type { RemoteBook } from "./remote-books.ts";
+import type { RemoteBook } from "../books/remote-books.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
 import { isRunFatal, messageOf, SyncCancelledError, throwIfAborted } from "./sync-errors.ts";
 import { emptyBookState, SyncStateStore, type BookSyncState, type SyncIndex } from "./sync-state.ts";

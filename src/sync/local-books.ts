@@ -22,8 +22,8 @@ import type { AuthUser } from "../bluemind/models.ts";
 import type { AddressBookInfo, AddressBooksApi, KeyValueStore, NotificationsApi } from "../thunderbird/types.ts";
 import type { ChangeQueue } from "./change-queue.ts";
 import type { MissingBookDecision, SyncEngine } from "./engine.ts";
-import type { RemoteBookWithCount } from "./fetch-remote-books.ts";
-import { displayNameOf, type RemoteBook } from "./remote-books.ts";
+import type { RemoteBookWithCount } from "../books/fetch-remote-books.ts";
+import { displayNameOf, type RemoteBook } from "../books/remote-books.ts";
 import type { SyncReporter } from "./reporter.ts";
 import { messageOf } from "./sync-errors.ts";
 

@@ -18,12 +18,12 @@ import type { AddressBooksApi, KeyValueStore, NotificationsApi, Unsubscribe } fr
 import { ChangeQueue, isEmptyQueue } from "./change-queue.ts";
 import { ChangeTracker, groupOfList } from "./change-tracker.ts";
 import type { MissingBookDecision, PushContext, PushReport, SyncEngine, SyncEngineOptions } from "./engine.ts";
-import type { RemoteBookWithCount } from "./fetch-remote-books.ts";
+import type { RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { LocalBooks } from "./local-books.ts";
 import { OwnWrites } from "./own-writes.ts";
 import { pushBook } from "./push.ts";
 import { ReadOnlyGuard, REVERT_REASON } from "./read-only.ts";
-import type { RemoteBook } from "./remote-books.ts";
+import type { RemoteBook } from "../books/remote-books.ts";
 import type { SyncReporter } from "./reporter.ts";
 import { SyncStateStore } from "./sync-state.ts";
 

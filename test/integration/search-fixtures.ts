@@ -6,7 +6,7 @@ import type { VCard } from "../../src/bluemind/models.ts";
 import { ProviderBooks, providerBookId } from "../../src/search/index.ts";
 import type { SearchLogLevel, SearchTuning } from "../../src/search/index.ts";
 import { person } from "../../src/search/search-server.fixture.ts";
-import { fetchRemoteBooks } from "../../src/sync/fetch-remote-books.ts";
+import { fetchRemoteBooks } from "../../src/books/fetch-remote-books.ts";
 import { startFakeBlueMind } from "../fake-bluemind/index.ts";
 import type { FakeBlueMind } from "../fake-bluemind/index.ts";
 import { InMemoryThunderbird } from "../unit/in-memory-thunderbird.ts";

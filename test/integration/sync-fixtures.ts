@@ -8,7 +8,7 @@ import type { ItemValue, VCard } from "../../src/bluemind/models.ts";
 import type { RetryInfo } from "../../src/bluemind/transport.ts";
 import { contactIdFor, memberContactIdFor } from "../../src/sync/contact-uid.ts";
 import { SyncEngine, type SyncEngineOptions, type SyncRunResult } from "../../src/sync/engine.ts";
-import { fetchRemoteBooks } from "../../src/sync/fetch-remote-books.ts";
+import { fetchRemoteBooks } from "../../src/books/fetch-remote-books.ts";
 import { groupMembers, listFieldsOf } from "../../src/sync/groups.ts";
 import type { BookStateChange, SyncReporter } from "../../src/sync/reporter.ts";
 import { SYNC_INDEX_KEY, type SyncIndex } from "../../src/sync/sync-state.ts";

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach } from "vitest";
 import type { AuthUser, VCard } from "../../src/bluemind/models.ts";
 import { SyncEngine, type SyncRunResult } from "../../src/sync/engine.ts";
-import { fetchRemoteBooks } from "../../src/sync/fetch-remote-books.ts";
+import { fetchRemoteBooks } from "../../src/books/fetch-remote-books.ts";
 import { TwoWaySync } from "../../src/sync/two-way.ts";
 import type { Unsubscribe } from "../../src/thunderbird/types.ts";
 import { blueMindToVCard } from "../../src/vcard/index.ts";
