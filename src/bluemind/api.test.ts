@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BlueMindClient } from "./client.ts";
 import { MalformedResponseError, NotFoundError } from "./errors.ts";
 import type { AuthUser, VCard } from "./models.ts";
-import { startWireServer } from "./testkit/wire-server.ts";
-import type { WireReply, WireServer } from "./testkit/wire-server.ts";
+import { startWireServer } from "../../test/support/wire-server.ts";
+import type { WireReply, WireServer } from "../../test/support/wire-server.ts";
 
 const jane: AuthUser = { uid: "u jdoe/1", domainUid: "example.com", displayName: "Jane Doe", roles: ["hasTbird"] };
 const BOOK = "book:Contacts_u jdoe/é+1";

@@ -10,12 +10,12 @@ import {
 import type { AuthUser, LoginResponse } from "./models.ts";
 import { Session, requireRole } from "./session.ts";
 import type { SessionOptions } from "./session.ts";
-import { startWireServer } from "./testkit/wire-server.ts";
-import type { WireReply, WireRequest, WireServer } from "./testkit/wire-server.ts";
+import { startWireServer } from "../../test/support/wire-server.ts";
+import type { WireReply, WireRequest, WireServer } from "../../test/support/wire-server.ts";
 import { Transport } from "./transport.ts";
 import type { RequestSpec } from "./transport.ts";
 import { apiPath } from "./url.ts";
-import { failure } from "./testkit/failure.ts";
+import { failure } from "../../test/support/bluemind-failure.ts";
 
 const jane: AuthUser = {
   uid: "u-jdoe",

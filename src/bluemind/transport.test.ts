@@ -13,10 +13,10 @@ import {
 } from "./errors.ts";
 import { Transport } from "./transport.ts";
 import type { RequestSpec, TransportOptions } from "./transport.ts";
-import { startWireServer } from "./testkit/wire-server.ts";
-import type { WireServer } from "./testkit/wire-server.ts";
+import { startWireServer } from "../../test/support/wire-server.ts";
+import type { WireServer } from "../../test/support/wire-server.ts";
 import { apiPath } from "./url.ts";
-import { failure } from "./testkit/failure.ts";
+import { failure } from "../../test/support/bluemind-failure.ts";
 
 let wire: WireServer;
 let sleeps: number[];

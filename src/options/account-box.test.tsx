@@ -16,7 +16,7 @@ import {
   submit,
   type,
   unmount,
-} from "./testkit.tsx";
+} from "../../test/support/options-testkit.tsx";
 
 let root: HTMLElement | null = null;
 afterEach(() => {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from "vitest";
 import { ACTIVITY_LIMIT, type ActivityEntry } from "../shared/status.ts";
-import { CONNECTED, FakeBackend, MESSAGES, account, alertText, book, renderPage, rowOf, settings, snapshot, switchFor, translatorFor, unmount } from "./testkit.tsx";
+import { CONNECTED, FakeBackend, MESSAGES, account, alertText, book, renderPage, rowOf, settings, snapshot, switchFor, translatorFor, unmount } from "../../test/support/options-testkit.tsx";
 
 let root: HTMLElement | null = null;
 afterEach(() => {

@@ -19,7 +19,7 @@ import {
   snapshot,
   switchFor,
   unmount,
-} from "./testkit.tsx";
+} from "../../test/support/options-testkit.tsx";
 
 let root: HTMLElement | null = null;
 afterEach(() => {

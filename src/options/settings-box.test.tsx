@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from "vitest";
 import { parseInterval } from "./settings-box.tsx";
-import { CONNECTED, FakeBackend, account, alertText, buttonNamed, byLabel, click, commit, renderPage, settings, snapshot, unmount } from "./testkit.tsx";
+import { CONNECTED, FakeBackend, account, alertText, buttonNamed, byLabel, click, commit, renderPage, settings, snapshot, unmount } from "../../test/support/options-testkit.tsx";
 
 let root: HTMLElement | null = null;
 afterEach(() => {

@@ -3,8 +3,8 @@ import type { ItemValue, VCard } from "../bluemind/models.ts";
 import { quickSearchQuery } from "../../test/unit/in-memory-thunderbird.ts";
 import { BookSearch } from "./book-search.ts";
 import type { BookSearchOptions, SearchLogLevel } from "./book-search.ts";
-import { FakeSearchServer, generatedPeople, person } from "./search-server.fixture.ts";
-import type { ServerCall } from "./search-server.fixture.ts";
+import { FakeSearchServer, generatedPeople, person } from "../../test/support/search-server.ts";
+import type { ServerCall } from "../../test/support/search-server.ts";
 import type { SearchTuning } from "./tuning.ts";
 
 const PEOPLE: ItemValue<VCard>[] = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { VCard, VCardInfo } from "../bluemind/models.ts";
 import { CardMatcher, foldText, foldWords, matcherFor, searchableTexts } from "./match.ts";
-import { person } from "./search-server.fixture.ts";
+import { person } from "../../test/support/search-server.ts";
 
 const matches = (texts: string[], ...words: string[]): boolean => new CardMatcher(texts).matches(foldWords(words));
 

@@ -6,7 +6,7 @@ import { providerBookId } from "./book-id.ts";
 import type { SearchLogLevel } from "./book-search.ts";
 import { PROVIDER_BOOKS_KEY, ProviderBooks, desiredProviderBooks, planProviderBooks } from "./provider-books.ts";
 import type { ProviderBookSpec } from "./provider-books.ts";
-import { FakeSearchServer, person } from "./search-server.fixture.ts";
+import { FakeSearchServer, person } from "../../test/support/search-server.ts";
 
 function remote(containerUid: string, displayName: string, sync: boolean): RemoteBook {
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { VCard, VCardInfo } from "../bluemind/models.ts";
 import type { Candidate } from "./answer.ts";
 import { buildResults, candidateVCard, cardFromInfo, emailsOf, isUsable } from "./results.ts";
-import { person } from "./search-server.fixture.ts";
+import { person } from "../../test/support/search-server.ts";
 
 const full = person({ uid: "p1", given: "Zoé", family: "Quercy", emails: ["zq@dir.test", "zoe@home.test"], company: "Xylo SA", title: "CTO", tel: "+33 5 00 00 00 00" }).value;
 const fullInfo: VCardInfo = { kind: "individual", formatedName: "Zoé Quercy", mail: "zq@dir.test", tel: "+33 5 00 00 00 00" };

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decideContactWrite, FULL_CHECK_INTERVAL_MS, planPull, planPullStart, versionOf } from "./changeset-plan.ts";
 import { emptyBookState, type BookSyncState, type ContactRecord } from "./sync-state.ts";
-import { MemoryBook, individual } from "./testkit/memory-content.ts";
+import { MemoryBook, individual } from "../../test/support/memory-content.ts";
 
 const NOW = 1_000_000_000;
 

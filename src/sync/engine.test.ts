@@ -6,7 +6,7 @@ import { SyncEngine, type SyncEngineOptions } from "./engine.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import type { BookStateChange, SyncReporter } from "./reporter.ts";
 import { SYNC_INDEX_KEY, type SyncIndex } from "./sync-state.ts";
-import { individual, MemorySource, pngBytes } from "./testkit/memory-content.ts";
+import { individual, MemorySource, pngBytes } from "../../test/support/memory-content.ts";
 
 function remote(containerUid: string, sync = true, displayName = containerUid): RemoteBook {
   return { containerUid, serverName: displayName, displayName, ownerUid: "u1", ownerDisplayName: "Jane", ownedByUser: true, isDomainDirectory: false, sync, readOnly: false, internalId: 1 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MalformedResponseError, ServerError } from "../bluemind/errors.ts";
 import { fetchCards } from "./fetch-cards.ts";
-import { individual, MemoryBook } from "./testkit/memory-content.ts";
+import { individual, MemoryBook } from "../../test/support/memory-content.ts";
 
 const malformed = (): MalformedResponseError => new MalformedResponseError("not a card", { code: "MALFORMED_RESPONSE" });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bareMemberCard, groupMembers, listFieldsOf, memberChanges, sanitizeListName, UNNAMED_LIST } from "./groups.ts";
-import { group } from "./testkit/memory-content.ts";
+import { group } from "../../test/support/memory-content.ts";
 
 describe("sanitizeListName", () => {
   it("removes the characters Thunderbird refuses and double spaces", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hasPhotoFlag, imageTypeOf, needsPhotoDownload, NO_PHOTO } from "./photos.ts";
-import { individual, pngBytes } from "./testkit/memory-content.ts";
+import { individual, pngBytes } from "../../test/support/memory-content.ts";
 
 const withPhoto = individual("A", "a@b.c", { identification: { formatedName: { value: "A" }, photo: true } });
 const without = individual("B");

@@ -7,7 +7,7 @@ import { pullBook, type PullOptions, type PullOutcome } from "./pull.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
 import { SyncCancelledError } from "./sync-errors.ts";
 import { emptyBookState, type BookSyncState } from "./sync-state.ts";
-import { group, individual, MemoryBook, pngBytes } from "./testkit/memory-content.ts";
+import { group, individual, MemoryBook, pngBytes } from "../../test/support/memory-content.ts";
 
 const BOOK = "book:A";
 

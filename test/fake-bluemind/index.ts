@@ -8,6 +8,8 @@ export { FakeState, Book } from "./state.ts";
 export type { User, Session, ApiKeyRecord, Subscription, StoredItem } from "./state.ts";
 export { DATASET_NAMES, DEMO_CLIENTS_BOOK, datasetSpec } from "./datasets.ts";
 export type { DatasetName } from "./datasets.ts";
+export { offlineBook } from "./book-reads.ts";
+export type { OfflineBook } from "./book-reads.ts";
 export { generateCard, generateCards, generateGroup } from "./generator.ts";
 export type { GenerateOptions, CardOptions } from "./generator.ts";
 export { mulberry32, hashString } from "./prng.ts";

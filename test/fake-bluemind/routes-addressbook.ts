@@ -1,8 +1,9 @@
 // IAddressBook at /api/addressbooks/{containerUid} (bluemind-api.md §5) and the search across
 // every subscribed book. Reads need Read, writes need Write; an unknown book is a 404.
-import type { ItemValue, VCard, VCardChanges, VCardInfo, VCardQuery } from "../../src/bluemind/models.ts";
+import type { VCardChanges, VCardQuery } from "../../src/bluemind/models.ts";
 import { can, requireVerb } from "./acl.ts";
 import { objectBody, stringList } from "./body.ts";
+import { infoOf, mgetCards, searchBook } from "./book-reads.ts";
 import {
   applyUpdates,
   createCard,
@@ -18,9 +19,8 @@ import { RawReply } from "./http.ts";
 import type { RequestBody } from "./http.ts";
 import type { Route, RouteContext } from "./router.ts";
 import { runSearch } from "./search.ts";
-import type { Book, StoredItem } from "./state.ts";
+import type { Book } from "./state.ts";
 import type { Verb } from "./types.ts";
-import { toVCardInfo } from "./vcard-utils.ts";
 
 const BOOK = "/api/addressbooks/{containerUid}";
 
@@ -28,10 +28,6 @@ function bookFor(ctx: RouteContext, verb: Verb): Book {
   const book = bookOr404(ctx.state, ctx.params.containerUid as string);
   requireVerb(book, ctx.caller.user, verb);
   return book;
-}
-
-function infoOf(item: StoredItem): ItemValue<VCardInfo> {
-  return { ...toItemValue(item), value: toVCardInfo(item.value) };
 }
 
 function vcardQuery(body: RequestBody): VCardQuery {
@@ -93,13 +89,7 @@ export const addressBookRoutes: Route[] = [
     method: "POST",
     pattern: `${BOOK}/_mget`,
     handle: (ctx) => {
-      const book = bookFor(ctx, "Read");
-      const out: ItemValue<VCard>[] = [];
-      for (const uid of stringList(ctx.body, "_mget")) {
-        const item = book.items.get(uid);
-        if (item) out.push(toItemValue(item));
-      }
-      return out;
+      return mgetCards(bookFor(ctx, "Read"), stringList(ctx.body, "_mget"));
     },
   },
   {
@@ -114,9 +104,7 @@ export const addressBookRoutes: Route[] = [
     method: "POST",
     pattern: `${BOOK}/_search`,
     handle: (ctx) => {
-      const book = bookFor(ctx, "Read");
-      const { total, hits } = runSearch([book], vcardQuery(ctx.body));
-      return { total, values: hits.map((h) => infoOf(h.item)) };
+      return searchBook(bookFor(ctx, "Read"), vcardQuery(ctx.body));
     },
   },
   {

@@ -5,7 +5,7 @@ import { BlueMindClient } from "../../src/bluemind/client.ts";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { ProviderBooks, providerBookId } from "../../src/search/index.ts";
 import type { SearchLogLevel, SearchTuning } from "../../src/search/index.ts";
-import { person } from "../../src/search/search-server.fixture.ts";
+import { person } from "../support/search-server.ts";
 import { fetchRemoteBooks } from "../../src/books/fetch-remote-books.ts";
 import { startFakeBlueMind } from "../fake-bluemind/index.ts";
 import type { FakeBlueMind } from "../fake-bluemind/index.ts";

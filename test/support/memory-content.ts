@@ -1,8 +1,8 @@
 // A BlueMind address book in memory for the engine's unit tests: versions and a changelog with
 // BlueMind's changeset rules (simplified: no purge), photos, and hooks to make a call fail.
-import type { ContainerChangeset, ItemValue, VCard } from "../../bluemind/models.ts";
-import type { CallOptions } from "../../bluemind/transport.ts";
-import type { BookContent, ContentSource } from "../remote-content.ts";
+import type { ContainerChangeset, ItemValue, VCard } from "../../src/bluemind/models.ts";
+import type { CallOptions } from "../../src/bluemind/transport.ts";
+import type { BookContent, ContentSource } from "../../src/sync/remote-content.ts";
 
 interface Entry {
   version: number;

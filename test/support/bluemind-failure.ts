@@ -1,5 +1,5 @@
 // Test helper: the BlueMindError a call rejects with (anything else is rethrown).
-import { BlueMindError } from "../errors.ts";
+import { BlueMindError } from "../../src/bluemind/errors.ts";
 
 export async function failure(promise: Promise<unknown>): Promise<BlueMindError> {
   try {

@@ -1,13 +1,13 @@
-// Test support for the options page components (not bundled: only *.test.tsx import it): a fake
-// OptionsBackend recording what the page sends, state builders, and DOM helpers for happy-dom.
+// Test support for the options page components (src/options/*.test.tsx): a fake OptionsBackend
+// recording what the page sends, state builders, and DOM helpers for happy-dom.
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import en from "../../_locales/en/messages.json" with { type: "json" };
 import fr from "../../_locales/fr/messages.json" with { type: "json" };
-import type { Answer, PublicSettings, Request, StateAnswer, StatusPush } from "../shared/messages.ts";
-import { emptyAccountState, type AccountState, type BookStatus, type StatusSnapshot } from "../shared/status.ts";
-import { App } from "./app.tsx";
-import type { OptionsBackend, Translate } from "./backend.ts";
+import type { Answer, PublicSettings, Request, StateAnswer, StatusPush } from "../../src/shared/messages.ts";
+import { emptyAccountState, type AccountState, type BookStatus, type StatusSnapshot } from "../../src/shared/status.ts";
+import { App } from "../../src/options/app.tsx";
+import type { OptionsBackend, Translate } from "../../src/options/backend.ts";
 
 type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
 

@@ -1,6 +1,6 @@
-// TEST-ONLY: a tiny scripted HTTP server for the client's unit tests, to assert exactly what goes
-// on the wire and to answer exactly what a test needs (statuses, bodies, drops, delays). Uses
-// node:http, so it must never be imported by the client itself (only by *.test.ts files).
+// A tiny scripted HTTP server for the client's unit tests, to assert exactly what goes on the
+// wire and to answer exactly what a test needs (statuses, bodies, drops, delays). On node:http,
+// which the add-on cannot use: lint keeps src/ product files from importing test/ and node:*.
 
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, Server } from "node:http";
