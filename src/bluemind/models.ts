@@ -3,15 +3,26 @@
 // server's JSON binding is name-based. The server ignores unknown input fields and may add new
 // output fields, so every interface is open to extra properties we do not model.
 
-export interface Parameter {
-  label: string;
-  value: string;
-}
-
-export interface TextValue {
-  value: string | null;
-  parameters?: Parameter[];
-}
+// The card shapes live in shared/ (the vcard room reads them too); the client's users find them here.
+export type {
+  GroupMember,
+  Parameter,
+  TagRef,
+  TextValue,
+  VCard,
+  VCardAddress,
+  VCardCommunications,
+  VCardEmail,
+  VCardExplanatory,
+  VCardGender,
+  VCardIdentification,
+  VCardKind,
+  VCardName,
+  VCardOrganizational,
+  VCardRelated,
+  VCardTel,
+} from "../shared/bluemind-card.ts";
+import type { TagRef, VCard, VCardKind } from "../shared/bluemind-card.ts";
 
 export interface AuthUser {
   uid: string;
@@ -96,112 +107,6 @@ export interface ItemValue<T> {
 
 export interface ItemContainerValue<T> extends ItemValue<T> {
   containerUid: string;
-}
-
-export type VCardKind = "individual" | "group" | "org" | "location";
-
-export interface VCardName {
-  familyNames?: string | null;
-  givenNames?: string | null;
-  additionalNames?: string | null;
-  prefixes?: string | null;
-  suffixes?: string | null;
-  parameters?: Parameter[];
-}
-
-export interface VCardGender {
-  value: string | null;
-  text?: string | null;
-  parameters?: Parameter[];
-}
-
-export interface VCardIdentification {
-  formatedName?: TextValue;
-  name?: VCardName;
-  nickname?: TextValue;
-  photo?: boolean;
-  /** Epoch milliseconds at UTC midnight. */
-  birthday?: number | null;
-  anniversary?: number | null;
-  gender?: VCardGender;
-}
-
-export interface VCardAddress {
-  label?: string | null;
-  value?: string | null;
-  postOfficeBox?: string | null;
-  /** Spelled this way by BlueMind. */
-  extentedAddress?: string | null;
-  streetAddress?: string | null;
-  locality?: string | null;
-  region?: string | null;
-  postalCode?: string | null;
-  countryName?: string | null;
-  parameters?: Parameter[];
-}
-
-export interface VCardTel {
-  value: string;
-  ext?: string | null;
-  parameters?: Parameter[];
-}
-
-export interface VCardEmail {
-  value: string;
-  parameters?: Parameter[];
-}
-
-export interface VCardCommunications {
-  tels?: VCardTel[];
-  emails?: VCardEmail[];
-  impps?: TextValue[];
-  langs?: TextValue[];
-}
-
-export interface GroupMember {
-  containerUid: string | null;
-  itemUid: string | null;
-  commonName: string | null;
-  mailto: string | null;
-}
-
-export interface VCardOrganizational {
-  title?: string | null;
-  role?: string | null;
-  org?: { company?: string | null; division?: string | null; department?: string | null } | null;
-  member?: GroupMember[];
-}
-
-export interface TagRef {
-  itemUid?: string | null;
-  containerUid?: string | null;
-  label?: string | null;
-  color?: string | null;
-}
-
-export interface VCardExplanatory {
-  urls?: TextValue[];
-  categories?: TagRef[];
-  note?: string | null;
-}
-
-export interface VCardRelated {
-  spouse?: string | null;
-  manager?: string | null;
-  assistant?: string | null;
-}
-
-export interface VCard {
-  kind: VCardKind;
-  source?: string | null;
-  identification?: VCardIdentification;
-  deliveryAddressing?: { address: VCardAddress }[];
-  communications?: VCardCommunications;
-  organizational?: VCardOrganizational;
-  explanatory?: VCardExplanatory;
-  related?: VCardRelated;
-  /** `{keys: [...]}` on BlueMind ≥ 2023-04, `{key: {...}}` before. Kept opaque and passed through. */
-  security?: { keys?: unknown[]; key?: unknown } | null;
 }
 
 export interface VCardInfo {

@@ -1,6 +1,6 @@
 // Field layout shared by both directions: which BlueMind field is which vCard component.
 
-import type { VCardKind } from "../bluemind/models.ts";
+import type { VCardKind } from "../shared/bluemind-card.ts";
 import { asArray, asObject, dig } from "./read.ts";
 import { readBlueMindParams } from "./params.ts";
 import { nonEmpty } from "./text.ts";

@@ -17,7 +17,7 @@
 // copy: it moves an address's PO box and extended address into the street lines, and joins ORG
 // units after the first into one "department" (`R&D, Division`).
 
-import type { Parameter, VCard } from "../bluemind/models.ts";
+import type { Parameter, VCard } from "../shared/bluemind-card.ts";
 import { epochMsToIsoDate, parseVCardDate, utcDay } from "./dates.ts";
 import { ADDRESS_PARTS, NAME_PARTS, STREET_INDEX, asKind, fallbackDisplayName, normalizeGender, orgComponents } from "./fields.ts";
 import type { JCardProperty } from "./jcard.ts";

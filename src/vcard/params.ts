@@ -11,7 +11,7 @@
 // Everything else ("extras": unknown labels, DEFAULT=false, PREF on an email) never reaches
 // Thunderbird; the merge copies it back from the matching previous entry.
 
-import type { Parameter } from "../bluemind/models.ts";
+import type { Parameter } from "../shared/bluemind-card.ts";
 import type { JCardParams, JCardProperty } from "./jcard.ts";
 import { paramValues } from "./jcard.ts";
 import { asArray, asObject, asString } from "./read.ts";

@@ -3,7 +3,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { VCard } from "../bluemind/models.ts";
+import type { VCard } from "../shared/bluemind-card.ts";
 import { blueMindCard } from "../../test/unit/fixtures/vcard/arbitraries.ts";
 import { thunderbirdEditorSave } from "../../test/unit/fixtures/vcard/thunderbird-save.ts";
 import { utcDay } from "./dates.ts";

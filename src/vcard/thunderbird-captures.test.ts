@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { VCard } from "../bluemind/models.ts";
+import type { VCard } from "../shared/bluemind-card.ts";
 import { utcDay } from "./dates.ts";
 import { vCardToBlueMind } from "./from-vcard.ts";
 import { readBlueMindParams } from "./params.ts";

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { VCard } from "../bluemind/models.ts";
+import type { VCard } from "../shared/bluemind-card.ts";
 import { BIRTHDAY } from "../../test/unit/fixtures/vcard/cards.ts";
 import { utcMidnight } from "./dates.ts";
 import { mergeVCardIntoBlueMind, vCardToBlueMind } from "./from-vcard.ts";

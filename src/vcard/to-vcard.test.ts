@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { VCard } from "../bluemind/models.ts";
+import type { VCard } from "../shared/bluemind-card.ts";
 import { janeDoe, team } from "../../test/unit/fixtures/vcard/cards.ts";
 import { blueMindToVCard } from "./to-vcard.ts";
 

@@ -15,7 +15,7 @@
 // properties BlueMind has no field for (time zone, custom fields, a photo kept in the vCard,
 // other X- properties) are carried over, so that a server change does not wipe them.
 
-import type { VCard } from "../bluemind/models.ts";
+import type { VCard } from "../shared/bluemind-card.ts";
 import { epochMsToIsoDate } from "./dates.ts";
 import { ADDRESS_PARTS, MAPPED_PROPERTIES, NAME_PARTS, asKind, fallbackDisplayName, normalizeGender, orgComponents } from "./fields.ts";
 import type { JCardParams, JCardProperty, JCardValue } from "./jcard.ts";

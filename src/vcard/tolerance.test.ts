@@ -2,7 +2,7 @@
 // can be read (and warnings), or reported with its uid and a reason so the sync skips it.
 
 import { describe, expect, it } from "vitest";
-import type { VCard } from "../bluemind/models.ts";
+import type { VCard } from "../shared/bluemind-card.ts";
 import { janeDoe } from "../../test/unit/fixtures/vcard/cards.ts";
 import { vCardToBlueMind } from "./from-vcard.ts";
 import { blueMindToVCard } from "./to-vcard.ts";
