@@ -16,5 +16,5 @@ export { Session, requestLogin, requireRole, THUNDERBIRD_ROLE } from "./session.
 export type { ApiCaller, ApiKeyStrategy, Credential, SessionOptions } from "./session.ts";
 export { Transport, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, defaultSleep } from "./transport.ts";
 export type { CallOptions, HttpMethod, RequestBody, RequestSpec, ResponseKind, RetryInfo, RetryPolicy, Sleep, TransportOptions } from "./transport.ts";
-export { apiPath, isLoopbackHost, normaliseBaseUrl, queryString } from "./url.ts";
+export { apiPath, normaliseBaseUrl, queryString } from "./url.ts";
 export type { ApiPath, QueryValue } from "./url.ts";

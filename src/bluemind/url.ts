@@ -1,55 +1,15 @@
-// Server URL handling and path building. Kept apart from the transport because the options page
-// validates what the user typed with the same rules before asking for a host permission.
+// Server URL handling and path building. The address rules themselves are in
+// shared/server-url.ts, which the options page applies to what the user typed before asking for a
+// host permission; here a refused address becomes the client's ServerUrlError.
 
+import { checkServerUrl } from "../shared/server-url.ts";
 import { ServerUrlError } from "./errors.ts";
 
-/**
- * Turns what a user or an administrator types into the base every `/api/...` route hangs off:
- * `bm.example.com`, `https://bm.example.com/`, `https://bm.example.com/api` all give
- * `https://bm.example.com`. A path prefix (a BlueMind behind `/bluemind/`) is kept.
- * Plain `http://` is refused except for loopback hosts: the API key travels in a header on every
- * call, so anything else would hand it to whoever is on the network path.
- */
+/** The base every `/api/...` route hangs off (see checkServerUrl); throws ServerUrlError. */
 export function normaliseBaseUrl(input: string): string {
-  let text = input.trim();
-  if (text === "") {
-    throw new ServerUrlError("The BlueMind server address is empty.", { code: "INVALID_URL" });
-  }
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) text = `https://${text}`;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch (cause) {
-    throw new ServerUrlError(`"${input.trim()}" is not a valid server address.`, { code: "INVALID_URL", cause });
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ServerUrlError(`The server address must start with https:// (got ${url.protocol}//).`, {
-      code: "INVALID_URL",
-    });
-  }
-  if (url.username !== "" || url.password !== "") {
-    throw new ServerUrlError("The server address must not contain a user name or password.", { code: "INVALID_URL" });
-  }
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    throw new ServerUrlError(
-      `Refusing to connect to ${url.host} over plain http://: the credentials would travel unencrypted. Use https://${url.host}.`,
-      { code: "INSECURE_URL" },
-    );
-  }
-  let path = url.pathname.replace(/\/+$/, "");
-  if (path.toLowerCase().endsWith("/api")) path = path.slice(0, -"/api".length);
-  return `${url.origin}${path}`;
-}
-
-/** Hosts whose traffic never leaves the machine: 127.0.0.0/8, ::1 (and its IPv4-mapped form for
- * 127.x), `localhost` and `*.localhost` (RFC 6761 reserves them for loopback). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, "");
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
-  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
-  if (host === "[::1]" || host === "::1") return true;
-  // The URL parser writes ::ffff:127.a.b.c as [::ffff:7fXX:XXXX].
-  return /^\[?::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]?$/.test(host);
+  const check = checkServerUrl(input);
+  if (check.ok) return check.baseUrl;
+  throw new ServerUrlError(check.message, { code: check.problem, cause: check.cause });
 }
 
 declare const apiPathBrand: unique symbol;

@@ -1,8 +1,8 @@
 // The BlueMind account: its state, who and where, and the actions that state allows (connect,
 // allow the server's origin, disconnect). Errors from any of them land in one alert region.
 import { useState } from "preact/hooks";
-import { normaliseBaseUrl } from "../bluemind/url.ts";
 import type { PublicSettings } from "../shared/messages.ts";
+import { checkServerUrl } from "../shared/server-url.ts";
 import type { AccountState } from "../shared/status.ts";
 import { DisconnectDialog } from "./disconnect-dialog.tsx";
 import { formatTime, useI18n } from "./i18n.ts";
@@ -55,13 +55,12 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
   };
 
   const signIn = (input: SignInInput) => {
-    let base: string;
-    try {
-      base = normaliseBaseUrl(input.serverUrl);
-    } catch (e) {
-      fail("signIn", describeUrlError(e, i18n));
+    const check = checkServerUrl(input.serverUrl);
+    if (!check.ok) {
+      fail("signIn", describeUrlError(check.problem, i18n));
       return;
     }
+    const base = check.baseUrl;
     setError(null);
     // requestHostPermission is the first call made: Thunderbird grants it only inside the click.
     const permission = requestHostPermission(base);
@@ -73,13 +72,12 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
   };
 
   const allow = () => {
-    let base: string;
-    try {
-      base = normaliseBaseUrl(serverUrl ?? "");
-    } catch (e) {
-      fail("permission", describeUrlError(e, i18n));
+    const check = checkServerUrl(serverUrl ?? "");
+    if (!check.ok) {
+      fail("permission", describeUrlError(check.problem, i18n));
       return;
     }
+    const base = check.baseUrl;
     const permission = requestHostPermission(base);
     void run("permission", async () => {
       if (!(await permission)) return t("permissionRefused");
