@@ -1,6 +1,23 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
+import rooms from "./test/lint/rooms-rule.js";
+
+// The rooms of src/ and what each may import besides its own files (CONTRIBUTING.md says why).
+// `rooms` names other rooms, or one file of a room; `packages` the runtime dependencies its
+// product code may use. Tests beside a module keep these rules and may also import test/
+// helpers, node:* and dev dependencies (test/lint/rooms-rule.js).
+const ROOMS = {
+  shared: { rooms: [] },
+  bluemind: { rooms: ["shared"] },
+  vcard: { rooms: ["shared"], packages: ["ical.js"] },
+  thunderbird: { rooms: ["shared"] },
+  books: { rooms: ["bluemind", "shared"] },
+  sync: { rooms: ["bluemind", "vcard", "books", "shared", "thunderbird/types.ts"] },
+  search: { rooms: ["bluemind", "vcard", "books", "shared", "thunderbird/types.ts"] },
+  options: { rooms: ["shared", "thunderbird/runtime-messaging.ts"], packages: ["preact"] },
+  background: { rooms: ["bluemind", "vcard", "thunderbird", "books", "sync", "search", "shared"] },
+};
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "test/thunderbird/probe/**/*.js"] },
@@ -11,6 +28,13 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["src/**/*.ts", "src/**/*.tsx"],
+    plugins: { rooms },
+    rules: {
+      "rooms/imports": ["error", { root: import.meta.dirname, rooms: ROOMS }],
     },
   },
   {

@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["src/**/*.test.ts", "src/**/*.test.tsx", "test/unit/**/*.test.ts"], environment: "node", sequence: { groupOrder: 0 } } },
+      { test: { name: "unit", include: ["src/**/*.test.ts", "src/**/*.test.tsx", "test/unit/**/*.test.ts", "test/lint/**/*.test.ts"], environment: "node", sequence: { groupOrder: 0 } } },
       {
         test: {
           name: "integration",
