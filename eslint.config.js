@@ -21,4 +21,25 @@ export default tseslint.config(
       "no-restricted-globals": ["error", { name: "messenger", message: "Use src/thunderbird/ instead." }, { name: "browser", message: "Use src/thunderbird/ instead." }],
     },
   },
+  {
+    // Inside src/thunderbird/ the generic WebExtension APIs come from webextension-polyfill's
+    // `browser` (imported, typed by @types/webextension-polyfill); `messenger` keeps only
+    // Thunderbird's own namespaces.
+    files: ["src/thunderbird/**/*.ts"],
+    rules: {
+      "no-restricted-globals": [
+        "error",
+        { name: "browser", message: 'Import browser from "webextension-polyfill".' },
+        { name: "chrome", message: 'Import browser from "webextension-polyfill".' },
+      ],
+      "no-restricted-properties": [
+        "error",
+        ...["runtime", "storage", "permissions", "alarms", "notifications", "i18n"].map((property) => ({
+          object: "messenger",
+          property,
+          message: 'Generic WebExtension API: use browser from "webextension-polyfill".',
+        })),
+      ],
+    },
+  },
 );
