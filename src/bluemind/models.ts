@@ -94,10 +94,6 @@ export interface ItemValue<T> {
   value: T;
 }
 
-export interface ItemContainerValue<T> extends ItemValue<T> {
-  containerUid: string;
-}
-
 export type VCardKind = "individual" | "group" | "org" | "location";
 
 export interface VCardName {
@@ -267,10 +263,4 @@ export interface AddressBookDescriptor {
   system?: boolean;
   settings?: Record<string, string>;
   orgUnitUid?: string | null;
-}
-
-export interface ServerFaultBody {
-  errorCode?: string;
-  errorType?: string;
-  message?: string;
 }
