@@ -11,7 +11,7 @@ const ROOMS = {
   shared: { rooms: [] },
   bluemind: { rooms: ["shared"] },
   vcard: { rooms: ["shared"], packages: ["ical.js"] },
-  thunderbird: { rooms: ["shared"] },
+  thunderbird: { rooms: ["shared"], packages: ["webextension-polyfill"] },
   books: { rooms: ["bluemind", "shared"] },
   sync: { rooms: ["bluemind", "vcard", "books", "shared", "thunderbird/types.ts"] },
   search: { rooms: ["bluemind", "vcard", "books", "shared", "thunderbird/types.ts"] },
@@ -43,6 +43,27 @@ export default tseslint.config(
     ignores: ["src/thunderbird/**"],
     rules: {
       "no-restricted-globals": ["error", { name: "messenger", message: "Use src/thunderbird/ instead." }, { name: "browser", message: "Use src/thunderbird/ instead." }],
+    },
+  },
+  {
+    // Inside src/thunderbird/ the generic WebExtension APIs come from webextension-polyfill's
+    // `browser` (imported, typed by @types/webextension-polyfill); `messenger` keeps only
+    // Thunderbird's own namespaces.
+    files: ["src/thunderbird/**/*.ts"],
+    rules: {
+      "no-restricted-globals": [
+        "error",
+        { name: "browser", message: 'Import browser from "webextension-polyfill".' },
+        { name: "chrome", message: 'Import browser from "webextension-polyfill".' },
+      ],
+      "no-restricted-properties": [
+        "error",
+        ...["runtime", "storage", "permissions", "alarms", "notifications", "i18n"].map((property) => ({
+          object: "messenger",
+          property,
+          message: 'Generic WebExtension API: use browser from "webextension-polyfill".',
+        })),
+      ],
     },
   },
 );

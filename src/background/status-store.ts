@@ -80,7 +80,7 @@ export class StatusStore {
     this.update({ activity });
   }
 
-  /** Writes the pending state now (before a clean shutdown, and in tests). */
+  /** Writes the pending state now instead of after the persist delay; resolves once it is stored. */
   async flush(): Promise<void> {
     if (this.persistTimer !== null) {
       clearTimeout(this.persistTimer);

@@ -1,11 +1,8 @@
 // One address book's content: IAddressBook at /api/addressbooks/{containerUid} (bluemind-api.md
-// §5), plus the search across every subscribed book.
+// §5), the calls the sync and the search-only books make.
 //
 // Idempotency, which decides what is retried after a lost answer:
 //  - reads, including those sent as POST (_mget, _search), are;
-//  - PUT /{uid} (create) is not: a replay of a create that did land answers ALREADY_EXISTS;
-//  - POST /{uid} (update), DELETE /{uid} (200 even if already gone) and the photo calls set state,
-//    so they are;
 //  - PUT /_mupdates is too, because every change names its uid and the server applies them as
 //    "make it so" (an `add` of an existing uid updates it, a `modify` of a missing uid creates it,
 //    deleting a missing uid is fine). A replay reaches the same state and reports the same
@@ -15,7 +12,6 @@ import type {
   ContainerChangeset,
   ContainerUpdatesError,
   ContainerUpdatesResult,
-  ItemContainerValue,
   ItemValue,
   ListResult,
   VCard,
@@ -26,7 +22,7 @@ import type {
 import type { ApiCaller } from "./session.ts";
 import type { CallOptions } from "./transport.ts";
 import { apiPath } from "./url.ts";
-import { describe, isRecord, listOf, malformed, nothing, number, orNull, stringList } from "./validate.ts";
+import { describe, isRecord, listOf, malformed, stringList } from "./validate.ts";
 import type { Check } from "./validate.ts";
 
 export type PhotoAnswer = Uint8Array | null;
@@ -87,12 +83,6 @@ function listResult<T>(item: Check<T>): Check<ListResult<T>> {
 
 const searchHit = itemValue<VCardInfo>();
 
-const containerHit: Check<ItemContainerValue<VCardInfo>> = (value, ref) => {
-  const hit = searchHit(value, ref) as ItemContainerValue<VCardInfo>;
-  if (typeof hit.containerUid !== "string") throw malformed(ref, "a search hit lacks its containerUid");
-  return hit;
-};
-
 const photo: Check<PhotoAnswer> = (value, ref) => {
   if (value === null || value instanceof Uint8Array) return value;
   throw malformed(ref, "expected image bytes");
@@ -112,13 +102,6 @@ export class AddressBookApi {
     );
   }
 
-  version(options: CallOptions = {}): Promise<number> {
-    return this.caller.call(
-      { ...options, method: "GET", path: apiPath`/addressbooks/${this.containerUid}/_version`, response: "json", idempotent: true },
-      number,
-    );
-  }
-
   /** GET _all: every item uid (to reconcile when deletion records may have been purged). */
   allUids(options: CallOptions = {}): Promise<string[]> {
     return this.caller.call(
@@ -132,38 +115,6 @@ export class AddressBookApi {
     return this.caller.call(
       { ...options, method: "POST", path: apiPath`/addressbooks/${this.containerUid}/_mget`, body: { json: uids }, response: "json", idempotent: true },
       listOf(card),
-    );
-  }
-
-  /** GET /{uid}/complete → the card, or null when there is none (BlueMind answers 204). */
-  complete(uid: string, options: CallOptions = {}): Promise<ItemValue<VCard> | null> {
-    return this.caller.call(
-      { ...options, method: "GET", path: apiPath`/addressbooks/${this.containerUid}/${uid}/complete`, response: "json", idempotent: true },
-      orNull(card),
-    );
-  }
-
-  /** PUT /{uid}: ValidationError ALREADY_EXISTS if taken, INVALID_* for bad cards. */
-  create(uid: string, value: VCard, options: CallOptions = {}): Promise<void> {
-    return this.caller.call(
-      { ...options, method: "PUT", path: apiPath`/addressbooks/${this.containerUid}/${uid}`, body: { json: value }, response: "void", idempotent: false },
-      nothing,
-    );
-  }
-
-  /** POST /{uid}: NotFoundError if the card does not exist. */
-  update(uid: string, value: VCard, options: CallOptions = {}): Promise<void> {
-    return this.caller.call(
-      { ...options, method: "POST", path: apiPath`/addressbooks/${this.containerUid}/${uid}`, body: { json: value }, response: "void", idempotent: true },
-      nothing,
-    );
-  }
-
-  /** DELETE /{uid}: succeeds even if the card is already gone. */
-  delete(uid: string, options: CallOptions = {}): Promise<void> {
-    return this.caller.call(
-      { ...options, method: "DELETE", path: apiPath`/addressbooks/${this.containerUid}/${uid}`, response: "void", idempotent: true },
-      nothing,
     );
   }
 
@@ -191,31 +142,5 @@ export class AddressBookApi {
       photo,
     );
   }
-
-  setPhoto(uid: string, bytes: Uint8Array, options: CallOptions = {}): Promise<void> {
-    return this.caller.call(
-      { ...options, method: "POST", path: apiPath`/addressbooks/${this.containerUid}/${uid}/photo`, body: { bytes }, response: "void", idempotent: true },
-      nothing,
-    );
-  }
-
-  deletePhoto(uid: string, options: CallOptions = {}): Promise<void> {
-    return this.caller.call(
-      { ...options, method: "DELETE", path: apiPath`/addressbooks/${this.containerUid}/${uid}/photo`, response: "void", idempotent: true },
-      nothing,
-    );
-  }
 }
 
-/** Calls that span every book the user is subscribed to. */
-export class AddressBooksApi {
-  constructor(private readonly caller: ApiCaller) {}
-
-  /** POST /api/addressbooks/_search: hits carry the `containerUid` of their book. */
-  search(query: VCardQuery, options: CallOptions = {}): Promise<ListResult<ItemContainerValue<VCardInfo>>> {
-    return this.caller.call(
-      { ...options, method: "POST", path: apiPath`/addressbooks/_search`, body: { json: query }, response: "json", idempotent: true },
-      listResult(containerHit),
-    );
-  }
-}

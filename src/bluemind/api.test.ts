@@ -6,6 +6,7 @@ import { MalformedResponseError, NotFoundError } from "./errors.ts";
 import type { AuthUser, VCard } from "./models.ts";
 import { startWireServer } from "../../test/support/wire-server.ts";
 import type { WireReply, WireServer } from "../../test/support/wire-server.ts";
+import { apiPath } from "./url.ts";
 
 const jane: AuthUser = { uid: "u jdoe/1", domainUid: "example.com", displayName: "Jane Doe", roles: ["hasTbird"] };
 const BOOK = "book:Contacts_u jdoe/é+1";
@@ -47,20 +48,15 @@ function calls() {
 }
 
 describe("auth", () => {
-  it("currentUser, createApiKey, listApiKeys, deleteApiKey", async () => {
+  it("createApiKey, deleteApiKey", async () => {
     const key = { sid: "s1", displayName: "Thunderbird", subject: "u1", domainUid: "example.com" };
     answers.set("PUT /api/auth/keys?displayName=Thunderbird%20%28Jane%27s%20PC%29", { json: key });
-    answers.set("GET /api/auth/keys", { json: [key] });
-    await expect(client.auth.currentUser()).resolves.toEqual(jane);
     await expect(client.auth.createApiKey("Thunderbird (Jane's PC)")).resolves.toEqual(key);
-    await expect(client.auth.listApiKeys()).resolves.toEqual([key]);
     await expect(client.auth.deleteApiKey("s/1")).resolves.toBeUndefined();
     expect(calls().map((c) => c.line)).toEqual([
       "PUT /api/auth/keys?displayName=Thunderbird%20%28Jane%27s%20PC%29",
-      "GET /api/auth/keys",
       "DELETE /api/auth/keys/s%2F1",
     ]);
-    expect(wire.requests.filter((r) => r.url === "/api/auth")).toHaveLength(1);
   });
 
   it("rejects an API key answer without sid", async () => {
@@ -72,22 +68,16 @@ describe("auth", () => {
 describe("subscriptions", () => {
   const base = "/api/users/example.com/subscriptions/u%20jdoe%2F1";
 
-  it("list, subscribe, unsubscribe, offlineSync on/off, setSync", async () => {
+  it("list, subscribe, setSync", async () => {
     const sub = { containerUid: BOOK, offlineSync: true, automount: true, containerType: "addressbook", owner: "u", defaultContainer: true, name: "My contacts", ownerDisplayName: "Jane" };
     answers.set(`GET ${base}?type=addressbook`, { json: [sub] });
     await expect(client.subscriptions.list()).resolves.toEqual([sub]);
     await client.subscriptions.subscribe([{ containerUid: BOOK, offlineSync: true, automount: true }]);
-    await client.subscriptions.unsubscribe([BOOK]);
-    await client.subscriptions.setOfflineSync(BOOK, true);
-    await client.subscriptions.setOfflineSync(BOOK, false);
     await client.subscriptions.setSync(BOOK, false);
     await client.subscriptions.setSync(BOOK, true, { automount: false });
     expect(calls()).toEqual([
       { line: `GET ${base}?type=addressbook`, body: undefined, accept: "application/json", type: undefined },
       { line: `POST ${base}/_subscribe`, body: [{ containerUid: BOOK, offlineSync: true, automount: true }], accept: "application/json", type: "application/json" },
-      { line: `POST ${base}/_unsubscribe`, body: [BOOK], accept: "application/json", type: "application/json" },
-      { line: `PUT /api/containers/_manage/${B}/u%20jdoe%2F1/offlineSync`, body: undefined, accept: "application/json", type: undefined },
-      { line: `DELETE /api/containers/_manage/${B}/u%20jdoe%2F1/offlineSync`, body: undefined, accept: "application/json", type: undefined },
       { line: `POST ${base}/_subscribe`, body: [{ containerUid: BOOK, offlineSync: false }], accept: "application/json", type: "application/json" },
       { line: `POST ${base}/_subscribe`, body: [{ containerUid: BOOK, offlineSync: true, automount: false }], accept: "application/json", type: "application/json" },
     ]);
@@ -107,20 +97,17 @@ describe("subscriptions", () => {
 describe("containers", () => {
   const descriptor = { uid: BOOK, name: "My contacts", readOnly: false, writable: true, verbs: ["All"] };
 
-  it("get, mget, itemCount", async () => {
-    answers.set(`GET /api/containers/_manage/${B}`, { json: descriptor });
+  it("mget, itemCount", async () => {
     answers.set("POST /api/containers/_manage/_mget", { json: [descriptor] });
     answers.set(`GET /api/containers/_manage/${B}/_itemCount`, { json: { total: 12 } });
-    await expect(client.containers.get(BOOK)).resolves.toEqual(descriptor);
     await expect(client.containers.mget([BOOK, "missing"])).resolves.toEqual([descriptor]);
     await expect(client.containers.itemCount(BOOK)).resolves.toBe(12);
-    expect(calls()[1]).toEqual({ line: "POST /api/containers/_manage/_mget", body: [BOOK, "missing"], accept: "application/json", type: "application/json" });
+    expect(calls()[0]).toEqual({ line: "POST /api/containers/_manage/_mget", body: [BOOK, "missing"], accept: "application/json", type: "application/json" });
   });
 
   it.each([
     ["GET", `/api/containers/_manage/${B}/_itemCount`, { count: 1 }, () => client.containers.itemCount(BOOK)],
     ["POST", "/api/containers/_manage/_mget", { uid: BOOK }, () => client.containers.mget([BOOK])],
-    ["GET", `/api/containers/_manage/${B}`, [descriptor], () => client.containers.get(BOOK)],
   ])("rejects a malformed answer to %s %s", async (method, path, json, call) => {
     answers.set(`${method} ${path}`, { json });
     await expect(call()).rejects.toBeInstanceOf(MalformedResponseError);
@@ -130,67 +117,46 @@ describe("containers", () => {
 describe("address book content", () => {
   const at = (suffix: string) => `/api/addressbooks/${B}${suffix}`;
 
-  it("reads: changeset, version, all, mget, complete (and 204 → null)", async () => {
+  it("reads: changeset, all, mget", async () => {
     const changes = { created: ["a"], updated: [], deleted: ["b"], version: 7 };
     answers.set(`GET ${at("/_changeset?since=5")}`, { json: changes });
-    answers.set(`GET ${at("/_version")}`, { json: 7 });
     answers.set(`GET ${at("/_all")}`, { json: ["a", "c:1"] });
     answers.set(`POST ${at("/_mget")}`, { json: [item] });
-    answers.set(`GET ${at("/c%3A1/complete")}`, { json: item });
-    answers.set(`GET ${at("/gone/complete")}`, { status: 204 });
     const book = client.addressBook(BOOK);
     await expect(book.changeset(5)).resolves.toEqual(changes);
-    await expect(book.version()).resolves.toBe(7);
     await expect(book.allUids()).resolves.toEqual(["a", "c:1"]);
     await expect(book.mget(["c:1", "x"])).resolves.toEqual([item]);
-    await expect(book.complete("c:1")).resolves.toEqual(item);
-    await expect(book.complete("gone")).resolves.toBeNull();
-    expect(calls()[3]?.body).toEqual(["c:1", "x"]);
+    expect(calls()[2]?.body).toEqual(["c:1", "x"]);
   });
 
-  it("writes: create PUT, update POST, delete, _mupdates", async () => {
+  it("writes: _mupdates", async () => {
     const result = { added: ["n"], updated: [], removed: ["d"], unhandled: [], errors: [{ uid: "bad", errorCode: "INVALID_EMAIL", message: "Email invalid: 'x'" }], version: 9 };
     answers.set(`PUT ${at("/_mupdates")}`, { json: result });
     const book = client.addressBook(BOOK);
-    await book.create("c 2", card);
-    await book.update("c 2", card);
-    await book.delete("c 2");
     const changes = { add: [{ uid: "n", value: card }], modify: [], delete: [{ uid: "d" }] };
     await expect(book.mupdates(changes)).resolves.toEqual(result);
     expect(calls()).toEqual([
-      { line: `PUT ${at("/c%202")}`, body: card, accept: "application/json", type: "application/json" },
-      { line: `POST ${at("/c%202")}`, body: card, accept: "application/json", type: "application/json" },
-      { line: `DELETE ${at("/c%202")}`, body: undefined, accept: "application/json", type: undefined },
       { line: `PUT ${at("/_mupdates")}`, body: changes, accept: "application/json", type: "application/json" },
     ]);
   });
 
-  it("search in one book and across books", async () => {
+  it("search in one book", async () => {
     const query = { query: "value.kind:'individual'", from: 0, size: 20, orderBy: "Pertinance" as const, escapeQuery: false };
     const info = { kind: "individual", mail: "a@x", tel: null, formatedName: "Ann" };
     answers.set(`POST ${at("/_search")}`, { json: { total: 1, values: [{ uid: "c1", version: 1, value: info }] } });
-    answers.set("POST /api/addressbooks/_search", { json: { total: 1, values: [{ uid: "c1", version: 1, containerUid: BOOK, value: info }] } });
     await expect(client.addressBook(BOOK).search(query)).resolves.toMatchObject({ total: 1, values: [{ uid: "c1" }] });
-    await expect(client.addressBooks.search(query)).resolves.toMatchObject({ values: [{ containerUid: BOOK }] });
-    expect(calls().map((c) => c.body)).toEqual([query, query]);
+    expect(calls().map((c) => c.body)).toEqual([query]);
   });
 
-  it("photos: bytes without Accept: application/json, null when absent, set and delete", async () => {
+  it("photos: bytes without Accept: application/json, null when absent", async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
     answers.set(`GET ${at("/c1/photo")}`, { body: png, headers: { "Content-Type": "image/png" } });
     answers.set(`GET ${at("/c2/photo")}`, { status: 204 });
     const book = client.addressBook(BOOK);
     expect([...((await book.getPhoto("c1")) ?? [])]).toEqual([...png]);
     await expect(book.getPhoto("c2")).resolves.toBeNull();
-    await book.setPhoto("c1", png);
-    await book.deletePhoto("c1");
-    const [get1, , set, del] = wire.requests.filter((r) => r.url.endsWith("/photo"));
+    const [get1] = wire.requests.filter((r) => r.url.endsWith("/photo"));
     expect(get1?.headers["accept"]).not.toContain("application/json");
-    expect(set?.method).toBe("POST");
-    expect(set?.headers["content-type"]).toBe("application/octet-stream");
-    expect(set?.headers["accept"]).toBe("application/json");
-    expect([...(set?.body ?? [])]).toEqual([...png]);
-    expect(del?.method).toBe("DELETE");
   });
 
   it.each([
@@ -199,11 +165,9 @@ describe("address book content", () => {
     ["a changeset with a string version", `GET ${at("/_changeset?since=0")}`, { created: [], updated: [], deleted: [], version: "3" }, (c: BlueMindClient) => c.addressBook(BOOK).changeset(0)],
     ["an _mget that is not a list", `POST ${at("/_mget")}`, { values: [] }, (c: BlueMindClient) => c.addressBook(BOOK).mget(["a"])],
     ["an _mget item without value", `POST ${at("/_mget")}`, [{ uid: "a" }], (c: BlueMindClient) => c.addressBook(BOOK).mget(["a"])],
-    ["a version that is not a number", `GET ${at("/_version")}`, "7", (c: BlueMindClient) => c.addressBook(BOOK).version()],
     ["_all with non-strings", `GET ${at("/_all")}`, [1, 2], (c: BlueMindClient) => c.addressBook(BOOK).allUids()],
     ["an _mupdates with errors not a list", `PUT ${at("/_mupdates")}`, { added: [], errors: "x" }, (c: BlueMindClient) => c.addressBook(BOOK).mupdates({})],
     ["a search without values", `POST ${at("/_search")}`, { total: 1 }, (c: BlueMindClient) => c.addressBook(BOOK).search({ query: "x", from: 0, size: 1 })],
-    ["a cross-book hit without containerUid", "POST /api/addressbooks/_search", { total: 1, values: [item] }, (c: BlueMindClient) => c.addressBooks.search({ query: "x", from: 0, size: 1 })],
   ] as const)("rejects %s", async (_name, key, json, call) => {
     answers.set(key, { json });
     await expect(call(client)).rejects.toBeInstanceOf(MalformedResponseError);
@@ -224,7 +188,7 @@ describe("address book content", () => {
 describe("management", () => {
   const path = `/api/mgmt/addressbooks/${encodeURIComponent("tb-book 1")}`;
 
-  it("create (isDefault=false, owner from the session), get (204 → null), rename, delete", async () => {
+  it("create (isDefault=false, owner from the session), get (204 → null), rename", async () => {
     const stored = { name: "Work", owner: "u jdoe/1", domainUid: "example.com", system: false, settings: {}, orgUnitUid: null };
     answers.set(`GET ${path}`, { json: stored });
     answers.set("GET /api/mgmt/addressbooks/none", { status: 204 });
@@ -232,14 +196,12 @@ describe("management", () => {
     await expect(client.management.get("tb-book 1")).resolves.toEqual(stored);
     await expect(client.management.get("none")).resolves.toBeNull();
     await client.management.rename("tb-book 1", "Travail");
-    await client.management.delete("tb-book 1");
     expect(calls().map((c) => [c.line, c.body])).toEqual([
       [`PUT ${path}?isDefault=false`, stored],
       [`GET ${path}`, undefined],
       ["GET /api/mgmt/addressbooks/none", undefined],
       [`GET ${path}`, undefined],
       [`POST ${path}`, { ...stored, name: "Travail" }],
-      [`DELETE ${path}`, undefined],
     ]);
   });
 
@@ -264,7 +226,8 @@ describe("client", () => {
     await c.connect();
     await expect(c.switchToApiKey("TB")).resolves.toMatchObject({ sid: "sid-new-0123456" });
     expect(c.session.credential).toEqual({ kind: "apiKey", login: "jdoe@example.com", sid: "sid-new-0123456" });
-    await c.addressBook(BOOK).version();
+    // Any call will do: the add-on never reads a book's version, but the request line is plain.
+    await c.session.call({ method: "GET", path: apiPath`/addressbooks/${BOOK}/_version`, response: "json", idempotent: true }, () => undefined);
     expect(wire.requests.map((r) => `${r.method} ${r.url.split("?")[0]} ${String(r.headers["x-bm-apikey"])}`)).toEqual([
       "POST /api/auth/login undefined",
       "PUT /api/auth/keys sess-0123456789",

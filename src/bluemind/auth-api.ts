@@ -1,22 +1,16 @@
-// The caller's own account: who am I, and the API keys that replace a stored password
+// The caller's own account: the API keys that replace a stored password
 // (design.md: after a password login, create a key, keep only its sid).
 
-import type { APIKey, AuthUser } from "./models.ts";
+import type { APIKey } from "./models.ts";
 import type { ApiCaller } from "./session.ts";
 import type { CallOptions } from "./transport.ts";
 import { apiPath } from "./url.ts";
-import { listOf, nothing, objectWith } from "./validate.ts";
+import { nothing, objectWith } from "./validate.ts";
 
 const apiKey = objectWith<APIKey>("sid");
-const authUser = objectWith<AuthUser>("uid");
 
 export class AuthApi {
   constructor(private readonly caller: ApiCaller) {}
-
-  /** GET /api/auth — always asks the server (roles or settings may have changed). */
-  currentUser(options: CallOptions = {}): Promise<AuthUser> {
-    return this.caller.call({ ...options, method: "GET", path: apiPath`/auth`, response: "json", idempotent: true }, authUser);
-  }
 
   /** PUT /api/auth/keys?displayName=… — not idempotent: every call mints another key, so a
    * retry after a lost answer would leave an orphan key behind. */
@@ -25,10 +19,6 @@ export class AuthApi {
       { ...options, method: "PUT", path: apiPath`/auth/keys`, query: { displayName }, response: "json", idempotent: false },
       apiKey,
     );
-  }
-
-  listApiKeys(options: CallOptions = {}): Promise<APIKey[]> {
-    return this.caller.call({ ...options, method: "GET", path: apiPath`/auth/keys`, response: "json", idempotent: true }, listOf(apiKey));
   }
 
   /** DELETE /api/auth/keys/{sid} — idempotent: deleting a deleted key changes nothing. */

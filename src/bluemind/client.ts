@@ -1,7 +1,7 @@
 // The BlueMind client as the rest of the add-on sees it: one object per account, composing the
 // transport (HTTP), the session (who we are) and one small API object per BlueMind service.
 
-import { AddressBookApi, AddressBooksApi } from "./addressbook-api.ts";
+import { AddressBookApi } from "./addressbook-api.ts";
 import { AuthApi } from "./auth-api.ts";
 import { ContainersApi } from "./containers-api.ts";
 import { ManagementApi } from "./management-api.ts";
@@ -20,8 +20,6 @@ export class BlueMindClient {
   readonly auth: AuthApi;
   readonly subscriptions: SubscriptionsApi;
   readonly containers: ContainersApi;
-  /** Calls across every subscribed book (search). */
-  readonly addressBooks: AddressBooksApi;
   readonly management: ManagementApi;
 
   /** Throws ServerUrlError for an unusable `baseUrl` (remote http:// included). */
@@ -31,7 +29,6 @@ export class BlueMindClient {
     this.auth = new AuthApi(this.session);
     this.subscriptions = new SubscriptionsApi(this.session);
     this.containers = new ContainersApi(this.session);
-    this.addressBooks = new AddressBooksApi(this.session);
     this.management = new ManagementApi(this.session);
   }
 
@@ -43,14 +40,6 @@ export class BlueMindClient {
   /** Signs in now and checks the required role (the "Connect" button). */
   connect(signal?: AbortSignal): Promise<AuthUser> {
     return this.session.open(signal);
-  }
-
-  ping(signal?: AbortSignal): Promise<boolean> {
-    return this.session.ping(signal);
-  }
-
-  logout(signal?: AbortSignal): Promise<void> {
-    return this.session.logout(signal);
   }
 
   /**

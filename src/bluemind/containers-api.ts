@@ -23,14 +23,6 @@ export function isReadOnly(container: Pick<ContainerDescriptor, "readOnly" | "wr
 export class ContainersApi {
   constructor(private readonly caller: ApiCaller) {}
 
-  /** GET /api/containers/_manage/{uid}; NotFoundError if missing. */
-  get(containerUid: string, options: CallOptions = {}): Promise<ContainerDescriptor> {
-    return this.caller.call(
-      { ...options, method: "GET", path: apiPath`/containers/_manage/${containerUid}`, response: "json", idempotent: true },
-      descriptor,
-    );
-  }
-
   /** POST /api/containers/_manage/_mget; missing containers are left out of the answer. */
   mget(containerUids: readonly string[], options: CallOptions = {}): Promise<ContainerDescriptor[]> {
     return this.caller.call(

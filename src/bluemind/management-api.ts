@@ -1,5 +1,6 @@
-// Creating, renaming and deleting address books (bluemind-api.md §7): a book the user creates in
-// Thunderbird becomes a BlueMind book. Creating does not subscribe; see SubscriptionsApi.setSync.
+// Creating and renaming address books (bluemind-api.md §7): a book the user creates in
+// Thunderbird becomes a BlueMind book, and renaming it renames the BlueMind book. The add-on
+// never deletes a BlueMind book. Creating does not subscribe; see SubscriptionsApi.setSync.
 
 import { NotFoundError } from "./errors.ts";
 import type { AddressBookDescriptor } from "./models.ts";
@@ -78,14 +79,5 @@ export class ManagementApi {
       });
     }
     await this.update(uid, { ...current, name }, options);
-  }
-
-  /** DELETE /api/mgmt/addressbooks/{uid}; also removes every subscription to it. Not retried: a
-   * replay of a delete that landed would answer 404 and report a success as a failure. */
-  delete(uid: string, options: CallOptions = {}): Promise<void> {
-    return this.caller.call(
-      { ...options, method: "DELETE", path: apiPath`/mgmt/addressbooks/${uid}`, response: "void", idempotent: false },
-      nothing,
-    );
   }
 }

@@ -105,10 +105,6 @@ export interface ItemValue<T> {
   value: T;
 }
 
-export interface ItemContainerValue<T> extends ItemValue<T> {
-  containerUid: string;
-}
-
 export interface VCardInfo {
   kind: VCardKind;
   mail: string | null;
@@ -172,10 +168,4 @@ export interface AddressBookDescriptor {
   system?: boolean;
   settings?: Record<string, string>;
   orgUnitUid?: string | null;
-}
-
-export interface ServerFaultBody {
-  errorCode?: string;
-  errorType?: string;
-  message?: string;
 }

@@ -62,7 +62,6 @@ class MiniServer {
     if (!live) {
       return { status: 401, body: JSON.stringify({ errorCode: "AUTHENTICATION_FAIL", message: `invalid accesstoken: session id ${String(key)} is not valid` }) };
     }
-    if (path === "/api/auth/ping") return { status: 200 };
     if (path === "/api/auth") return { json: jane };
     return this.onData(request) ?? { json: { ok: true, key } };
   }
@@ -201,17 +200,6 @@ describe("password sessions", () => {
     await expect(session().open()).rejects.toBeInstanceOf(MalformedResponseError);
   });
 
-  it("pings without logging in, and reports a dead session as false", async () => {
-    const s = session();
-    await expect(s.ping()).resolves.toBe(false);
-    expect(wire.requests).toHaveLength(0);
-    await s.open();
-    await expect(s.ping()).resolves.toBe(true);
-    server.valid.clear();
-    await expect(s.ping()).resolves.toBe(false);
-    expect(server.requests("/api/auth/ping").map((r) => r.headers["x-bm-apikey"])).toEqual(["session-key-1", "session-key-1"]);
-  });
-
   it("logs out with the session key and logs in again on the next call", async () => {
     const s = session();
     await s.open();
@@ -281,7 +269,6 @@ describe("API-key sessions", () => {
     expect(error.message).toContain("API key");
     expect(server.wire.requests.filter((r) => r.url.includes("/_version"))).toHaveLength(2);
     expect(server.requests("/api/auth/login")).toHaveLength(0);
-    await expect(s.ping()).resolves.toBe(false);
   });
 
   it("direct: a single 401 (a server hiccup) is tried once more with the same key and the call goes through", async () => {

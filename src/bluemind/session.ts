@@ -1,4 +1,4 @@
-// Who we are to BlueMind, and keeping that valid: login, transparent re-login, ping, logout.
+// Who we are to BlueMind, and keeping that valid: login, transparent re-login, logout.
 //
 // Strategy, made explicit because it decides what happens on a 401:
 //  - credential `password` → POST /api/auth/login gives a session key; sessions die after 20
@@ -120,11 +120,6 @@ export class Session implements ApiCaller {
     return this.dead !== null;
   }
 
-  /** The error that made the session dead, if any. */
-  get failure(): BlueMindError | null {
-    return this.dead;
-  }
-
   get usesDirectApiKey(): boolean {
     return this.cred.kind === "apiKey" && this.strategy === "direct";
   }
@@ -206,21 +201,6 @@ export class Session implements ApiCaller {
           cause: error,
         }),
       );
-    }
-  }
-
-  /** GET /api/auth/ping with the current session key, without re-login: true if it is alive.
-   * No session yet → false without a request. */
-  async ping(signal?: AbortSignal): Promise<boolean> {
-    const key = this.usesDirectApiKey && this.dead === null ? this.directSid() : this.key;
-    if (key === null) return false;
-    try {
-      await this.transport.send({ method: "GET", path: apiPath`/auth/ping`, response: "void", idempotent: true, signal }, key);
-      return true;
-    } catch (error) {
-      if (!(error instanceof AuthenticationError)) throw error;
-      if (this.key === key) this.key = null;
-      return false;
     }
   }
 

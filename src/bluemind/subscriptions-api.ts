@@ -48,38 +48,6 @@ export class SubscriptionsApi {
     );
   }
 
-  /** POST …/_unsubscribe. BlueMind silently ignores the user's own default books. */
-  async unsubscribe(containerUids: readonly string[], options: CallOptions = {}): Promise<void> {
-    const { domainUid, uid } = await this.caller.identity(options.signal);
-    await this.caller.call(
-      {
-        ...options,
-        method: "POST",
-        path: apiPath`/users/${domainUid}/subscriptions/${uid}/_unsubscribe`,
-        body: { json: containerUids },
-        response: "void",
-        idempotent: true,
-      },
-      nothing,
-    );
-  }
-
-  /** PUT/DELETE /api/containers/_manage/{uid}/{userUid}/offlineSync, as BlueMind's web app does.
-   * Fails (500) when the user is not subscribed to the container. */
-  async setOfflineSync(containerUid: string, enabled: boolean, options: CallOptions = {}): Promise<void> {
-    const { uid } = await this.caller.identity(options.signal);
-    await this.caller.call(
-      {
-        ...options,
-        method: enabled ? "PUT" : "DELETE",
-        path: apiPath`/containers/_manage/${containerUid}/${uid}/offlineSync`,
-        response: "void",
-        idempotent: true,
-      },
-      nothing,
-    );
-  }
-
   /** Changes a subscription's sync flag by subscribing again with it (only that flag changes);
    * also subscribes if the user was not subscribed. `automount` is sent only when given. */
   setSync(containerUid: string, offlineSync: boolean, options: CallOptions & { automount?: boolean } = {}): Promise<void> {

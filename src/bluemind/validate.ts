@@ -28,11 +28,6 @@ export function describe(value: unknown): string {
 
 export const nothing: Check<void> = () => undefined;
 
-export const number: Check<number> = (value, ref) => {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw malformed(ref, `expected a number, got ${describe(value)}`);
-  return value;
-};
-
 export const stringList: Check<string[]> = (value, ref) => {
   if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
     throw malformed(ref, `expected a list of strings, got ${describe(value)}`);

@@ -310,15 +310,6 @@ describe("BookSearch: when it may not ask", () => {
     expect(server.searches).toBe(1);
   });
 
-  it("forgets its answers and cards on request", async () => {
-    const { search, server } = harness();
-    await search.search("dupont", null);
-    search.forget();
-    expect(await search.search("d", null)).toEqual({ results: [], isCompleteResult: false });
-    await search.search("dupont", null);
-    expect(server.searches).toBe(2);
-  });
-
   it("never throws into Thunderbird", async () => {
     const throwing = harness(PEOPLE, {}, { server: () => Promise.reject(new Error("no client")) });
     await expect(throwing.search.search("dupont", null)).resolves.toEqual({ results: [], isCompleteResult: false });

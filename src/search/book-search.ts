@@ -110,13 +110,6 @@ export class BookSearch {
     return { ...this.counters };
   }
 
-  /** Forgets every answer and card (another user signed in, or the book changed hands). */
-  forget(): void {
-    this.answers.clear();
-    this.cards.clear();
-    this.failedUntil = 0;
-  }
-
   async search(searchString: string | undefined, query: string | null): Promise<ProviderSearchResult> {
     const path: SearchPath = query === null ? "autocomplete" : "searchBox";
     let words: string[] = [];

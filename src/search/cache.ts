@@ -77,10 +77,6 @@ export class AnswerCache {
     return found;
   }
 
-  clear(): void {
-    this.entries.clear();
-  }
-
   private isExpired(entry: AnswerEntry): boolean {
     return entry.settledAt !== null && this.clock.now() - entry.settledAt >= this.ttlMs;
   }
@@ -107,10 +103,6 @@ export class CardCache {
     private readonly ttlMs: number,
     private readonly maxCards: number,
   ) {}
-
-  get size(): number {
-    return this.cards.size;
-  }
 
   get(uid: string): VCard | null {
     const cached = this.cards.get(uid);
@@ -140,9 +132,5 @@ export class CardCache {
       else found.push({ uid, info: null, card: cached.card });
     }
     return found.reverse();
-  }
-
-  clear(): void {
-    this.cards.clear();
   }
 }

@@ -29,7 +29,7 @@ export interface SearchTuning {
   /**
    * Thunderbird waits for the slowest book before it shows the autocompletion popup, for every
    * key stroke: past ~3 s the user sees a frozen field, so answer with what is known and let the
-   * request fill the cache for the next key stroke (issue "Unsynced books").
+   * request fill the cache for the next key stroke.
    */
   answerWithinMs: number;
   /**

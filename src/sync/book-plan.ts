@@ -7,8 +7,8 @@
 //  - subscribed with sync on, local copy present → keep it, renamed if the name differs (the
 //    server's name wins, like every other synced field);
 //  - subscribed with sync on, but the local copy the index names is gone from Thunderbird → the
-//    user deleted it: reported as `missing`, the engine's policy decides (re-create it for now;
-//    the two-way issue turns that into "switch sync off on BlueMind");
+//    user deleted it: reported as `missing`, the engine's policy decides (by default re-create
+//    it; the background's policy, TwoWaySync's, switches sync off on BlueMind);
 //  - sync off, unsubscribed, or the container deleted (it then has no descriptor and is not in
 //    the remote list) → remove the local copy. Provider (search-only) books are not this plan's
 //    business: `unsynced` lists the books the caller registers them for.

@@ -1,6 +1,6 @@
 // One sync run over every book: reconcile the set of local books with the subscriptions
-// (book-plan.ts), then for each synced book push its pending local changes (a seam for the
-// two-way issue) and pull (pull.ts). Books are synced one after the other: they share
+// (book-plan.ts), then for each synced book push its pending local changes (pushPending, given
+// by two-way.ts) and pull (pull.ts). Books are synced one after the other: they share
 // Thunderbird's main thread, so running them side by side would not finish sooner.
 //
 // Failure scope: a book whose pull fails is reported and the others go on; the run itself stops
@@ -44,11 +44,11 @@ export interface PushReport {
 
 export interface SyncEngineOptions extends PullOptions {
   now?: () => number;
-  /** Default: "recreate" (the two-way issue switches sync off on BlueMind instead). */
+  /** Default: "recreate". The background passes TwoWaySync's, which switches sync off on BlueMind. */
   onLocalBookMissing?: (book: RemoteBook) => MissingBookDecision | Promise<MissingBookDecision>;
   /**
    * Runs before each synced book's pull, and before a book whose sync was switched off is
-   * removed: the place where pending local changes go to BlueMind (two-way issue). A rejection
+   * removed: the place where pending local changes go to BlueMind (TwoWaySync). A rejection
    * fails that book for this run (its pull is skipped, so local changes are never overwritten
    * before they were sent). Resolving with a report puts its problems on the book's status.
    */
@@ -143,7 +143,7 @@ export class SyncEngine {
   /**
    * Whether `vCard`, as Thunderbird reports it for `contactId`, is what this add-on last wrote
    * there (compared by vCardContentHash, which ignores PHOTO and Thunderbird's re-serialising).
-   * For the two-way issue: an onContactCreated/onContactUpdated whose vCard is an own write is an
+   * ChangeTracker uses it: an onContactCreated/onContactUpdated whose vCard is an own write is an
    * echo, not a user edit. Contacts of books not loaded yet answer false.
    */
   isOwnWrite(contactId: string, vCard: string): boolean {

@@ -12,18 +12,3 @@ declare namespace messenger.addressBooks.provider {
     query: string | null | undefined,
   ) => Promise<ProviderSearchAnswer>;
 }
-
-// alarms is available to Thunderbird add-ons but missing from the published typing.
-declare namespace messenger.alarms {
-  interface Alarm {
-    name: string;
-    scheduledTime: number;
-    periodInMinutes?: number;
-  }
-  function create(name: string, info: { when?: number; delayInMinutes?: number; periodInMinutes?: number }): Promise<void>;
-  function clear(name: string): Promise<boolean>;
-  const onAlarm: {
-    addListener(listener: (alarm: Alarm) => void): void;
-    removeListener(listener: (alarm: Alarm) => void): void;
-  };
-}

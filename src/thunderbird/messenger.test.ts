@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMessengerThunderbird } from "./messenger.ts";
 
+// The polyfill refuses to load outside an extension; book creation and deletion never reach it.
+vi.mock("webextension-polyfill", () => ({ default: {} }));
+
 /** Just enough of `messenger` for book creation and deletion, recording the calls in order. */
 function stubMessenger(options: { listFails?: boolean } = {}): string[] {
   const calls: string[] = [];

@@ -1,4 +1,8 @@
-// The real Thunderbird behind the interfaces of types.ts. The only module that calls messenger.*.
+// The real Thunderbird behind the interfaces of types.ts. The only module that calls messenger.*:
+// the Thunderbird-only namespaces (addressBooks, contacts, mailingLists) on `messenger`, the
+// generic WebExtension ones (storage, alarms, permissions, notifications, runtime, i18n) on
+// webextension-polyfill's `browser`.
+import browser, { type Alarms } from "webextension-polyfill";
 import type {
   AddressBookInfo,
   ContactInfo,
@@ -66,7 +70,7 @@ const MANAGED_KEYS = ["serverUrl", "login", "apiKey", "syncIntervalMinutes"] as 
 
 async function readManaged(): Promise<ManagedSettings> {
   try {
-    const raw = await messenger.storage.managed.get([...MANAGED_KEYS]);
+    const raw = await browser.storage.managed.get([...MANAGED_KEYS]);
     const settings: ManagedSettings = {};
     if (typeof raw["serverUrl"] === "string") settings.serverUrl = raw["serverUrl"];
     if (typeof raw["login"] === "string") settings.login = raw["login"];
@@ -165,31 +169,31 @@ export function createMessengerThunderbird(): Thunderbird {
     },
     localStore: {
       async get<T>(key: string) {
-        const found = await messenger.storage.local.get(key);
+        const found = await browser.storage.local.get(key);
         return found[key] as T | undefined;
       },
       async set(key, value) {
-        await messenger.storage.local.set({ [key]: value });
+        await browser.storage.local.set({ [key]: value });
       },
       async remove(key) {
-        await messenger.storage.local.remove(key);
+        await browser.storage.local.remove(key);
       },
     },
     managed: { read: readManaged },
     alarms: {
       every(name, periodMinutes, listener) {
         alarmListeners.get(name)?.();
-        void messenger.alarms.create(name, { periodInMinutes: periodMinutes, delayInMinutes: periodMinutes });
-        const onAlarm = (alarm: messenger.alarms.Alarm) => {
+        void browser.alarms.create(name, { periodInMinutes: periodMinutes, delayInMinutes: periodMinutes });
+        const onAlarm = (alarm: Alarms.Alarm) => {
           if (alarm.name === name) listener();
         };
-        messenger.alarms.onAlarm.addListener(onAlarm);
+        browser.alarms.onAlarm.addListener(onAlarm);
         const unsubscribe = () => {
           // A stale handle must not cancel the alarm that replaced it.
           if (alarmListeners.get(name) !== unsubscribe) return;
           alarmListeners.delete(name);
-          messenger.alarms.onAlarm.removeListener(onAlarm);
-          void messenger.alarms.clear(name);
+          browser.alarms.onAlarm.removeListener(onAlarm);
+          void browser.alarms.clear(name);
         };
         alarmListeners.set(name, unsubscribe);
         return unsubscribe;
@@ -209,15 +213,15 @@ export function createMessengerThunderbird(): Thunderbird {
       },
     },
     hostPermissions: {
-      has: (origin) => messenger.permissions.contains({ origins: [originPattern(origin)] }),
-      request: (origin) => messenger.permissions.request({ origins: [originPattern(origin)] }),
+      has: (origin) => browser.permissions.contains({ origins: [originPattern(origin)] }),
+      request: (origin) => browser.permissions.request({ origins: [originPattern(origin)] }),
     },
     notifications: {
       async notify(message) {
-        await messenger.notifications.create({
+        await browser.notifications.create({
           type: "basic",
-          iconUrl: messenger.runtime.getURL("icons/bluemind-64.png"),
-          title: messenger.i18n.getMessage("notificationTitle"),
+          iconUrl: browser.runtime.getURL("icons/bluemind-64.png"),
+          title: browser.i18n.getMessage("notificationTitle"),
           message,
         });
       },

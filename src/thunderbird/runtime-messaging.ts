@@ -1,5 +1,6 @@
 // Message passing between the options page and the background (runtime.sendMessage), behind the
-// typed contract of shared/messages.ts.
+// typed contract of shared/messages.ts, on webextension-polyfill's `browser`.
+import browser from "webextension-polyfill";
 import { originPattern } from "./messenger.ts";
 import { isRequest, type Answer, type Request, type StatusPush } from "../shared/messages.ts";
 
@@ -8,8 +9,8 @@ export function serveRequests(handler: (request: Request) => Promise<Answer<unkn
     if (!isRequest(message)) return undefined;
     return handler(message);
   };
-  messenger.runtime.onMessage.addListener(listener);
-  return () => messenger.runtime.onMessage.removeListener(listener);
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
 }
 
 /**
@@ -30,17 +31,17 @@ export function serveExternalRequests(handler: (request: Request) => Promise<Ans
     if (!isExternalRequest(message)) return undefined;
     return handler(message);
   };
-  messenger.runtime.onMessageExternal.addListener(listener);
-  return () => messenger.runtime.onMessageExternal.removeListener(listener);
+  browser.runtime.onMessageExternal.addListener(listener);
+  return () => browser.runtime.onMessageExternal.removeListener(listener);
 }
 
 export function pushStatus(push: StatusPush): void {
   // No page open → "Receiving end does not exist": nothing to tell.
-  messenger.runtime.sendMessage(push).catch(() => undefined);
+  browser.runtime.sendMessage(push).catch(() => undefined);
 }
 
 export function sendRequest<T>(request: Request): Promise<Answer<T>> {
-  return messenger.runtime.sendMessage(request) as Promise<Answer<T>>;
+  return browser.runtime.sendMessage(request) as Promise<Answer<T>>;
 }
 
 export function onStatusPush(listener: (push: StatusPush) => void): () => void {
@@ -50,19 +51,19 @@ export function onStatusPush(listener: (push: StatusPush) => void): () => void {
     }
     return undefined;
   };
-  messenger.runtime.onMessage.addListener(wrapped);
-  return () => messenger.runtime.onMessage.removeListener(wrapped);
+  browser.runtime.onMessage.addListener(wrapped);
+  return () => browser.runtime.onMessage.removeListener(wrapped);
 }
 
 export function uiLanguage(): string {
-  return messenger.i18n.getUILanguage();
+  return browser.i18n.getUILanguage();
 }
 
 export function localized(key: string, substitutions?: string | string[]): string {
-  return messenger.i18n.getMessage(key, substitutions);
+  return browser.i18n.getMessage(key, substitutions);
 }
 
 /** From a click in the options page: Thunderbird only grants optional permissions to a user action. */
 export function requestHostPermission(origin: string): Promise<boolean> {
-  return messenger.permissions.request({ origins: [originPattern(origin)] });
+  return browser.permissions.request({ origins: [originPattern(origin)] });
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach } from "vitest";
 import { BlueMindClient } from "../../src/bluemind/client.ts";
 import type { BlueMindClientOptions } from "../../src/bluemind/client.ts";
 import type { RetryInfo } from "../../src/bluemind/transport.ts";
+import { apiPath } from "../../src/bluemind/url.ts";
 import { startFakeBlueMind } from "../fake-bluemind/index.ts";
 
 export type Fake = Awaited<ReturnType<typeof startFakeBlueMind>>;
@@ -67,6 +68,15 @@ export function janeWithApiKey(fake: Fake, options: Partial<BlueMindClientOption
   const sid = fake.control.datasetInfo().apiKeys[JANE.login];
   if (sid === undefined) throw new Error("the dataset has no API key for Jane");
   return jane(fake, { credential: { kind: "apiKey", login: JANE.login, sid }, ...options });
+}
+
+/** GET _version of a book through the client's session: a cheap authenticated read for the tests
+ * of sign-in and sessions (the add-on itself never reads a book's version). */
+export function bookVersion(client: BlueMindClient, containerUid: string): Promise<number> {
+  return client.session.call(
+    { method: "GET", path: apiPath`/addressbooks/${containerUid}/_version`, response: "json", idempotent: true },
+    (value) => Number(value),
+  );
 }
 
 /** The requests the fake saw whose path (query left out) matches. */

@@ -1,5 +1,5 @@
 // Runs the BUILT options page (dist/addon) in headless Chromium against the REAL background logic
-// (BackgroundApp on an in-memory Thunderbird) in this Node process. The page's `messenger` is a
+// (BackgroundApp on an in-memory Thunderbird) in this Node process. The page's `browser` is a
 // small shim: runtime.sendMessage goes to handleRequest through page.exposeFunction, status
 // pushes come back through page.evaluate, i18n reads the add-on's own _locales, and
 // permissions.request grants the origin in the in-memory Thunderbird (the user clicking "Allow").
@@ -82,7 +82,7 @@ export type Language = "en" | "fr";
  * The shim, as a string: Playwright sends functions by their source, and the test transform may
  * add helpers (esbuild's __name) that do not exist in the page.
  */
-function messengerShim(messages: unknown, language: Language): string {
+function browserShim(messages: unknown, language: Language): string {
   return `(() => {
     const messages = ${JSON.stringify(messages)};
     const listeners = new Set();
@@ -97,8 +97,13 @@ function messengerShim(messages: unknown, language: Language): string {
         return placeholder ? fill(placeholder.content) : "";
       });
     };
-    window.messenger = {
+    // Thunderbird gives an extension page \`browser\` and \`chrome\`, both with runtime.id:
+    // webextension-polyfill then hands back \`browser\` as it is.
+    const id = "bluemind-address-books@bluemind-tb";
+    window.chrome = { runtime: { id } };
+    window.browser = {
       runtime: {
+        id,
         sendMessage: (message) => window.__bmSendMessage(message),
         onMessage: { addListener: (l) => listeners.add(l), removeListener: (l) => listeners.delete(l), hasListener: (l) => listeners.has(l) },
       },
@@ -164,7 +169,7 @@ export async function startOptionsHarness(browser: Browser): Promise<OptionsPage
         for (const origin of origins) granted = (await tb.hostPermissions.request(origin.replace(/\/\*$/, ""))) && granted;
         return granted;
       });
-      await page.addInitScript(messengerShim(messages, language));
+      await page.addInitScript(browserShim(messages, language));
       await page.emulateMedia({ colorScheme, reducedMotion: "reduce" });
       pages.add(page);
       page.on("close", () => pages.delete(page));
