@@ -73,11 +73,11 @@ describe("data generator", () => {
     }
   });
 
-  it("generates 15,000 cards well under 2 s", () => {
-    const t0 = performance.now();
+  // Its speed is a benchmark's business (house rules: no timed tests); here, that a 15,000-card
+  // book comes out whole, with unique uids.
+  it("generates 15,000 cards with unique uids", () => {
     const cards = generateCards({ ...OPTS, count: 15_000, groups: 20 });
-    const ms = performance.now() - t0;
     expect(cards).toHaveLength(15_000);
-    expect(ms).toBeLessThan(1000);
+    expect(new Set(cards.map((c) => c.uid)).size).toBe(15_000);
   });
 });
