@@ -171,7 +171,7 @@ describe("address book content", () => {
     answers.set(`POST ${at("/_search")}`, { json: { total: 1, values: [{ uid: "c1", version: 1, value: info }] } });
     answers.set("POST /api/addressbooks/_search", { json: { total: 1, values: [{ uid: "c1", version: 1, containerUid: BOOK, value: info }] } });
     await expect(client.addressBook(BOOK).search(query)).resolves.toMatchObject({ total: 1, values: [{ uid: "c1" }] });
-    await expect(client.addressBooks.search(query)).resolves.toMatchObject({ values: [{ containerUid: BOOK }] });
+    await expect(client.allBooks.search(query)).resolves.toMatchObject({ values: [{ containerUid: BOOK }] });
     expect(calls().map((c) => c.body)).toEqual([query, query]);
   });
 
@@ -203,7 +203,7 @@ describe("address book content", () => {
     ["_all with non-strings", `GET ${at("/_all")}`, [1, 2], (c: BlueMindClient) => c.addressBook(BOOK).allUids()],
     ["an _mupdates with errors not a list", `PUT ${at("/_mupdates")}`, { added: [], errors: "x" }, (c: BlueMindClient) => c.addressBook(BOOK).mupdates({})],
     ["a search without values", `POST ${at("/_search")}`, { total: 1 }, (c: BlueMindClient) => c.addressBook(BOOK).search({ query: "x", from: 0, size: 1 })],
-    ["a cross-book hit without containerUid", "POST /api/addressbooks/_search", { total: 1, values: [item] }, (c: BlueMindClient) => c.addressBooks.search({ query: "x", from: 0, size: 1 })],
+    ["a cross-book hit without containerUid", "POST /api/addressbooks/_search", { total: 1, values: [item] }, (c: BlueMindClient) => c.allBooks.search({ query: "x", from: 0, size: 1 })],
   ] as const)("rejects %s", async (_name, key, json, call) => {
     answers.set(key, { json });
     await expect(call(client)).rejects.toBeInstanceOf(MalformedResponseError);

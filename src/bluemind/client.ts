@@ -1,7 +1,7 @@
 // The BlueMind client as the rest of the add-on sees it: one object per account, composing the
 // transport (HTTP), the session (who we are) and one small API object per BlueMind service.
 
-import { AddressBookApi, AddressBooksApi } from "./addressbook-api.ts";
+import { AddressBookApi, CrossBookSearchApi } from "./addressbook-api.ts";
 import { AuthApi } from "./auth-api.ts";
 import { ContainersApi } from "./containers-api.ts";
 import { ManagementApi } from "./management-api.ts";
@@ -20,8 +20,8 @@ export class BlueMindClient {
   readonly auth: AuthApi;
   readonly subscriptions: SubscriptionsApi;
   readonly containers: ContainersApi;
-  /** Calls across every subscribed book (search). */
-  readonly addressBooks: AddressBooksApi;
+  /** Search across every subscribed book. */
+  readonly allBooks: CrossBookSearchApi;
   readonly management: ManagementApi;
 
   /** Throws ServerUrlError for an unusable `baseUrl` (remote http:// included). */
@@ -31,7 +31,7 @@ export class BlueMindClient {
     this.auth = new AuthApi(this.session);
     this.subscriptions = new SubscriptionsApi(this.session);
     this.containers = new ContainersApi(this.session);
-    this.addressBooks = new AddressBooksApi(this.session);
+    this.allBooks = new CrossBookSearchApi(this.session);
     this.management = new ManagementApi(this.session);
   }
 

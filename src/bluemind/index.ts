@@ -8,7 +8,7 @@ export type { BlueMindClientOptions } from "./client.ts";
 export { AuthApi } from "./auth-api.ts";
 export { SubscriptionsApi } from "./subscriptions-api.ts";
 export { ContainersApi, isReadOnly } from "./containers-api.ts";
-export { AddressBookApi, AddressBooksApi } from "./addressbook-api.ts";
+export { AddressBookApi, CrossBookSearchApi } from "./addressbook-api.ts";
 export type { PhotoAnswer } from "./addressbook-api.ts";
 export { ManagementApi } from "./management-api.ts";
 export type { NewAddressBook } from "./management-api.ts";

@@ -1,13 +1,6 @@
 // The real Thunderbird behind the interfaces of types.ts. The only module that calls messenger.*.
-import type {
-  AddressBookInfo,
-  ContactInfo,
-  MailingListInfo,
-  ManagedSettings,
-  ProviderSearchHandler,
-  Thunderbird,
-  Unsubscribe,
-} from "./types.ts";
+import { MANAGED_FIELDS, parseManagedSettings, type ManagedSettings } from "../shared/settings.ts";
+import type { AddressBookInfo, ContactInfo, MailingListInfo, ProviderSearchHandler, Thunderbird, Unsubscribe } from "./types.ts";
 
 interface WebExtEventLike<L> {
   addListener(listener: L): void;
@@ -62,17 +55,9 @@ export function originPattern(origin: string): string {
   return `${url.protocol}//${url.hostname}/*`;
 }
 
-const MANAGED_KEYS = ["serverUrl", "login", "apiKey", "syncIntervalMinutes"] as const;
-
 async function readManaged(): Promise<ManagedSettings> {
   try {
-    const raw = await messenger.storage.managed.get([...MANAGED_KEYS]);
-    const settings: ManagedSettings = {};
-    if (typeof raw["serverUrl"] === "string") settings.serverUrl = raw["serverUrl"];
-    if (typeof raw["login"] === "string") settings.login = raw["login"];
-    if (typeof raw["apiKey"] === "string") settings.apiKey = raw["apiKey"];
-    if (typeof raw["syncIntervalMinutes"] === "number") settings.syncIntervalMinutes = raw["syncIntervalMinutes"];
-    return settings;
+    return parseManagedSettings(await messenger.storage.managed.get([...MANAGED_FIELDS]));
   } catch {
     // Without a policy for this add-on Thunderbird rejects the read ("Managed storage manifest
     // not found"): that is the normal, unmanaged case.
@@ -82,9 +67,7 @@ async function readManaged(): Promise<ManagedSettings> {
 
 export function createMessengerThunderbird(): Thunderbird {
   const alarmListeners = new Map<string, Unsubscribe>();
-  const provider = messenger.addressBooks.provider.onSearchRequest as unknown as WebExtEventLike<messenger.addressBooks.provider.SearchRequestListener> & {
-    addListener(listener: messenger.addressBooks.provider.SearchRequestListener, parameters: { addressBookName: string; isSecure: boolean; id: string }): void;
-  };
+  const provider = messenger.addressBooks.provider.onSearchRequest;
   return {
     addressBooks: {
       async listBooks() {
@@ -164,9 +147,9 @@ export function createMessengerThunderbird(): Thunderbird {
       },
     },
     localStore: {
-      async get<T>(key: string) {
+      async get(key) {
         const found = await messenger.storage.local.get(key);
-        return found[key] as T | undefined;
+        return found[key];
       },
       async set(key, value) {
         await messenger.storage.local.set({ [key]: value });

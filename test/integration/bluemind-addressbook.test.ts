@@ -160,7 +160,7 @@ describe("search", () => {
 
   it("searches every subscribed book at once, each hit naming its book", async () => {
     const client = jane(env.fake);
-    const result = await client.addressBooks.search({ query: "value.kind:'individual'", from: 0, size: 1000 });
+    const result = await client.allBooks.search({ query: "value.kind:'individual'", from: 0, size: 1000 });
     const books = new Set(result.values.map((v) => v.containerUid));
     expect(books.has(BOOKS.janeContacts)).toBe(true);
     expect(books.has(BOOKS.directory)).toBe(true);
