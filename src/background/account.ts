@@ -7,10 +7,11 @@
 // A refused credential (deleted key, missing hasTbird role) puts the account in "needs sign-in":
 // the session then fails every call locally, so nothing hammers the server until the user acts.
 import { BlueMindClient } from "../bluemind/client.ts";
-import { AuthenticationError, BlueMindError, MissingRoleError } from "../bluemind/errors.ts";
+import { AuthenticationError, MissingRoleError } from "../bluemind/errors.ts";
 import type { AuthUser } from "../bluemind/models.ts";
 import type { ResolvedSettings } from "../shared/settings.ts";
 import type { HostPermissionsApi, NotificationsApi } from "../thunderbird/types.ts";
+import { messageOf } from "../shared/error-message.ts";
 import type { SettingsStore } from "./settings-store.ts";
 import type { StatusStore } from "./status-store.ts";
 
@@ -143,9 +144,4 @@ export class Account {
     const { serverUrl, login } = this.options.status.current.account;
     return (await this.open(client, serverUrl ?? "", login ?? "")) ? client : null;
   }
-}
-
-export function messageOf(error: unknown): string {
-  if (error instanceof BlueMindError || error instanceof Error) return error.message;
-  return String(error);
 }

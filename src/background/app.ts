@@ -8,7 +8,8 @@ import { fetchRemoteBooks, type RemoteBookWithCount } from "../books/fetch-remot
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
 import { TwoWaySync } from "../sync/two-way.ts";
 import type { Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
-import { Account, messageOf, type AccountOptions } from "./account.ts";
+import { messageOf } from "../shared/error-message.ts";
+import { Account, type AccountOptions } from "./account.ts";
 import { SettingsStore } from "./settings-store.ts";
 import { StatusStore } from "./status-store.ts";
 
@@ -69,7 +70,7 @@ export class BackgroundApp {
       canQuery: () => tb.connectivity.isOnline() && !QUIET_STATES.has(this.status.current.account.status),
       // Searches happen at every keystroke: only their problems belong in the activity log.
       log: (level, message) => {
-        if (level !== "info") this.status.log(level === "warn" ? "warning" : "error", message);
+        if (level !== "info") this.status.log(level, message);
       },
     });
   }

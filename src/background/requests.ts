@@ -1,7 +1,7 @@
 // Answers the options page's requests (shared/messages.ts) with the app's state.
 import type { Answer, PublicSettings, Request, StateAnswer } from "../shared/messages.ts";
 import type { ResolvedSettings } from "../shared/settings.ts";
-import { messageOf } from "./account.ts";
+import { messageOf } from "../shared/error-message.ts";
 import type { BackgroundApp } from "./app.ts";
 
 function publicSettings(settings: ResolvedSettings): PublicSettings {

@@ -1,6 +1,6 @@
 // Reads and writes the user's settings; merges the administrator's policy on every read so a
 // policy change takes effect at the next start without migrating anything.
-import { resolveSettings, type ResolvedSettings, type UserSettings } from "../shared/settings.ts";
+import { parseUserSettings, resolveSettings, type ResolvedSettings, type UserSettings } from "../shared/settings.ts";
 import type { KeyValueStore, ManagedStorageApi } from "../thunderbird/types.ts";
 
 export const SETTINGS_KEY = "settings";
@@ -12,13 +12,17 @@ export class SettingsStore {
   ) {}
 
   async load(): Promise<ResolvedSettings> {
-    const [managed, user] = await Promise.all([this.managed.read(), this.store.get<UserSettings>(SETTINGS_KEY)]);
-    return resolveSettings(managed, user ?? {});
+    const [managed, user] = await Promise.all([this.managed.read(), this.loadUser()]);
+    return resolveSettings(managed, user);
   }
 
   async save(change: UserSettings): Promise<ResolvedSettings> {
-    const user = (await this.store.get<UserSettings>(SETTINGS_KEY)) ?? {};
+    const user = await this.loadUser();
     await this.store.set(SETTINGS_KEY, { ...user, ...change });
     return this.load();
+  }
+
+  private async loadUser(): Promise<UserSettings> {
+    return parseUserSettings(await this.store.get(SETTINGS_KEY));
   }
 }

@@ -3,10 +3,13 @@
 // written to storage.local at most every PERSIST_INTERVAL_MS, so a 10,000-contact sync reporting
 // progress does not turn into 10,000 storage writes.
 import type { KeyValueStore } from "../thunderbird/types.ts";
+import { isRecord } from "../shared/parse.ts";
 import {
   ACTIVITY_LIMIT,
   STATUS_KEY,
   emptyAccountState,
+  isActivityEntry,
+  isBookStatus,
   type AccountState,
   type ActivityLevel,
   type BookStatus,
@@ -37,13 +40,16 @@ export class StatusStore {
 
   /** Restores the activity log and last known books, so the page has content before the network. */
   async load(): Promise<void> {
-    const saved = await this.store.get<StatusSnapshot>(STATUS_KEY);
-    if (!saved) return;
+    const saved = await this.store.get(STATUS_KEY);
+    if (!isRecord(saved)) return;
+    // Entry by entry: one unreadable book or log line (hand-edited storage) costs only itself.
+    const books = Array.isArray(saved.books) ? saved.books.filter(isBookStatus) : [];
+    const activity = Array.isArray(saved.activity) ? saved.activity.filter(isActivityEntry) : [];
     this.snapshot = {
       ...this.snapshot,
-      books: Array.isArray(saved.books) ? saved.books.map((b) => ({ ...b, progress: null, state: b.state === "syncing" ? "pending" : b.state })) : [],
-      activity: Array.isArray(saved.activity) ? saved.activity.slice(-ACTIVITY_LIMIT) : [],
-      lastSyncEnded: saved.lastSyncEnded ?? null,
+      books: books.map((b) => ({ ...b, progress: null, state: b.state === "syncing" ? "pending" : b.state })),
+      activity: activity.slice(-ACTIVITY_LIMIT),
+      lastSyncEnded: typeof saved.lastSyncEnded === "number" ? saved.lastSyncEnded : null,
     };
   }
 

@@ -22,7 +22,8 @@ import type {
 import type { ApiCaller } from "./session.ts";
 import type { CallOptions } from "./transport.ts";
 import { apiPath } from "./url.ts";
-import { describe, isRecord, listOf, malformed, stringList } from "./validate.ts";
+import { isRecord } from "../shared/parse.ts";
+import { describe, listOf, malformed, stringList, trustedAs } from "./validate.ts";
 import type { Check } from "./validate.ts";
 
 export type PhotoAnswer = Uint8Array | null;
@@ -32,7 +33,7 @@ function itemValue<T>(): Check<ItemValue<T>> {
     if (!isRecord(value) || typeof value.uid !== "string" || !isRecord(value.value)) {
       throw malformed(ref, `expected an item with a uid and a value, got ${describe(value)}`);
     }
-    return value as unknown as ItemValue<T>;
+    return trustedAs<ItemValue<T>>(value);
   };
 }
 
@@ -40,19 +41,19 @@ const card = itemValue<VCard>();
 
 const changeset: Check<ContainerChangeset> = (value, ref) => {
   if (!isRecord(value)) throw malformed(ref, `expected a changeset, got ${describe(value)}`);
-  const lists = ["created", "updated", "deleted"] as const;
-  for (const key of lists) stringList(value[key], ref);
-  if (typeof value.version !== "number" || !Number.isFinite(value.version)) {
-    throw malformed(ref, `the changeset version should be a number, got ${describe(value.version)}`);
+  const [created, updated, deleted] = [stringList(value.created, ref), stringList(value.updated, ref), stringList(value.deleted, ref)];
+  const { version } = value;
+  if (typeof version !== "number" || !Number.isFinite(version)) {
+    throw malformed(ref, `the changeset version should be a number, got ${describe(version)}`);
   }
-  return value as unknown as ContainerChangeset;
+  return { ...value, created, updated, deleted, version };
 };
 
 const updateError: Check<ContainerUpdatesError> = (value, ref) => {
   if (!isRecord(value) || (typeof value.uid !== "string" && value.uid !== null) || typeof value.errorCode !== "string") {
     throw malformed(ref, `expected an _mupdates error {uid, errorCode}, got ${describe(value)}`);
   }
-  return value as unknown as ContainerUpdatesError;
+  return trustedAs<ContainerUpdatesError>(value);
 };
 
 /** Lists the server leaves out are taken as empty; lists of the wrong type are an error, since

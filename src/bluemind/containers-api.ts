@@ -5,7 +5,8 @@ import type { ContainerDescriptor } from "./models.ts";
 import type { ApiCaller } from "./session.ts";
 import type { CallOptions } from "./transport.ts";
 import { apiPath } from "./url.ts";
-import { isRecord, listOf, malformed, objectWith } from "./validate.ts";
+import { isRecord } from "../shared/parse.ts";
+import { listOf, malformed, objectWith } from "./validate.ts";
 import type { Check } from "./validate.ts";
 
 const descriptor = objectWith<ContainerDescriptor>("uid");

@@ -7,12 +7,13 @@ import type { AddressBookDescriptor } from "./models.ts";
 import type { ApiCaller } from "./session.ts";
 import type { CallOptions } from "./transport.ts";
 import { apiPath } from "./url.ts";
-import { describe, isRecord, malformed, nothing, orNull } from "./validate.ts";
+import { isRecord } from "../shared/parse.ts";
+import { describe, malformed, nothing, orNull, trustedAs } from "./validate.ts";
 import type { Check } from "./validate.ts";
 
 const bookDescriptor: Check<AddressBookDescriptor> = (value, ref) => {
   if (!isRecord(value) || typeof value.name !== "string") throw malformed(ref, `expected a book descriptor, got ${describe(value)}`);
-  return value as unknown as AddressBookDescriptor;
+  return trustedAs<AddressBookDescriptor>(value);
 };
 
 /** What a caller must say about a new book; owner and domain default to the signed-in user. */

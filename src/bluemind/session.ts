@@ -19,7 +19,8 @@ import type { AuthUser, LoginResponse } from "./models.ts";
 import { Transport } from "./transport.ts";
 import type { RequestSpec } from "./transport.ts";
 import { apiPath } from "./url.ts";
-import { isRecord, malformed, objectWith } from "./validate.ts";
+import { isRecord } from "../shared/parse.ts";
+import { malformed, objectWith, trustedAs } from "./validate.ts";
 import type { Check } from "./validate.ts";
 
 export type Credential =
@@ -65,7 +66,7 @@ const checkAuthUser: Check<AuthUser> = (value, ref) => {
 
 const checkLoginResponse: Check<LoginResponse> = (value, ref) => {
   if (!isRecord(value) || typeof value.status !== "string") throw malformed(ref, "expected a login response");
-  return value as unknown as LoginResponse;
+  return trustedAs<LoginResponse>(value);
 };
 
 /** POST /api/auth/login. Always 200: the outcome is in `status`. Marked idempotent because it

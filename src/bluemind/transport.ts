@@ -4,6 +4,7 @@
 // re-login never happens here. Uses only web globals (fetch, AbortController, setTimeout) so the
 // same code runs in Node and in the extension's background page.
 
+import { isRecord } from "../shared/parse.ts";
 import {
   BlueMindError,
   CancelledError,
@@ -265,7 +266,8 @@ export class Transport {
     if (spec.response === "void") return undefined;
     if (text.trim() === "") return undefined;
     try {
-      return JSON.parse(text) as unknown;
+      const parsed: unknown = JSON.parse(text);
+      return parsed;
     } catch (cause) {
       throw new MalformedResponseError(
         `BlueMind sent an answer to ${ref.method} ${ref.path} that is not JSON (${describeText(text)}).`,
@@ -289,9 +291,8 @@ function bytesAnswer(status: number, bytes: Uint8Array): Uint8Array | null {
 /** BlueMind's fault body; errorCode may be missing and the Content-Type is often absent. */
 function parseFault(text: string): { errorCode: string | null; message: string | null } {
   try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed === "object" && parsed !== null) {
-      const record = parsed as Record<string, unknown>;
+    const record: unknown = JSON.parse(text);
+    if (isRecord(record)) {
       const errorCode = typeof record.errorCode === "string" && record.errorCode !== "" ? record.errorCode : null;
       const message = typeof record.message === "string" && record.message !== "" ? record.message : null;
       return { errorCode, message: message === null ? null : truncate(message) };
@@ -321,7 +322,7 @@ function describeCause(cause: unknown): string {
   // Node's fetch hides the interesting part (ECONNREFUSED, ECONNRESET…) in `cause`.
   const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
   if (inner instanceof Error) {
-    const code = (inner as Error & { code?: unknown }).code;
+    const code = "code" in inner ? inner.code : undefined;
     return typeof code === "string" ? `${inner.message} (${code})` : inner.message;
   }
   return String(inner);

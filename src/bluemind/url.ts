@@ -32,6 +32,7 @@ export function apiPath(strings: TemplateStringsArray, ...params: (string | numb
     }
     out += encodeStrict(text) + (strings[i + 1] ?? "");
   });
+  // Cast: this is the brand's one constructor, and every parameter above went through encodeStrict.
   return out as ApiPath;
 }
 

@@ -3,6 +3,7 @@
 // is not an array would crash a loop three modules away. Fields we do not rely on are not checked
 // (the server may add fields, and older servers lack some).
 
+import { isRecord } from "../shared/parse.ts";
 import { MalformedResponseError } from "./errors.ts";
 import type { RequestRef } from "./errors.ts";
 
@@ -15,10 +16,6 @@ export function malformed(ref: RequestRef, what: string): MalformedResponseError
   });
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "nothing";
@@ -29,11 +26,20 @@ export function describe(value: unknown): string {
 export const nothing: Check<void> = () => undefined;
 
 export const stringList: Check<string[]> = (value, ref) => {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === "string")) {
     throw malformed(ref, `expected a list of strings, got ${describe(value)}`);
   }
-  return value as string[];
+  return value;
 };
+
+/**
+ * `value` as the wire type T once the caller checked the fields the add-on relies on: the rest is
+ * trusted and kept as sent (see the header; models.ts leaves every type open to extra fields).
+ * The one cast between BlueMind's JSON and the wire types.
+ */
+export function trustedAs<T>(value: Record<string, unknown>): T {
+  return value as T;
+}
 
 /** An object carrying `key` as a non-empty string; the rest is trusted to match T. */
 export function objectWith<T>(key: string): Check<T> {
@@ -41,7 +47,7 @@ export function objectWith<T>(key: string): Check<T> {
     if (!isRecord(value) || typeof value[key] !== "string" || value[key] === "") {
       throw malformed(ref, `expected an object with "${key}", got ${describe(value)}`);
     }
-    return value as T;
+    return trustedAs<T>(value);
   };
 }
 

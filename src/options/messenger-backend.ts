@@ -2,6 +2,7 @@
 // locale for strings and formats.
 import type { Answer, Request, StateAnswer } from "../shared/messages.ts";
 import { localized, onStatusPush, requestHostPermission, sendRequest, uiLanguage } from "../thunderbird/runtime-messaging.ts";
+import { messageOf } from "../shared/error-message.ts";
 import type { OptionsBackend } from "./backend.ts";
 
 export function messengerBackend(): OptionsBackend {
@@ -9,10 +10,10 @@ export function messengerBackend(): OptionsBackend {
     async sendRequest(request: Request): Promise<Answer<StateAnswer>> {
       try {
         // undefined when no listener answered (background still starting).
-        const answer = await sendRequest<StateAnswer>(request);
+        const answer = await sendRequest(request);
         return answer ?? { ok: false, error: "The add-on's background page did not answer." };
       } catch (error) {
-        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+        return { ok: false, error: messageOf(error) };
       }
     },
     onStatusPush,

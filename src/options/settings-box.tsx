@@ -2,14 +2,11 @@
 // created in Thunderbird are published to BlueMind. A value the administrator set is read-only.
 import { useEffect, useId, useState } from "preact/hooks";
 import type { PublicSettings } from "../shared/messages.ts";
+import { MAX_SYNC_INTERVAL_MINUTES, MIN_SYNC_INTERVAL_MINUTES } from "../shared/settings.ts";
 import type { StatusSnapshot } from "../shared/status.ts";
 import { formatTime, useI18n } from "./i18n.ts";
 import { ManagedHint } from "./sign-in-form.tsx";
 import type { Send } from "./use-options-state.ts";
-
-/** BlueMind's own connector allows one minute to one day (shared/settings.ts clamps the same way). */
-export const MIN_INTERVAL = 1;
-export const MAX_INTERVAL = 1440;
 
 export interface SettingsBoxProps {
   status: StatusSnapshot;
@@ -23,7 +20,7 @@ type Feedback = { kind: "saved" } | { kind: "error"; text: string } | null;
 export function parseInterval(text: string): number | null {
   if (!/^\s*\d+\s*$/.test(text)) return null;
   const minutes = Number(text);
-  return minutes >= MIN_INTERVAL && minutes <= MAX_INTERVAL ? minutes : null;
+  return minutes >= MIN_SYNC_INTERVAL_MINUTES && minutes <= MAX_SYNC_INTERVAL_MINUTES ? minutes : null;
 }
 
 export function SettingsBox({ status, settings, connected, send }: SettingsBoxProps) {
@@ -41,7 +38,7 @@ export function SettingsBox({ status, settings, connected, send }: SettingsBoxPr
   const saveInterval = async () => {
     const minutes = parseInterval(interval);
     if (minutes === null) {
-      setIntervalFeedback({ kind: "error", text: t("intervalInvalid", String(MIN_INTERVAL), String(MAX_INTERVAL)) });
+      setIntervalFeedback({ kind: "error", text: t("intervalInvalid", String(MIN_SYNC_INTERVAL_MINUTES), String(MAX_SYNC_INTERVAL_MINUTES)) });
       return;
     }
     if (minutes === settings.syncIntervalMinutes) return setIntervalFeedback(null);
@@ -88,7 +85,7 @@ export function SettingsBox({ status, settings, connected, send }: SettingsBoxPr
         <div class="setting-text">
           <label for={ids.interval}>{t("intervalLabel")}</label>
           <span class="hint" id={ids.intervalHint}>
-            {intervalManaged ? <ManagedHint /> : t("intervalHint", String(MIN_INTERVAL), String(MAX_INTERVAL))}
+            {intervalManaged ? <ManagedHint /> : t("intervalHint", String(MIN_SYNC_INTERVAL_MINUTES), String(MAX_SYNC_INTERVAL_MINUTES))}
           </span>
         </div>
         <div class="interval">
@@ -96,8 +93,8 @@ export function SettingsBox({ status, settings, connected, send }: SettingsBoxPr
             id={ids.interval}
             type="number"
             inputMode="numeric"
-            min={MIN_INTERVAL}
-            max={MAX_INTERVAL}
+            min={MIN_SYNC_INTERVAL_MINUTES}
+            max={MAX_SYNC_INTERVAL_MINUTES}
             step={1}
             value={interval}
             readOnly={intervalManaged}

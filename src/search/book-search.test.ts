@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ItemValue, VCard } from "../bluemind/models.ts";
 import { quickSearchQuery } from "../../test/unit/in-memory-thunderbird.ts";
 import { BookSearch } from "./book-search.ts";
-import type { BookSearchOptions, SearchLogLevel } from "./book-search.ts";
+import type { ActivityLevel } from "../shared/status.ts";
+import type { BookSearchOptions } from "./book-search.ts";
 import { FakeSearchServer, generatedPeople, person } from "../../test/support/search-server.ts";
 import type { ServerCall } from "../../test/support/search-server.ts";
 import type { SearchTuning } from "./tuning.ts";
@@ -21,7 +22,7 @@ const PEOPLE: ItemValue<VCard>[] = [
 interface Harness {
   server: FakeSearchServer;
   search: BookSearch;
-  logs: { level: SearchLogLevel; message: string }[];
+  logs: { level: ActivityLevel; message: string }[];
   online: { value: boolean };
 }
 
@@ -288,7 +289,7 @@ describe("BookSearch: time", () => {
     const { search, server, logs } = harness();
     server.failWith = () => new Error("HTTP 500");
     await expect(search.search("dupont", null)).resolves.toEqual({ results: [], isCompleteResult: false });
-    expect(logs.some((l) => l.level === "warn" && l.message.includes("HTTP 500"))).toBe(true);
+    expect(logs.some((l) => l.level === "warning" && l.message.includes("HTTP 500"))).toBe(true);
     server.failWith = () => null;
     await search.search("martin", null);
     expect(server.searches).toBe(1);

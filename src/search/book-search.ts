@@ -22,6 +22,7 @@
 // an EMPTY list is not asked again for the following key strokes of that recipient when other
 // books found something; only a non-empty incomplete answer keeps it in. So a one-letter query,
 // which is never sent, answers with the matching cards already in memory whenever there are any.
+import type { ActivityLevel } from "../shared/status.ts";
 import type { ItemValue, ListResult, VCard, VCardInfo, VCardQuery } from "../bluemind/models.ts";
 import type { CallOptions } from "../bluemind/transport.ts";
 import type { ProviderSearchHandler, ProviderSearchResult } from "../thunderbird/types.ts";
@@ -29,8 +30,9 @@ import { filterHits, isNarrowable, narrowAnswer } from "./answer.ts";
 import type { Candidate, SearchAnswer } from "./answer.ts";
 import { AnswerCache, CardCache } from "./cache.ts";
 import type { AnswerEntry } from "./cache.ts";
-import { systemClock, TIMED_OUT, withDeadline } from "./clock.ts";
-import type { Clock } from "./clock.ts";
+import { systemClock, type Clock } from "../shared/clock.ts";
+import { messageOf } from "../shared/error-message.ts";
+import { TIMED_OUT, withDeadline } from "./clock.ts";
 import { vCardQuery } from "./query.ts";
 import { providerCardUid } from "./book-id.ts";
 import { buildResults, isUsable } from "./results.ts";
@@ -45,12 +47,11 @@ export interface SearchServer {
   mget(uids: readonly string[], options?: CallOptions): Promise<ItemValue<VCard>[]>;
 }
 
-export type SearchLogLevel = "info" | "warn" | "error";
-export type SearchLog = (level: SearchLogLevel, message: string) => void;
+export type SearchLog = (level: ActivityLevel, message: string) => void;
 
 export const consoleSearchLog: SearchLog = (level, message) => {
   if (level === "error") console.error(message);
-  else if (level === "warn") console.warn(message);
+  else if (level === "warning") console.warn(message);
   else console.info(message);
 };
 
@@ -126,11 +127,11 @@ export class BookSearch {
       this.log("info", `BlueMind search in ${this.containerUid}: no answer within ${this.tuning.answerWithinMs} ms for "${words.join(" ")}", answering with what is known`);
       return this.fromMemory(words, path);
     } catch (error) {
-      if (!(error instanceof SearchUnavailable)) this.log("warn", `BlueMind search in ${this.containerUid} failed: ${describe(error)}`);
+      if (!(error instanceof SearchUnavailable)) this.log("warning", `BlueMind search in ${this.containerUid} failed: ${messageOf(error)}`);
       try {
         return this.fromMemory(words, path);
       } catch (memoryError) {
-        this.log("error", `BlueMind search in ${this.containerUid}: ${describe(memoryError)}`);
+        this.log("error", `BlueMind search in ${this.containerUid}: ${messageOf(memoryError)}`);
         return NOTHING;
       }
     }
@@ -239,7 +240,7 @@ export class BookSearch {
     try {
       items = await this.request(() => server.mget(missing.map((hit) => hit.uid), { timeoutMs: this.tuning.requestTimeoutMs, signal }), "mgets");
     } catch (error) {
-      this.log("warn", `BlueMind search in ${this.containerUid}: full cards unavailable (${describe(error)}), showing names and emails only`);
+      this.log("warning", `BlueMind search in ${this.containerUid}: full cards unavailable (${messageOf(error)}), showing names and emails only`);
       return gone;
     }
     const byUid = new Map(items.map((item) => [item.uid, item.value]));
@@ -317,7 +318,7 @@ export class BookSearch {
     try {
       return this.options.canQuery();
     } catch (error) {
-      this.log("error", `BlueMind search in ${this.containerUid}: cannot tell whether the account may query: ${describe(error)}`);
+      this.log("error", `BlueMind search in ${this.containerUid}: cannot tell whether the account may query: ${messageOf(error)}`);
       return false;
     }
   }
@@ -345,8 +346,4 @@ function mostSpecific(entries: readonly AnswerEntry[]): AnswerEntry | null {
     }
   }
   return best;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SearchAnswer } from "./answer.ts";
 import { AnswerCache, CardCache } from "./cache.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../shared/clock.ts";
 import { person } from "../../test/support/search-server.ts";
 
 function manualClock(): Clock & { advance(ms: number): void } {

@@ -3,7 +3,7 @@
 // a search-only book keeps no local copy (design.md §2).
 import type { VCard } from "../bluemind/models.ts";
 import type { Candidate, SearchAnswer } from "./answer.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../shared/clock.ts";
 import { covers, wordsKey } from "./words.ts";
 
 export interface AnswerEntry {

@@ -1,17 +1,5 @@
-// Time as the search code sees it: injectable, so that cache lifetimes and the 3 s answer limit
-// are tested without waiting.
-
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+// The 3 s answer limit, on the injectable clock (shared/clock.ts) so it is tested without waiting.
+import type { Clock } from "../shared/clock.ts";
 
 export const TIMED_OUT: unique symbol = Symbol("timed out");
 

@@ -3,9 +3,7 @@
 export { ProviderBooks, PROVIDER_BOOKS_KEY, desiredProviderBooks, planProviderBooks } from "./provider-books.ts";
 export type { ProviderBookSpec, ProviderBooksOptions, ProviderBooksPlan } from "./provider-books.ts";
 export { BookSearch, consoleSearchLog } from "./book-search.ts";
-export type { BookSearchOptions, SearchLog, SearchLogLevel, SearchServer, SearchStats } from "./book-search.ts";
+export type { BookSearchOptions, SearchLog, SearchServer, SearchStats } from "./book-search.ts";
 export { providerBookId, providerCardUid } from "./book-id.ts";
 export { DEFAULT_TUNING } from "./tuning.ts";
 export type { SearchTuning } from "./tuning.ts";
-export { systemClock } from "./clock.ts";
-export type { Clock } from "./clock.ts";

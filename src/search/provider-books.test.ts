@@ -3,7 +3,7 @@ import type { RemoteBook } from "../books/remote-books.ts";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import type { SearchProviderApi } from "../thunderbird/types.ts";
 import { providerBookId } from "./book-id.ts";
-import type { SearchLogLevel } from "./book-search.ts";
+import type { ActivityLevel } from "../shared/status.ts";
 import { PROVIDER_BOOKS_KEY, ProviderBooks, desiredProviderBooks, planProviderBooks } from "./provider-books.ts";
 import type { ProviderBookSpec } from "./provider-books.ts";
 import { FakeSearchServer, person } from "../../test/support/search-server.ts";
@@ -32,7 +32,7 @@ function spec(book: RemoteBook): ProviderBookSpec {
 }
 
 function setUp(tb = new InMemoryThunderbird(), providers: SearchProviderApi = tb.searchProviders) {
-  const logs: { level: SearchLogLevel; message: string }[] = [];
+  const logs: { level: ActivityLevel; message: string }[] = [];
   const server = new FakeSearchServer([person({ uid: "zq", given: "Zéphyrin", family: "Quercy", emails: ["zq@dir.test"] })]);
   const books = new ProviderBooks({
     providers,
@@ -150,7 +150,7 @@ describe("ProviderBooks", () => {
     const { books, logs } = setUp(tb);
     await books.restore();
     expect(books.list()).toEqual([]);
-    expect(logs.some((l) => l.level === "warn")).toBe(true);
+    expect(logs.some((l) => l.level === "warning")).toBe(true);
   });
 
   it("removes every book and forgets the list at sign-out", async () => {

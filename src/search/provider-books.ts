@@ -17,12 +17,14 @@
 //  - After an authentication failure the books stay: their searches answer from memory and send
 //    nothing until the user signs in again (BookSearch asks `canQuery`). Signing out removes
 //    them and forgets the stored list.
+import { isRecord } from "../shared/parse.ts";
 import type { KeyValueStore, SearchProviderApi, Unsubscribe } from "../thunderbird/types.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import { providerBookId } from "./book-id.ts";
 import { BookSearch, consoleSearchLog } from "./book-search.ts";
 import type { SearchLog, SearchServer } from "./book-search.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../shared/clock.ts";
+import { messageOf } from "../shared/error-message.ts";
 import type { SearchTuning } from "./tuning.ts";
 
 /** storage.local key of the last known list of provider books. */
@@ -77,13 +79,12 @@ export function planProviderBooks(registered: readonly ProviderBookSpec[], desir
 }
 
 function parseStoredList(value: unknown): ProviderBookSpec[] | null {
-  if (typeof value !== "object" || value === null) return null;
-  const books = (value as Partial<StoredList>).books;
-  if (!Array.isArray(books)) return null;
+  if (!isRecord(value) || !Array.isArray(value.books)) return null;
+  const books: unknown[] = value.books;
   const specs: ProviderBookSpec[] = [];
   for (const book of books) {
-    if (typeof book !== "object" || book === null) continue;
-    const { containerUid, name } = book as Partial<StoredList["books"][number]>;
+    if (!isRecord(book)) continue;
+    const { containerUid, name } = book;
     if (typeof containerUid !== "string" || containerUid === "" || typeof name !== "string") continue;
     specs.push({ id: providerBookId(containerUid), containerUid, name });
   }
@@ -135,15 +136,15 @@ export class ProviderBooks {
     return this.enqueue(async () => {
       let stored: unknown;
       try {
-        stored = await this.options.store.get<unknown>(PROVIDER_BOOKS_KEY);
+        stored = await this.options.store.get(PROVIDER_BOOKS_KEY);
       } catch (error) {
-        this.log("error", `Search-only books: cannot read the stored list: ${describe(error)}`);
+        this.log("error", `Search-only books: cannot read the stored list: ${messageOf(error)}`);
         return;
       }
       if (stored === undefined) return;
       const specs = parseStoredList(stored);
       if (specs === null) {
-        this.log("warn", "Search-only books: the stored list is unreadable; waiting for the server's list");
+        this.log("warning", "Search-only books: the stored list is unreadable; waiting for the server's list");
         return;
       }
       // Books registered meanwhile (a sync finished first) are newer than the stored list: kept.
@@ -169,7 +170,7 @@ export class ProviderBooks {
       try {
         await this.options.store.remove(PROVIDER_BOOKS_KEY);
       } catch (error) {
-        this.log("error", `Search-only books: cannot forget the stored list: ${describe(error)}`);
+        this.log("error", `Search-only books: cannot forget the stored list: ${messageOf(error)}`);
       }
     });
   }
@@ -200,7 +201,7 @@ export class ProviderBooks {
       this.registrations.set(spec.id, { spec: { ...spec }, search, unregister });
     } catch (error) {
       // Left unregistered: the next reconcile tries again.
-      this.log("error", `Search-only book "${spec.name}" (${spec.containerUid}) could not be registered: ${describe(error)}`);
+      this.log("error", `Search-only book "${spec.name}" (${spec.containerUid}) could not be registered: ${messageOf(error)}`);
     }
   }
 
@@ -211,7 +212,7 @@ export class ProviderBooks {
     try {
       registration.unregister();
     } catch (error) {
-      this.log("error", `Search-only book "${registration.spec.name}" could not be removed: ${describe(error)}`);
+      this.log("error", `Search-only book "${registration.spec.name}" could not be removed: ${messageOf(error)}`);
     }
   }
 
@@ -220,19 +221,15 @@ export class ProviderBooks {
     try {
       await this.options.store.set(PROVIDER_BOOKS_KEY, stored);
     } catch (error) {
-      this.log("error", `Search-only books: cannot store the list: ${describe(error)}`);
+      this.log("error", `Search-only books: cannot store the list: ${messageOf(error)}`);
     }
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {
     const run = this.queue.then(operation).catch((error: unknown) => {
-      this.log("error", `Search-only books: ${describe(error)}`);
+      this.log("error", `Search-only books: ${messageOf(error)}`);
     });
     this.queue = run;
     return run;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,8 +1,10 @@
 // The only contract between the options page and the background (design.md §3). Every request
 // names its type; every answer is `{ok: true, ...}` or `{ok: false, error}` so the page can show
-// the background's message instead of a bare rejection.
-import type { ResolvedSettings } from "./settings.ts";
-import type { StatusSnapshot } from "./status.ts";
+// the background's message instead of a bare rejection. A message arrives as an unknown value
+// (another extension may send anything): the guards below check every field before it is used.
+import { arrayOf, fieldsPass, isBoolean, isFiniteNumber, isRecord, isString, nullable, objectGuard, oneOf, optional, type FieldGuards } from "./parse.ts";
+import { MANAGED_FIELDS, type ResolvedSettings } from "./settings.ts";
+import { isStatusSnapshot, type StatusSnapshot } from "./status.ts";
 
 export type PublicSettings = Omit<ResolvedSettings, "apiKey">;
 
@@ -28,6 +30,39 @@ export interface StatusPush {
   status: StatusSnapshot;
 }
 
+/** The fields of each request besides `type`: a new request type does not compile without its guards. */
+const REQUEST_FIELDS: { [T in Request["type"]]: FieldGuards<Omit<Extract<Request, { type: T }>, "type">> } = {
+  getState: {},
+  syncNow: {},
+  permissionGranted: {},
+  signIn: { serverUrl: isString, login: isString, password: isString },
+  signOut: { removeLocalBooks: isBoolean },
+  setSync: { containerUid: isString, sync: isBoolean },
+  saveSettings: { syncIntervalMinutes: optional(isFiniteNumber), publishLocalBooks: optional(isBoolean) },
+};
+
+const isRequestType = (type: unknown): type is Request["type"] => typeof type === "string" && Object.hasOwn(REQUEST_FIELDS, type);
+
 export function isRequest(value: unknown): value is Request {
-  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
+  return isRecord(value) && isRequestType(value.type) && fieldsPass(value, REQUEST_FIELDS[value.type]);
 }
+
+const isPublicSettings = objectGuard<PublicSettings>({
+  serverUrl: nullable(isString),
+  login: nullable(isString),
+  syncIntervalMinutes: isFiniteNumber,
+  publishLocalBooks: isBoolean,
+  managed: arrayOf(oneOf(MANAGED_FIELDS)),
+});
+
+const isStateAnswer = objectGuard<StateAnswer>({ status: isStatusSnapshot, settings: isPublicSettings });
+
+/** The background's answer to a request, or null when it is not one. */
+export function parseStateAnswer(value: unknown): Answer<StateAnswer> | null {
+  if (!isRecord(value)) return null;
+  if (value.ok === true) return isStateAnswer(value.value) ? { ok: true, value: value.value } : null;
+  if (value.ok === false) return isString(value.error) ? { ok: false, error: value.error } : null;
+  return null;
+}
+
+export const isStatusPush = objectGuard<StatusPush>({ type: oneOf(["status"]), status: isStatusSnapshot });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SYNC_INTERVAL_MINUTES, resolveSettings } from "./settings.ts";
+import { DEFAULT_SYNC_INTERVAL_MINUTES, parseManagedSettings, parseUserSettings, resolveSettings } from "./settings.ts";
 
 describe("resolveSettings", () => {
   it("uses the user's values and defaults when nothing is managed", () => {
@@ -33,5 +33,31 @@ describe("resolveSettings", () => {
     const s = resolveSettings({ serverUrl: "" }, { serverUrl: "https://bm" });
     expect(s.serverUrl).toBe("https://bm");
     expect(s.managed).toEqual([]);
+  });
+});
+
+describe("parseUserSettings", () => {
+  it("keeps every field of the right type", () => {
+    const stored = { serverUrl: "https://bm.example.com", login: null, apiKey: "sid", syncIntervalMinutes: 15, publishLocalBooks: false };
+    expect(parseUserSettings(stored)).toEqual(stored);
+  });
+
+  it("leaves out fields of the wrong type and anything that is not an object", () => {
+    expect(parseUserSettings({ serverUrl: 42, login: "a@b", apiKey: {}, syncIntervalMinutes: "5", publishLocalBooks: "yes", other: 1 })).toEqual({ login: "a@b" });
+    expect(parseUserSettings({ syncIntervalMinutes: Number.NaN })).toEqual({});
+    for (const value of [undefined, null, "settings", [], 3]) expect(parseUserSettings(value)).toEqual({});
+  });
+});
+
+describe("parseManagedSettings", () => {
+  it("keeps the policy's strings and interval, nothing else", () => {
+    expect(parseManagedSettings({ serverUrl: "https://bm.corp", login: "a@corp", apiKey: "sid", syncIntervalMinutes: 10, publishLocalBooks: false })).toEqual({
+      serverUrl: "https://bm.corp",
+      login: "a@corp",
+      apiKey: "sid",
+      syncIntervalMinutes: 10,
+    });
+    expect(parseManagedSettings({ serverUrl: null, login: 7, syncIntervalMinutes: "10" })).toEqual({});
+    expect(parseManagedSettings(undefined)).toEqual({});
   });
 });

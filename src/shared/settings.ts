@@ -1,7 +1,11 @@
 // The user's settings, merged from the administrator's policy (managed storage, which wins and is
 // shown read-only) and what the user chose in the options page.
+import { isFiniteNumber, isRecord } from "./parse.ts";
 
 export const DEFAULT_SYNC_INTERVAL_MINUTES = 5;
+/** BlueMind's own connector allows 1 minute to 1 day; background/managed-schema.json says the same. */
+export const MIN_SYNC_INTERVAL_MINUTES = 1;
+export const MAX_SYNC_INTERVAL_MINUTES = 1440;
 
 export interface Settings {
   serverUrl: string | null;
@@ -11,7 +15,8 @@ export interface Settings {
   publishLocalBooks: boolean;
 }
 
-export type ManagedField = "serverUrl" | "login" | "apiKey" | "syncIntervalMinutes";
+export const MANAGED_FIELDS = ["serverUrl", "login", "apiKey", "syncIntervalMinutes"] as const;
+export type ManagedField = (typeof MANAGED_FIELDS)[number];
 
 export interface ResolvedSettings extends Settings {
   /** The API key sid to use, from the policy or from a past password sign-in. */
@@ -28,22 +33,48 @@ export interface UserSettings {
   publishLocalBooks?: boolean;
 }
 
-export interface ManagedValues {
+/** Values an administrator set through Thunderbird's enterprise policy (managed storage). */
+export interface ManagedSettings {
   serverUrl?: string;
   login?: string;
   apiKey?: string;
   syncIntervalMinutes?: number;
 }
 
-/** BlueMind's own connector allows 1 minute to 1 day; undefined when not a number. */
+/** Within MIN_SYNC_INTERVAL_MINUTES–MAX_SYNC_INTERVAL_MINUTES; undefined when not a number. */
 export function clampSyncInterval(minutes: number | undefined): number | undefined {
   if (minutes === undefined || !Number.isFinite(minutes)) return undefined;
-  return Math.min(1440, Math.max(1, Math.round(minutes)));
+  return Math.min(MAX_SYNC_INTERVAL_MINUTES, Math.max(MIN_SYNC_INTERVAL_MINUTES, Math.round(minutes)));
 }
 
-export function resolveSettings(managed: ManagedValues, user: UserSettings): ResolvedSettings {
+/** The policy's values of the right type; anything else in managed storage is ignored. */
+export function parseManagedSettings(value: unknown): ManagedSettings {
+  const settings: ManagedSettings = {};
+  if (!isRecord(value)) return settings;
+  const { serverUrl, login, apiKey, syncIntervalMinutes } = value;
+  if (typeof serverUrl === "string") settings.serverUrl = serverUrl;
+  if (typeof login === "string") settings.login = login;
+  if (typeof apiKey === "string") settings.apiKey = apiKey;
+  if (typeof syncIntervalMinutes === "number") settings.syncIntervalMinutes = syncIntervalMinutes;
+  return settings;
+}
+
+/** The user's stored settings; a field of the wrong type (hand-edited storage) is left out. */
+export function parseUserSettings(value: unknown): UserSettings {
+  const settings: UserSettings = {};
+  if (!isRecord(value)) return settings;
+  const { serverUrl, login, apiKey, syncIntervalMinutes, publishLocalBooks } = value;
+  if (serverUrl === null || typeof serverUrl === "string") settings.serverUrl = serverUrl;
+  if (login === null || typeof login === "string") settings.login = login;
+  if (apiKey === null || typeof apiKey === "string") settings.apiKey = apiKey;
+  if (isFiniteNumber(syncIntervalMinutes)) settings.syncIntervalMinutes = syncIntervalMinutes;
+  if (typeof publishLocalBooks === "boolean") settings.publishLocalBooks = publishLocalBooks;
+  return settings;
+}
+
+export function resolveSettings(managed: ManagedSettings, user: UserSettings): ResolvedSettings {
   const managedFields: ManagedField[] = [];
-  const pick = <K extends ManagedField>(field: K, managedValue: ManagedValues[K], userValue: ManagedValues[K] | null | undefined) => {
+  const pick = <K extends ManagedField>(field: K, managedValue: ManagedSettings[K], userValue: ManagedSettings[K] | null | undefined) => {
     if (managedValue !== undefined && managedValue !== "") {
       managedFields.push(field);
       return managedValue;

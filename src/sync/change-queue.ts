@@ -17,6 +17,7 @@
 //
 // Writes are behind the memory copy but never more than one at a time per book: a burst of 500
 // deletions costs a few storage writes, not 500, and `flush()` waits for the last one.
+import { isRecord, isRecordOf } from "../shared/parse.ts";
 import type { KeyValueStore } from "../thunderbird/types.ts";
 
 export const QUEUE_PREFIX = "sync.queue.";
@@ -85,10 +86,6 @@ export function isEmptyQueue(queue: BookQueue): boolean {
   return !queue.full && Object.keys(queue.contacts).length === 0 && Object.keys(queue.lists).length === 0;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function isRefused(value: unknown): value is RefusedChange | undefined {
   return value === undefined || (isRecord(value) && (value.hash === null || typeof value.hash === "string") && typeof value.message === "string");
 }
@@ -99,15 +96,23 @@ function isChange(value: unknown, uidField: "item" | "group"): boolean {
   return (value.op === "upsert" || value.op === "delete") && (uid === null || typeof uid === "string") && typeof value.rev === "number" && isRefused(value.refused);
 }
 
+function isContactChange(value: unknown): value is ContactChange {
+  return isChange(value, "item");
+}
+
+function isListChange(value: unknown): value is ListChange {
+  return isChange(value, "group");
+}
+
 /** The stored queue if readable; an unreadable one is dropped (the next edit queues again). */
 export function parseQueue(value: unknown): BookQueue {
-  if (!isRecord(value) || value.schema !== SCHEMA || !isRecord(value.contacts) || !isRecord(value.lists)) return emptyQueue();
-  if (!Object.values(value.contacts).every((c) => isChange(c, "item"))) return emptyQueue();
-  if (!Object.values(value.lists).every((l) => isChange(l, "group"))) return emptyQueue();
+  if (!isRecord(value) || value.schema !== SCHEMA) return emptyQueue();
+  const { contacts, lists } = value;
+  if (!isRecordOf(contacts, isContactChange) || !isRecordOf(lists, isListChange)) return emptyQueue();
   return {
     schema: SCHEMA,
-    contacts: value.contacts as Record<string, ContactChange>,
-    lists: value.lists as Record<string, ListChange>,
+    contacts,
+    lists,
     full: value.full === true,
     rev: typeof value.rev === "number" ? value.rev : 0,
   };
@@ -137,7 +142,7 @@ export class ChangeQueue {
   get(containerUid: string): Promise<BookQueue> {
     let queue = this.queues.get(containerUid);
     if (queue === undefined) {
-      queue = this.store.get<unknown>(queueKey(containerUid)).then(parseQueue, () => emptyQueue());
+      queue = this.store.get(queueKey(containerUid)).then(parseQueue, () => emptyQueue());
       this.queues.set(containerUid, queue);
     }
     return queue;

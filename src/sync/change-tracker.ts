@@ -33,7 +33,8 @@ export interface ChangeTrackerDeps {
   onError(error: unknown): void;
 }
 
-interface SyncedBook {
+/** The synced book a local event happened in, as the tracker judges the event. */
+interface TrackedBook {
   containerUid: string;
   name: string;
   readOnly: boolean;
@@ -115,7 +116,7 @@ export class ChangeTracker {
     await this.queueContact(book, contactId, "delete");
   }
 
-  private async queueContact(book: SyncedBook, contactId: string, op: "upsert" | "delete"): Promise<void> {
+  private async queueContact(book: TrackedBook, contactId: string, op: "upsert" | "delete"): Promise<void> {
     const item = book.state?.contacts[contactId]?.item ?? null;
     await this.deps.queue.recordContact(book.containerUid, contactId, { op, uid: item });
     this.deps.onLocalChange();
@@ -151,7 +152,7 @@ export class ChangeTracker {
     if (book !== null) await this.listChanged(book, listId, "upsert");
   }
 
-  private async listChanged(book: SyncedBook, listId: string, op: "upsert" | "delete"): Promise<void> {
+  private async listChanged(book: TrackedBook, listId: string, op: "upsert" | "delete"): Promise<void> {
     if (book.readOnly) {
       const groupUid = groupOfList(book.state, listId);
       if (groupUid !== null) await this.deps.readOnly.listChanged(book, groupUid);
@@ -160,13 +161,13 @@ export class ChangeTracker {
     await this.queueList(book, listId, op);
   }
 
-  private async queueList(book: SyncedBook, listId: string, op: "upsert" | "delete"): Promise<void> {
+  private async queueList(book: TrackedBook, listId: string, op: "upsert" | "delete"): Promise<void> {
     await this.deps.queue.recordList(book.containerUid, listId, { op, uid: groupOfList(book.state, listId) });
     this.deps.onLocalChange();
   }
 
   /** Member events do not say which book the list is in: the sync state or the queue knows. */
-  private async bookOfList(listId: string): Promise<SyncedBook | null> {
+  private async bookOfList(listId: string): Promise<TrackedBook | null> {
     for (const containerUid of this.deps.engine.syncedContainers()) {
       const state = this.deps.engine.stateOf(containerUid);
       const known = groupOfList(state, listId) !== null || (await this.deps.queue.get(containerUid)).lists[listId] !== undefined;
@@ -195,7 +196,7 @@ export class ChangeTracker {
 
   // ───────────── which synced book ─────────────
 
-  private async syncedBook(bookId: string): Promise<SyncedBook | null> {
+  private async syncedBook(bookId: string): Promise<TrackedBook | null> {
     let containerUid = this.containers.get(bookId);
     if (containerUid === undefined) {
       const found = await this.deps.engine.containerOfLocalBook(bookId);
@@ -210,7 +211,7 @@ export class ChangeTracker {
    * A book not known yet (synced for the first time in this profile) counts as writable: its
    * changes are queued, and the push undoes them if the book turns out read-only.
    */
-  private describe(containerUid: string, known: KnownBook | undefined): SyncedBook {
+  private describe(containerUid: string, known: KnownBook | undefined): TrackedBook {
     return { containerUid, name: known?.displayName ?? containerUid, readOnly: known?.readOnly ?? false, state: this.deps.engine.stateOf(containerUid) };
   }
 }

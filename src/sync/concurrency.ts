@@ -43,20 +43,23 @@ export class Limiter {
  * write is left half-done in the background when the caller sees the error.
  */
 export async function runWorkers<T>(items: readonly T[], workers: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
+  // One iterator shared by the workers hands out each item once, in order.
+  const handOut = items.entries();
+  const run: { failure?: { error: unknown } } = {};
   const worker = async (): Promise<void> => {
-    while (failure === null && next < items.length) {
-      const index = next++;
+    while (run.failure === undefined) {
+      const next = handOut.next();
+      if (next.done === true) return;
+      const [index, item] = next.value;
       try {
-        await work(items[index] as T, index);
+        await work(item, index);
       } catch (error) {
-        failure ??= { error };
+        run.failure ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(workers, items.length) }, worker));
-  if (failure !== null) throw (failure as { error: unknown }).error;
+  if (run.failure !== undefined) throw run.failure.error;
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -68,7 +71,10 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 /** Settles every promise; rethrows the first failure afterwards (never leaves work running). */
 export async function allSettledOrThrow<T>(promises: readonly Promise<T>[]): Promise<T[]> {
   const results = await Promise.allSettled(promises);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+  const values: T[] = [];
+  for (const result of results) {
+    if (result.status === "rejected") throw result.reason;
+    values.push(result.value);
+  }
+  return values;
 }

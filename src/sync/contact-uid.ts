@@ -39,8 +39,9 @@ export async function uuidV5(namespace: string, name: string): Promise<string> {
   input.set(nameBytes, ns.length);
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-1", input));
   const bytes = digest.slice(0, 16);
-  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x50;
-  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const view = new DataView(bytes.buffer);
+  view.setUint8(6, (view.getUint8(6) & 0x0f) | 0x50);
+  view.setUint8(8, (view.getUint8(8) & 0x3f) | 0x80);
   return formatUuid(bytes);
 }
 
@@ -61,8 +62,7 @@ export function memberContactIdFor(containerUid: string, email: string): Promise
 /** Ids for many item uids of one container, as a map item uid → contact id. */
 export async function contactIdsFor(containerUid: string, itemUids: Iterable<string>): Promise<Map<string, string>> {
   const uids = [...new Set(itemUids)];
-  const ids = await Promise.all(uids.map((uid) => contactIdFor(containerUid, uid)));
-  return new Map(uids.map((uid, i) => [uid, ids[i] as string]));
+  return new Map(await Promise.all(uids.map(async (uid): Promise<[string, string]> => [uid, await contactIdFor(containerUid, uid)])));
 }
 
 const V5_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -16,12 +16,13 @@
 //  - deleted by the user in Thunderbird: `onLocalBookMissing` decides (default: re-create).
 import type { Thunderbird, AddressBooksApi, KeyValueStore } from "../thunderbird/types.ts";
 import { vCardContentHash } from "../vcard/index.ts";
+import { messageOf } from "../shared/error-message.ts";
 import { planBooks, type BookOperation, type RemovalReason } from "./book-plan.ts";
 import { pullBook, type PullOptions, type PullOutcome, recordHash } from "./pull.ts";
 import type { BookContent, ContentSource } from "./remote-content.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
-import { isRunFatal, messageOf, SyncCancelledError, throwIfAborted } from "./sync-errors.ts";
+import { isRunFatal, SyncCancelledError, throwIfAborted } from "./sync-errors.ts";
 import { emptyBookState, SyncStateStore, type BookSyncState, type SyncIndex } from "./sync-state.ts";
 
 /** What to do with a synced book whose local copy the user deleted. */
@@ -79,7 +80,8 @@ export interface SyncRunResult {
   removed: { containerUid: string; reason: RemovalReason }[];
 }
 
-interface SyncedBook {
+/** A book this run pulls, with its local copy (`fresh`: created by this run). */
+interface BookToPull {
   book: RemoteBook;
   localBookId: string;
   fresh: boolean;
@@ -213,7 +215,7 @@ export class SyncEngine {
     const plan = planBooks(remote, index, localBooks);
     const result: SyncRunResult = { ok: true, books: [], unsynced: plan.unsynced, removed: [] };
 
-    const synced: SyncedBook[] = [];
+    const synced: BookToPull[] = [];
     for (const operation of plan.operations) {
       throwIfAborted(signal);
       try {
@@ -244,7 +246,7 @@ export class SyncEngine {
     result: SyncRunResult,
     source: ContentSource,
     signal?: AbortSignal,
-  ): Promise<SyncedBook | null> {
+  ): Promise<BookToPull | null> {
     switch (operation.kind) {
       case "create":
         return this.createLocalBook(operation.book, index);
@@ -283,7 +285,7 @@ export class SyncEngine {
     }
   }
 
-  private async createLocalBook(book: RemoteBook, index: SyncIndex): Promise<SyncedBook> {
+  private async createLocalBook(book: RemoteBook, index: SyncIndex): Promise<BookToPull> {
     const localBookId = await this.books.createBook(book.displayName);
     index.books[book.containerUid] = { localBookId };
     await this.stateStore.saveIndex(index);
@@ -301,7 +303,7 @@ export class SyncEngine {
     this.states.delete(containerUid);
   }
 
-  private async syncBook({ book, localBookId, fresh }: SyncedBook, source: ContentSource, signal?: AbortSignal): Promise<BookRunResult> {
+  private async syncBook({ book, localBookId, fresh }: BookToPull, source: ContentSource, signal?: AbortSignal): Promise<BookRunResult> {
     const { containerUid } = book;
     let state = this.states.get(containerUid);
     if (state === undefined) {

@@ -37,7 +37,7 @@ export async function fetchCards(source: BookContent, uids: readonly string[], s
 
 async function split(source: BookContent, uids: readonly string[], signal: AbortSignal | undefined, into: FetchedBatch): Promise<void> {
   if (uids.length === 1) {
-    into.failures.push({ uid: uids[0] as string, reason: "BlueMind sent a value that is not a card" });
+    into.failures.push(...uids.map((uid) => ({ uid, reason: "BlueMind sent a value that is not a card" })));
     return;
   }
   const middle = Math.ceil(uids.length / 2);

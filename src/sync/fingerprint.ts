@@ -14,8 +14,7 @@ function hex(a: number, b: number): string {
 export function fingerprintBytes(bytes: Uint8Array): string {
   let a = OFFSET_A ^ bytes.length;
   let b = OFFSET_B;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i] as number;
+  for (const byte of bytes) {
     a = Math.imul(a ^ byte, PRIME);
     b = Math.imul(b ^ byte, PRIME) ^ (b >>> 13);
   }

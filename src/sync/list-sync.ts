@@ -9,13 +9,14 @@ import type { ItemValue, VCard } from "../bluemind/models.ts";
 import type { ActivityLevel } from "../shared/status.ts";
 import type { AddressBooksApi } from "../thunderbird/types.ts";
 import type { ConversionResult } from "../vcard/index.ts";
+import { messageOf } from "../shared/error-message.ts";
 import { allSettledOrThrow } from "./concurrency.ts";
 import { memberContactIdFor } from "./contact-uid.ts";
 import type { ContactWriter } from "./contact-writer.ts";
 import { contactIdOfItem } from "./item-ids.ts";
 import { bareMemberCard, groupMembers, listFieldsOf, memberChanges, type BareMember } from "./groups.ts";
 import { decideContactWrite, versionOf } from "./changeset-plan.ts";
-import { isRunFatal, messageOf } from "./sync-errors.ts";
+import { isRunFatal } from "./sync-errors.ts";
 import type { BookSyncState } from "./sync-state.ts";
 
 export interface ListSyncDeps {

@@ -19,13 +19,14 @@
 import type { BlueMindClient } from "../bluemind/client.ts";
 import { BlueMindError } from "../bluemind/errors.ts";
 import type { AuthUser } from "../bluemind/models.ts";
+import { isRecord } from "../shared/parse.ts";
 import type { AddressBookInfo, AddressBooksApi, KeyValueStore, NotificationsApi } from "../thunderbird/types.ts";
+import { messageOf } from "../shared/error-message.ts";
 import type { ChangeQueue } from "./change-queue.ts";
 import type { MissingBookDecision, SyncEngine } from "./engine.ts";
 import type { RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { displayNameOf, type RemoteBook } from "../books/remote-books.ts";
 import type { SyncReporter } from "./reporter.ts";
-import { messageOf } from "./sync-errors.ts";
 
 export const LOCAL_BOOKS_KEY = "sync.local-books";
 const SCHEMA = 1;
@@ -51,10 +52,6 @@ export interface LocalBooksState {
 
 function emptyState(): LocalBooksState {
   return { schema: SCHEMA, known: {}, renames: {}, candidates: {} };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function parseLocalBooks(value: unknown): LocalBooksState {
@@ -99,7 +96,7 @@ export class LocalBooks {
   constructor(private readonly deps: LocalBooksDeps) {}
 
   private state(): Promise<LocalBooksState> {
-    this.loaded ??= this.deps.store.get<unknown>(LOCAL_BOOKS_KEY).then(parseLocalBooks, () => emptyState());
+    this.loaded ??= this.deps.store.get(LOCAL_BOOKS_KEY).then(parseLocalBooks, () => emptyState());
     return this.loaded;
   }
 

@@ -24,6 +24,7 @@ import type { ItemValue, VCard } from "../bluemind/models.ts";
 import type { ActivityLevel } from "../shared/status.ts";
 import type { AddressBooksApi } from "../thunderbird/types.ts";
 import { blueMindToVCard, vCardContentHash, type ConversionResult } from "../vcard/index.ts";
+import { messageOf } from "../shared/error-message.ts";
 import { decideContactWrite, FULL_CHECK_INTERVAL_MS, planPull, planPullStart, versionOf, type ContactWrite } from "./changeset-plan.ts";
 import { allSettledOrThrow, chunk, Limiter, runWorkers } from "./concurrency.ts";
 import { contactIdsFor, isDerivedContactId } from "./contact-uid.ts";
@@ -35,7 +36,7 @@ import { contactIdOfItem, localContactId } from "./item-ids.ts";
 import { hasPhotoFlag, imageTypeOf, needsPhotoDownload, NO_PHOTO } from "./photos.ts";
 import type { BookContent } from "./remote-content.ts";
 import { ProgressTicker, type SyncReporter } from "./reporter.ts";
-import { isRunFatal, messageOf, throwIfAborted } from "./sync-errors.ts";
+import { isRunFatal, throwIfAborted } from "./sync-errors.ts";
 import type { BookSyncState, ContactRecord } from "./sync-state.ts";
 
 /** BlueMind's own connector reads 100 cards per _mget: small bodies, few round-trips. */

@@ -25,8 +25,9 @@
 import { recordHash } from "./pull.ts";
 import type { ContainerUpdatesResult, GroupMember, ItemValue, VCard, VCardChanges } from "../bluemind/models.ts";
 import type { CallOptions } from "../bluemind/transport.ts";
+import type { ActivityLevel } from "../shared/status.ts";
 import type { AddressBooksApi, ContactInfo, MailingListInfo } from "../thunderbird/types.ts";
-import { blueMindToVCard, mergeVCardIntoBlueMind, vCardContentHash, vCardToBlueMind } from "../vcard/index.ts";
+import { blueMindToVCard, vCardContentHash, vCardToBlueMind } from "../vcard/index.ts";
 import { versionOf } from "./changeset-plan.ts";
 import { emptySettlement, type BookQueue, type ChangeQueue, type ContactChange, type ListChange, type LocalEvent, type QueueSettlement } from "./change-queue.ts";
 import { chunk } from "./concurrency.ts";
@@ -104,27 +105,29 @@ export function cardSummary(vCard: string): { name: string; email: string | null
   return { name, email };
 }
 
-interface PendingContact {
-  kind: "add" | "modify" | "delete";
+interface PendingContactFields {
   id: string;
   rev: number;
   item: string;
-  record: ContactRecord | undefined;
-  vCard: string | null;
   hash: string | null;
   name: string;
 }
 
-interface PendingList {
-  kind: "add" | "modify" | "delete";
+/** A contact to send: its vCard, or for a deletion the record of what the last sync wrote. */
+type PendingContact = PendingContactFields &
+  ({ kind: "add" | "modify"; record: ContactRecord | undefined; vCard: string } | { kind: "delete"; record: ContactRecord; vCard: null });
+
+interface PendingListFields {
   listId: string;
   groupUid: string;
   rev: number;
-  record: GroupRecord | undefined;
-  local: ListSnapshot | null;
   members: ContactInfo[];
   fingerprint: string;
 }
+
+/** A list to send: its local snapshot, or for a deletion the record of what the last sync wrote. */
+type PendingList = PendingListFields &
+  ({ kind: "add" | "modify"; record: GroupRecord | undefined; local: ListSnapshot } | { kind: "delete"; record: GroupRecord; local: null });
 
 function listFingerprint(snapshot: ListSnapshot): string {
   return JSON.stringify([snapshot.name, snapshot.description, [...snapshot.members].sort()]);
@@ -249,7 +252,7 @@ class BookPush {
       const serverVCard = item ? this.serverVCard(item, p.id) : null;
       const copy: ServerCopy<string | null> | null | undefined =
         item === undefined ? undefined : item === null ? null : { version: versionOf(item), content: serverVCard === null ? null : vCardContentHash(serverVCard) };
-      if (p.kind === "delete" && p.record !== undefined) {
+      if (p.kind === "delete") {
         const decision = decideContactDelete({ record: p.record, server: copy ?? null });
         if (decision === "delete") {
           changes.delete.push({ uid: p.item });
@@ -263,7 +266,7 @@ class BookPush {
         }
         continue;
       }
-      const vCard = p.vCard as string;
+      const vCard = p.vCard;
       const decision = decideContactUpsert({ record: p.record, localHash: p.hash, server: copy });
       if (decision === "in-sync" && item) {
         this.state.contacts[p.id] = { ...p.record, item: p.item, v: versionOf(item), h: p.hash };
@@ -274,7 +277,7 @@ class BookPush {
         this.log("warning", `Conflict: “${p.name}” ${what} since the last sync; BlueMind's version wins. Your local values were: ${describeOverwritten(vCard, serverVCard)}`);
         this.done(p.id, p.rev);
       } else {
-        const converted = item ? mergeVCardIntoBlueMind(item.value, vCard) : vCardToBlueMind(vCard);
+        const converted = vCardToBlueMind(vCard, item ? item.value : null);
         if (!converted.ok) {
           this.refuseContact(p, `the contact cannot be read: ${converted.reason}`);
           continue;
@@ -353,7 +356,7 @@ class BookPush {
     for (const p of batch) {
       const item = p.kind === "add" ? undefined : (server.get(p.groupUid) ?? null);
       const copy = item === undefined ? undefined : item === null ? null : { version: versionOf(item), content: await this.serverSnapshot(item) };
-      if (p.kind === "delete" && p.record !== undefined) {
+      if (p.kind === "delete") {
         const decision = decideListDelete({ record: p.record, server: copy ?? null });
         if (decision === "delete") {
           changes.delete.push({ uid: p.groupUid });
@@ -367,7 +370,7 @@ class BookPush {
         }
         continue;
       }
-      const local = p.local as ListSnapshot;
+      const local = p.local;
       const decision = decideListUpsert({ record: p.record, local, server: copy });
       if (decision === "in-sync" && item) {
         this.state.groups[p.groupUid] = { list: p.listId, v: versionOf(item), name: local.name, description: local.description, members: [...local.members] };
@@ -393,7 +396,7 @@ class BookPush {
       (p) => {
         if (p.kind === "delete") delete this.state.groups[p.groupUid];
         else {
-          const local = p.local as ListSnapshot;
+          const { local } = p;
           this.state.groups[p.groupUid] = { list: p.listId, v: result.version, name: local.name, description: local.description, members: p.sentMembers };
         }
         this.done(p.listId, p.rev, "list");
@@ -540,7 +543,7 @@ class BookPush {
     await this.deps.queue.settle(this.target.containerUid, settlement);
   }
 
-  private log(level: "info" | "warning" | "error", message: string): void {
+  private log(level: ActivityLevel, message: string): void {
     this.deps.reporter.log(level, message, this.target.containerUid);
   }
 }

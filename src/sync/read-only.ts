@@ -13,11 +13,11 @@
 //    for the connection, like any pull.
 // One notification per book and burst (NOTIFY_DELAY_MS), not one per contact of a multi-select.
 import type { AddressBooksApi, ContactInfo, MailingListInfo, NotificationsApi } from "../thunderbird/types.ts";
+import { messageOf } from "../shared/error-message.ts";
 import { isDerivedContactId } from "./contact-uid.ts";
 import { cardSummary } from "./push.ts";
 import { vCardValueLines } from "./push-plan.ts";
 import type { SyncReporter } from "./reporter.ts";
-import { messageOf } from "./sync-errors.ts";
 import type { BookSyncState } from "./sync-state.ts";
 
 /** Gathers a multi-select delete into one notification. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { FIRST_SYNC_DELAY_MS, LOCAL_EDIT_DELAY_MS, MIN_BACKOFF_MS, SyncScheduler, type SchedulerClock, type SyncReason } from "./scheduler.ts";
+import { FIRST_SYNC_DELAY_MS, LOCAL_EDIT_DELAY_MS, MIN_BACKOFF_MS, SyncScheduler, type SyncReason } from "./scheduler.ts";
+import type { Clock } from "../shared/clock.ts";
 
-class ManualClock implements SchedulerClock {
+class ManualClock implements Clock {
   time = 0;
   private timers = new Map<number, { at: number; callback: () => void }>();
   private nextId = 1;

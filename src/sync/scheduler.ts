@@ -7,6 +7,7 @@
 // - after a failed sync the next automatic one waits exponentially longer (capped), so a broken
 //   server is not hammered by every Thunderbird of the company at once.
 
+import { systemClock, type Clock } from "../shared/clock.ts";
 import { DEFAULT_SYNC_INTERVAL_MINUTES, clampSyncInterval } from "../shared/settings.ts";
 
 export const FIRST_SYNC_DELAY_MS = 1_500;
@@ -17,28 +18,16 @@ export const MAX_BACKOFF_MS = 30 * 60_000;
 
 export type SyncReason = "startup" | "interval" | "manual" | "local-change" | "online" | "retry";
 
-export interface SchedulerClock {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  now(): number;
-}
-
 export interface SchedulerOptions {
   intervalMinutes: number;
   /** Runs one sync; rejects or resolves `false` when it failed and back-off applies. */
   runSync(reason: SyncReason): Promise<boolean>;
   isOnline(): boolean;
-  clock?: SchedulerClock;
+  clock?: Clock;
 }
 
-const realClock: SchedulerClock = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  now: () => Date.now(),
-};
-
 export class SyncScheduler {
-  private readonly clock: SchedulerClock;
+  private readonly clock: Clock;
   private intervalMs: number;
   private timer: unknown = null;
   private timerReason: SyncReason | null = null;
@@ -49,7 +38,7 @@ export class SyncScheduler {
   private stopped = true;
 
   constructor(private readonly options: SchedulerOptions) {
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? systemClock;
     this.intervalMs = clampInterval(options.intervalMinutes) * 60_000;
   }
 

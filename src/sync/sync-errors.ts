@@ -21,8 +21,3 @@ export function isRunFatal(error: unknown, signal?: AbortSignal): boolean {
 export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new SyncCancelledError();
 }
-
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return typeof error === "string" ? error : String(error);
-}

@@ -6,7 +6,7 @@ function memoryStore(): KeyValueStore & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();
   return {
     data,
-    get: async <T>(key: string) => structuredClone(data.get(key)) as T | undefined,
+    get: async (key) => structuredClone(data.get(key)),
     set: async (key, value) => void data.set(key, structuredClone(value)),
     remove: async (key) => void data.delete(key),
   };

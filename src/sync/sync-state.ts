@@ -17,6 +17,7 @@
 //    suppression and the push side compare Thunderbird's copy with.
 //  - Anything unreadable (older schema, hand-edited storage) is dropped and the book resyncs from
 //    0; thanks to derived contact ids that costs time, never duplicates.
+import { isFiniteNumber, isRecord, isRecordOf, nullable } from "../shared/parse.ts";
 import type { KeyValueStore } from "../thunderbird/types.ts";
 
 export const SYNC_INDEX_KEY = "sync.index";
@@ -84,13 +85,7 @@ export function emptyBookState(containerUid: string, internalId: number | null):
   return { schema: SCHEMA, containerUid, internalId, version: 0, lastFullCheck: null, lastSuccess: null, contacts: {}, groups: {}, retry: {} };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isNumberOrNull(value: unknown): value is number | null {
-  return value === null || (typeof value === "number" && Number.isFinite(value));
-}
+const isNumberOrNull = nullable(isFiniteNumber);
 
 function isContactRecord(value: unknown): value is ContactRecord {
   return (
@@ -115,10 +110,6 @@ function isGroupRecord(value: unknown): value is GroupRecord {
   );
 }
 
-function everyValue<T>(value: unknown, check: (v: unknown) => v is T): value is Record<string, T> {
-  return isRecord(value) && Object.values(value).every(check);
-}
-
 export function parseIndex(value: unknown): SyncIndex {
   if (!isRecord(value) || value.schema !== SCHEMA || !isRecord(value.books)) return emptyIndex();
   const books: Record<string, IndexEntry> = {};
@@ -131,11 +122,12 @@ export function parseIndex(value: unknown): SyncIndex {
 /** The stored state if it is readable and belongs to `containerUid`, else null. */
 export function parseBookState(value: unknown, containerUid: string): BookSyncState | null {
   if (!isRecord(value) || value.schema !== SCHEMA || value.containerUid !== containerUid) return null;
-  if (!isNumberOrNull(value.internalId) || typeof value.version !== "number" || value.version < 0) return null;
-  if (!isNumberOrNull(value.lastFullCheck) || !isNumberOrNull(value.lastSuccess)) return null;
-  if (!everyValue(value.contacts, isContactRecord) || !everyValue(value.groups, isGroupRecord)) return null;
-  if (!everyValue(value.retry, (v): v is string => typeof v === "string")) return null;
-  return value as unknown as BookSyncState;
+  const { internalId, version, lastFullCheck, lastSuccess, contacts, groups, retry } = value;
+  if (!isNumberOrNull(internalId) || typeof version !== "number" || version < 0) return null;
+  if (!isNumberOrNull(lastFullCheck) || !isNumberOrNull(lastSuccess)) return null;
+  if (!isRecordOf(contacts, isContactRecord) || !isRecordOf(groups, isGroupRecord)) return null;
+  if (!isRecordOf(retry, (v): v is string => typeof v === "string")) return null;
+  return { schema: SCHEMA, containerUid, internalId, version, lastFullCheck, lastSuccess, contacts, groups, retry };
 }
 
 /** Reads and writes the sync state; never throws on unreadable data (it starts over instead). */
@@ -143,7 +135,7 @@ export class SyncStateStore {
   constructor(private readonly store: KeyValueStore) {}
 
   async loadIndex(): Promise<SyncIndex> {
-    return parseIndex(await this.store.get<unknown>(SYNC_INDEX_KEY));
+    return parseIndex(await this.store.get(SYNC_INDEX_KEY));
   }
 
   saveIndex(index: SyncIndex): Promise<void> {
@@ -151,7 +143,7 @@ export class SyncStateStore {
   }
 
   async loadBook(containerUid: string): Promise<BookSyncState | null> {
-    return parseBookState(await this.store.get<unknown>(bookStateKey(containerUid)), containerUid);
+    return parseBookState(await this.store.get(bookStateKey(containerUid)), containerUid);
   }
 
   saveBook(state: BookSyncState): Promise<void> {

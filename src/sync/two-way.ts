@@ -15,6 +15,7 @@
 import type { BlueMindClient } from "../bluemind/client.ts";
 import type { AuthUser } from "../bluemind/models.ts";
 import type { AddressBooksApi, KeyValueStore, NotificationsApi, Unsubscribe } from "../thunderbird/types.ts";
+import { messageOf } from "../shared/error-message.ts";
 import { ChangeQueue, isEmptyQueue } from "./change-queue.ts";
 import { ChangeTracker, groupOfList } from "./change-tracker.ts";
 import type { MissingBookDecision, PushContext, PushReport, SyncEngine, SyncEngineOptions } from "./engine.ts";
@@ -92,7 +93,7 @@ export class TwoWaySync {
       readOnly: this.readOnly,
       localBooks: this.localBooks,
       onLocalChange: () => deps.onLocalChange(false),
-      onError: (error) => deps.reporter.log("error", `A local change could not be recorded: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) => deps.reporter.log("error", `A local change could not be recorded: ${messageOf(error)}`),
     });
   }
 

@@ -3,15 +3,8 @@
 // generic WebExtension ones (storage, alarms, permissions, notifications, runtime, i18n) on
 // webextension-polyfill's `browser`.
 import browser, { type Alarms } from "webextension-polyfill";
-import type {
-  AddressBookInfo,
-  ContactInfo,
-  MailingListInfo,
-  ManagedSettings,
-  ProviderSearchHandler,
-  Thunderbird,
-  Unsubscribe,
-} from "./types.ts";
+import { MANAGED_FIELDS, parseManagedSettings, type ManagedSettings } from "../shared/settings.ts";
+import type { AddressBookInfo, ContactInfo, MailingListInfo, ProviderSearchHandler, Thunderbird, Unsubscribe } from "./types.ts";
 
 interface WebExtEventLike<L> {
   addListener(listener: L): void;
@@ -66,17 +59,9 @@ export function originPattern(origin: string): string {
   return `${url.protocol}//${url.hostname}/*`;
 }
 
-const MANAGED_KEYS = ["serverUrl", "login", "apiKey", "syncIntervalMinutes"] as const;
-
 async function readManaged(): Promise<ManagedSettings> {
   try {
-    const raw = await browser.storage.managed.get([...MANAGED_KEYS]);
-    const settings: ManagedSettings = {};
-    if (typeof raw["serverUrl"] === "string") settings.serverUrl = raw["serverUrl"];
-    if (typeof raw["login"] === "string") settings.login = raw["login"];
-    if (typeof raw["apiKey"] === "string") settings.apiKey = raw["apiKey"];
-    if (typeof raw["syncIntervalMinutes"] === "number") settings.syncIntervalMinutes = raw["syncIntervalMinutes"];
-    return settings;
+    return parseManagedSettings(await browser.storage.managed.get([...MANAGED_FIELDS]));
   } catch {
     // Without a policy for this add-on Thunderbird rejects the read ("Managed storage manifest
     // not found"): that is the normal, unmanaged case.
@@ -86,9 +71,7 @@ async function readManaged(): Promise<ManagedSettings> {
 
 export function createMessengerThunderbird(): Thunderbird {
   const alarmListeners = new Map<string, Unsubscribe>();
-  const provider = messenger.addressBooks.provider.onSearchRequest as unknown as WebExtEventLike<messenger.addressBooks.provider.SearchRequestListener> & {
-    addListener(listener: messenger.addressBooks.provider.SearchRequestListener, parameters: { addressBookName: string; isSecure: boolean; id: string }): void;
-  };
+  const provider = messenger.addressBooks.provider.onSearchRequest;
   return {
     addressBooks: {
       async listBooks() {
@@ -168,9 +151,9 @@ export function createMessengerThunderbird(): Thunderbird {
       },
     },
     localStore: {
-      async get<T>(key: string) {
+      async get(key) {
         const found = await browser.storage.local.get(key);
-        return found[key] as T | undefined;
+        return found[key];
       },
       async set(key, value) {
         await browser.storage.local.set({ [key]: value });

@@ -2,7 +2,7 @@
 // typed contract of shared/messages.ts, on webextension-polyfill's `browser`.
 import browser from "webextension-polyfill";
 import { originPattern } from "./messenger.ts";
-import { isRequest, type Answer, type Request, type StatusPush } from "../shared/messages.ts";
+import { isRequest, isStatusPush, parseStateAnswer, type Answer, type Request, type StateAnswer, type StatusPush } from "../shared/messages.ts";
 
 export function serveRequests(handler: (request: Request) => Promise<Answer<unknown>>): () => void {
   const listener = (message: unknown) => {
@@ -40,15 +40,16 @@ export function pushStatus(push: StatusPush): void {
   browser.runtime.sendMessage(push).catch(() => undefined);
 }
 
-export function sendRequest<T>(request: Request): Promise<Answer<T>> {
-  return browser.runtime.sendMessage(request) as Promise<Answer<T>>;
+/** The background's answer; undefined when no listener answered (background still starting). */
+export async function sendRequest(request: Request): Promise<Answer<StateAnswer> | undefined> {
+  const answer: unknown = await browser.runtime.sendMessage(request);
+  if (answer === undefined) return undefined;
+  return parseStateAnswer(answer) ?? { ok: false, error: "The add-on's background page sent an answer the options page cannot read." };
 }
 
 export function onStatusPush(listener: (push: StatusPush) => void): () => void {
   const wrapped = (message: unknown) => {
-    if (typeof message === "object" && message !== null && (message as { type?: unknown }).type === "status") {
-      listener(message as StatusPush);
-    }
+    if (isStatusPush(message)) listener(message);
     return undefined;
   };
   browser.runtime.onMessage.addListener(wrapped);

@@ -2,6 +2,7 @@
 // implementation (messenger.ts) is the only code that touches `messenger.*`; tests use an
 // in-memory implementation of the same interfaces (test/unit/in-memory-thunderbird.ts), so an
 // MV3 port or an API change touches one folder.
+import type { ManagedSettings } from "../shared/settings.ts";
 
 export interface AddressBookInfo {
   id: string;
@@ -93,17 +94,10 @@ export interface SearchProviderApi {
 }
 
 export interface KeyValueStore {
-  get<T>(key: string): Promise<T | undefined>;
+  /** What is stored under `key` (undefined when nothing is): the caller parses it into its type. */
+  get(key: string): Promise<unknown>;
   set(key: string, value: unknown): Promise<void>;
   remove(key: string): Promise<void>;
-}
-
-/** Values an administrator set through Thunderbird's enterprise policy (managed storage). */
-export interface ManagedSettings {
-  serverUrl?: string;
-  login?: string;
-  apiKey?: string;
-  syncIntervalMinutes?: number;
 }
 
 export interface ManagedStorageApi {

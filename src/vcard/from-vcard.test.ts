@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { VCard } from "../shared/bluemind-card.ts";
 import { ANNIVERSARY, BIRTHDAY, janeDoe, team } from "../../test/unit/fixtures/vcard/cards.ts";
-import { mergeVCardIntoBlueMind, vCardToBlueMind } from "./from-vcard.ts";
+import { vCardToBlueMind } from "./from-vcard.ts";
 import { blueMindToVCard } from "./to-vcard.ts";
 
 const UID = "5d0c6c8e-2b9f-5a43-8f0e-0b5e4a1c9d11";
@@ -192,11 +192,11 @@ describe("vCardToBlueMind: a new card from Thunderbird", () => {
   });
 });
 
-describe("mergeVCardIntoBlueMind: pushes keep what Thunderbird does not show", () => {
+describe("vCardToBlueMind onto the server copy: pushes keep what Thunderbird does not show", () => {
   it("gives back the server copy unchanged when nothing was edited", () => {
     const card = janeDoe();
-    expect(mergeVCardIntoBlueMind(card, written(card))).toStrictEqual({ ok: true, value: janeDoe(), warnings: [] });
-    expect(mergeVCardIntoBlueMind(team(), written(team()))).toStrictEqual({ ok: true, value: team(), warnings: [] });
+    expect(vCardToBlueMind(written(card), card)).toStrictEqual({ ok: true, value: janeDoe(), warnings: [] });
+    expect(vCardToBlueMind(written(team()), team())).toStrictEqual({ ok: true, value: team(), warnings: [] });
   });
 
   it("keeps categories, security keys, related, group members, photo flag and source", () => {

@@ -18,6 +18,7 @@
 // units after the first into one "department" (`R&D, Division`).
 
 import type { Parameter, VCard } from "../shared/bluemind-card.ts";
+import { messageOf } from "../shared/error-message.ts";
 import { epochMsToIsoDate, parseVCardDate, utcDay } from "./dates.ts";
 import { ADDRESS_PARTS, NAME_PARTS, STREET_INDEX, asKind, fallbackDisplayName, normalizeGender, orgComponents } from "./fields.ts";
 import type { JCardProperty } from "./jcard.ts";
@@ -27,11 +28,11 @@ import { noteForBlueMind } from "./notes.ts";
 import { readBlueMindParams, readVCardParams, sameParameters, toBlueMindParams } from "./params.ts";
 import { asArray, asObject, asString, dig, type JsonObject } from "./read.ts";
 import type { ConversionResult } from "./result.ts";
-import { describeError, failure, success } from "./result.ts";
+import { failure, success } from "./result.ts";
 import { parseTel } from "./tel.ts";
 import { cleanText, emptyToNull, isBlank, nonEmpty } from "./text.ts";
 
-/** Converts a vCard; with `previous` (the last server copy), merges onto it. */
+/** Converts a vCard; with `previous` (the last server copy, as a push has it), merges onto it. */
 export function vCardToBlueMind(vCardText: string, previous: VCard | null = null): ConversionResult<VCard> {
   const parsed = parseVCardText(vCardText);
   if (!parsed.ok) return failure(guessUid(vCardText), parsed.reason);
@@ -43,16 +44,12 @@ export function vCardToBlueMind(vCardText: string, previous: VCard | null = null
   }
   try {
     const merger = new Merger(parsed.properties, asObject(previous), warnings);
-    // The object is built field by field from the VCard layout (or cloned from a server copy).
+    // Cast: the object is built field by field from the VCard layout (or cloned from a server
+    // copy), as loose JSON so that fields this code does not model are carried over untouched.
     return success(merger.build() as unknown as VCard, warnings);
   } catch (error) {
-    return failure(uid, `cannot convert the vCard: ${describeError(error)}`);
+    return failure(uid, `cannot convert the vCard: ${messageOf(error)}`);
   }
-}
-
-/** The push-side entry point: the vCard Thunderbird holds, merged onto the last server copy. */
-export function mergeVCardIntoBlueMind(previous: VCard | null, vCardText: string): ConversionResult<VCard> {
-  return vCardToBlueMind(vCardText, previous);
 }
 
 interface FreshParams {

@@ -2,7 +2,7 @@
 // itself parses and writes vCards with). See to-vcard.ts and from-vcard.ts for the mapping.
 
 export { blueMindToVCard, type ToVCardOptions } from "./to-vcard.ts";
-export { mergeVCardIntoBlueMind, vCardToBlueMind } from "./from-vcard.ts";
+export { vCardToBlueMind } from "./from-vcard.ts";
 export { normalizedVCardKey, vCardContentHash } from "./key.ts";
 export { htmlToText, looksLikeHtml } from "./html-to-text.ts";
 export type { ConversionFailure, ConversionResult, ConversionSuccess } from "./result.ts";

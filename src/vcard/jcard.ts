@@ -6,6 +6,7 @@
 // TITLE, TEL;VALUE=TEXT…) it escapes `\`, `,` and newlines but not `;` (Thunderbird would keep a
 // `\;` as a literal backslash); in structured values (N, ADR, ORG, GENDER) it also escapes `;`.
 
+import { messageOf } from "../shared/error-message.ts";
 import ICAL from "ical.js";
 
 /** One component of a structured value: a string, or several when the component is a list. */
@@ -38,7 +39,7 @@ export function parseVCardText(text: string): ParsedVCard {
   try {
     parsed = ICAL.parse(text);
   } catch (error) {
-    return { ok: false, reason: `unreadable vCard: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, reason: `unreadable vCard: ${messageOf(error)}` };
   }
   const root = pickSingleRoot(parsed);
   if (typeof root === "string") return { ok: false, reason: root };
@@ -60,7 +61,8 @@ function pickSingleRoot(parsed: unknown): unknown[] | string {
 
 function toProperty(raw: unknown): JCardProperty | null {
   if (!Array.isArray(raw) || raw.length < 3) return null;
-  const [name, params, type, ...values] = raw as unknown[];
+  const fields: unknown[] = raw;
+  const [name, params, type, ...values] = fields;
   if (typeof name !== "string" || typeof type !== "string") return null;
   return {
     name: name.toLowerCase(),

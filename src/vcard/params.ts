@@ -62,8 +62,8 @@ export function readBlueMindParams(parameters: unknown, forEmail: boolean): Entr
 export function toVCardParams(types: string[], pref: number | null): JCardParams {
   const params: JCardParams = {};
   if (pref !== null) params.pref = String(pref);
-  if (types.length === 1) params.type = types[0] as string;
-  else if (types.length > 1) params.type = [...types];
+  const [first, ...others] = types;
+  if (first !== undefined) params.type = others.length === 0 ? first : [...types];
   return params;
 }
 

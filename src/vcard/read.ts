@@ -2,10 +2,12 @@
 // helpers make sure a field of an unexpected shape (an older server, a hand-edited card) is
 // skipped instead of throwing in the middle of a sync.
 
+import { isRecord } from "../shared/parse.ts";
+
 export type JsonObject = Record<string, unknown>;
 
 export function asObject(value: unknown): JsonObject | null {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonObject) : null;
+  return isRecord(value) ? value : null;
 }
 
 export function asArray(value: unknown): unknown[] {

@@ -24,7 +24,3 @@ export function failure(uid: string | null, reason: string): ConversionFailure {
 export function success<T>(value: T, warnings: string[]): ConversionSuccess<T> {
   return { ok: true, value, warnings };
 }
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -8,7 +8,7 @@ import { blueMindCard } from "../../test/unit/fixtures/vcard/arbitraries.ts";
 import { thunderbirdEditorSave } from "../../test/unit/fixtures/vcard/thunderbird-save.ts";
 import { utcDay } from "./dates.ts";
 import { fallbackDisplayName, normalizeGender } from "./fields.ts";
-import { vCardToBlueMind, mergeVCardIntoBlueMind } from "./from-vcard.ts";
+import { vCardToBlueMind } from "./from-vcard.ts";
 import { parseVCardText, listValues } from "./jcard.ts";
 import { noteForThunderbird } from "./notes.ts";
 import { readBlueMindParams } from "./params.ts";
@@ -105,7 +105,7 @@ describe("BlueMind → vCard → BlueMind", TIMEOUT, () => {
   it("merging a card's own vCard onto it gives back the identical card", () => {
     fc.assert(
       fc.property(blueMindCard, (card) => {
-        const merged = mergeVCardIntoBlueMind(card, toVCard(card));
+        const merged = vCardToBlueMind(toVCard(card), card);
         expect(merged.ok && merged.warnings).toEqual([]);
         expect(merged.ok && merged.value).toStrictEqual(card);
       }),
@@ -139,7 +139,7 @@ describe("BlueMind → vCard → BlueMind", TIMEOUT, () => {
       fc.property(blueMindCard, (card) => {
         fc.pre(!backslashBeforeThunderbirdDelimiter(card));
         const saved = thunderbirdEditorSave(toVCard(card));
-        const merged = mergeVCardIntoBlueMind(card, saved);
+        const merged = vCardToBlueMind(saved, card);
         expect(merged.ok && merged.value).toStrictEqual(card);
       }),
       RUNS,

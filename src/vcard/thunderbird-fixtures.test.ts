@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { VCard } from "../shared/bluemind-card.ts";
 import { BIRTHDAY } from "../../test/unit/fixtures/vcard/cards.ts";
 import { utcMidnight } from "./dates.ts";
-import { mergeVCardIntoBlueMind, vCardToBlueMind } from "./from-vcard.ts";
+import { vCardToBlueMind } from "./from-vcard.ts";
 import { blueMindToVCard } from "./to-vcard.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../test/unit/fixtures/vcard/", import.meta.url));
@@ -175,7 +175,7 @@ describe("a synced contact edited in Thunderbird", () => {
   it("pushes only the new phone: folds undone, HTML note, tags and keys kept", () => {
     const expected = serverCopy();
     expected.communications!.tels!.push({ value: "+33 6 11 22 33 44", ext: null, parameters: [{ label: "TYPE", value: "cell" }] });
-    expect(mergeVCardIntoBlueMind(serverCopy(), fixture("tb153-edited-synced-contact.vcf"))).toStrictEqual({ ok: true, value: expected, warnings: [] });
+    expect(vCardToBlueMind(fixture("tb153-edited-synced-contact.vcf"), serverCopy())).toStrictEqual({ ok: true, value: expected, warnings: [] });
   });
 });
 

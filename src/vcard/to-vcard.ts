@@ -16,6 +16,7 @@
 // other X- properties) are carried over, so that a server change does not wipe them.
 
 import type { VCard } from "../shared/bluemind-card.ts";
+import { messageOf } from "../shared/error-message.ts";
 import { epochMsToIsoDate } from "./dates.ts";
 import { ADDRESS_PARTS, MAPPED_PROPERTIES, NAME_PARTS, asKind, fallbackDisplayName, normalizeGender, orgComponents } from "./fields.ts";
 import type { JCardParams, JCardProperty, JCardValue } from "./jcard.ts";
@@ -24,7 +25,7 @@ import { noteForThunderbird } from "./notes.ts";
 import { readBlueMindParams, toVCardParams } from "./params.ts";
 import { asArray, asObject, dig } from "./read.ts";
 import type { ConversionResult } from "./result.ts";
-import { describeError, failure, success } from "./result.ts";
+import { failure, success } from "./result.ts";
 import { telText } from "./tel.ts";
 import { isBlank, nonEmpty } from "./text.ts";
 
@@ -45,7 +46,7 @@ export function blueMindToVCard(card: VCard, uid: string, options: ToVCardOption
     properties.push(property("uid", "text", uid));
     return success(serializeVCard(properties), warnings);
   } catch (error) {
-    return failure(uid, `cannot write the vCard: ${describeError(error)}`);
+    return failure(uid, `cannot write the vCard: ${messageOf(error)}`);
   }
 }
 

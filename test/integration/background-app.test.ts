@@ -52,7 +52,7 @@ describe("background app", () => {
     expect((await tb.findBooksByName("My contacts")).length).toBe(1);
     expect((await tb.addressBooks.listBooks()).find((b) => b.name === "Directory")?.remote).toBe(true);
     await app.status.flush();
-    const published = (await tb.localStore.get<StatusSnapshot>(STATUS_KEY))!;
+    const published = (await tb.localStore.get(STATUS_KEY)) as StatusSnapshot;
     expect(published.account.status).toBe("connected");
     expect(published.books.map((b) => b.containerUid)).toContain("book:Contacts_u-jdoe");
   });
@@ -99,7 +99,7 @@ describe("background app", () => {
     expect(fake.state.apiKeys.size).toBe(keysBefore + 1);
     const stored = JSON.stringify(tb.storeSnapshot());
     expect(stored).not.toContain("secret");
-    const saved = (await tb.localStore.get<{ apiKey: string }>(SETTINGS_KEY))!;
+    const saved = (await tb.localStore.get(SETTINGS_KEY)) as { apiKey: string };
     expect(fake.state.apiKeys.has(saved.apiKey)).toBe(true);
 
     const out = await handleRequest(app, { type: "signOut", removeLocalBooks: true });
@@ -117,7 +117,7 @@ describe("background app", () => {
     expect(!bad.ok && bad.error).toMatch(/password|refused/i);
     const noRole = await handleRequest(app, { type: "signIn", serverUrl: fake.url, login: "notb@example.com", password: "secret" });
     expect(!noRole.ok && noRole.error).toMatch(/hasTbird/);
-    expect((await tb.localStore.get<{ apiKey?: string }>(SETTINGS_KEY))?.apiKey ?? null).toBeNull();
+    expect(((await tb.localStore.get(SETTINGS_KEY)) as { apiKey?: string } | undefined)?.apiKey ?? null).toBeNull();
   });
 
   it("leaves the book as it was when BlueMind refuses the sync switch", async () => {

@@ -4,7 +4,8 @@
 import { BlueMindClient } from "../../src/bluemind/client.ts";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { ProviderBooks, providerBookId } from "../../src/search/index.ts";
-import type { SearchLogLevel, SearchTuning } from "../../src/search/index.ts";
+import type { ActivityLevel } from "../../src/shared/status.ts";
+import type { SearchTuning } from "../../src/search/index.ts";
 import { person } from "../support/search-server.ts";
 import { fetchRemoteBooks } from "../../src/books/fetch-remote-books.ts";
 import { startFakeBlueMind } from "../fake-bluemind/index.ts";
@@ -33,7 +34,7 @@ export interface SearchWorld {
   user: { uid: string; login: string };
   directoryUid: string;
   directoryBookId: string;
-  logs: { level: SearchLogLevel; message: string }[];
+  logs: { level: ActivityLevel; message: string }[];
   online: { value: boolean };
   /** Lists the subscriptions on the server and reconciles the provider books with them. */
   sync(): Promise<void>;

@@ -17,6 +17,7 @@
 // Test controls (setBookReadOnly, bumpPopularity, quickSearch, fireAlarm, setOnline…) are methods
 // of the class, outside the Thunderbird interface.
 import ICAL from "ical.js";
+import type { ManagedSettings } from "../../src/shared/settings.ts";
 import type {
   AddressBookInfo,
   AddressBooksApi,
@@ -26,7 +27,6 @@ import type {
   KeyValueStore,
   MailingListFields,
   MailingListInfo,
-  ManagedSettings,
   ManagedStorageApi,
   NotificationsApi,
   HostPermissionsApi,
@@ -544,9 +544,9 @@ export class InMemoryThunderbird implements Thunderbird {
     this.asUser = this.makeAddressBooksApi((_call, op) => Promise.resolve().then(op));
     this.searchProviders = { register: (id, name, handler) => this.registerProvider(id, name, handler) };
     this.localStore = {
-      get: async <T>(key: string) => {
+      get: async (key) => {
         this.calls.storeGet++;
-        return this.store.has(key) ? (structuredClone(this.store.get(key)) as T) : undefined;
+        return this.store.has(key) ? structuredClone(this.store.get(key)) : undefined;
       },
       set: async (key, value) => {
         this.calls.storeSet++;
