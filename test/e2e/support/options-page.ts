@@ -15,6 +15,7 @@ import { handleRequest } from "../../../src/background/requests.ts";
 import { isRequest, type Request, type StatusPush } from "../../../src/shared/messages.ts";
 import type { StatusSnapshot } from "../../../src/shared/status.ts";
 import { InMemoryThunderbird } from "../../unit/in-memory-thunderbird.ts";
+import { isStale } from "./addon.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const ADDON_DIR = path.join(ROOT, "dist", "addon");
@@ -31,19 +32,12 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** What the page's built files are made from: a newer source means the build is stale. */
-const PAGE_SOURCES = ["src/options", "src/shared", "src/bluemind", "src/thunderbird/runtime-messaging.ts", "_locales", "icons"];
-
-function newestMtime(target: string): number {
-  const stat = fs.statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...fs.readdirSync(target).map((entry) => newestMtime(path.join(target, entry))));
-}
+const PAGE_SOURCES = ["src/options", "src/shared", "src/thunderbird", "_locales", "icons", "package-lock.json"];
 
 /** dist/addon with an options page at least as new as its sources (`npm run build` otherwise). */
 export function ensureBuiltOptionsPage(): string {
   const built = path.join(ADDON_DIR, "options.js");
-  const stale = () => !fs.existsSync(built) || fs.statSync(built).mtimeMs < Math.max(...PAGE_SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
-  if (stale()) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (isStale(built, PAGE_SOURCES)) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
   return ADDON_DIR;
 }
 
