@@ -10,7 +10,6 @@ import { BlueMindClient } from "../bluemind/client.ts";
 import { AuthenticationError, BlueMindError, MissingRoleError } from "../bluemind/errors.ts";
 import type { AuthUser } from "../bluemind/models.ts";
 import type { ResolvedSettings } from "../shared/settings.ts";
-import type { HostPermissionsApi, NotificationsApi } from "../thunderbird/types.ts";
 import type { SettingsStore } from "./settings-store.ts";
 import type { StatusStore } from "./status-store.ts";
 
@@ -20,8 +19,6 @@ export const CLIENT_ORIGIN = "bluemind-addressbooks-thunderbird";
 export interface AccountOptions {
   settings: SettingsStore;
   status: StatusStore;
-  hostPermissions: HostPermissionsApi;
-  notifications: NotificationsApi;
   /** For tests: a fetch bound to a fake server, short timeouts. */
   clientOptions?: Partial<ConstructorParameters<typeof BlueMindClient>[0]>;
 }
@@ -31,11 +28,6 @@ export class Account {
   private user: AuthUser | null = null;
 
   constructor(private readonly options: AccountOptions) {}
-
-  /** After the user allowed the server's origin from the options page. */
-  async permissionGranted(settings: ResolvedSettings): Promise<boolean> {
-    return this.restore(settings);
-  }
 
   get connectedClient(): BlueMindClient | null {
     return this.client && this.user && !this.client.session.needsSignIn ? this.client : null;
@@ -52,17 +44,7 @@ export class Account {
       this.options.status.setAccount({ status: "disconnected", serverUrl, login, message: null });
       return false;
     }
-    const client = this.newClient(serverUrl, { kind: "apiKey", login, sid: apiKey });
-    if (!(await this.options.hostPermissions.has(client.transport.baseUrl))) {
-      // Only a click can grant it (Thunderbird's rule), even for a configuration an administrator
-      // deployed: say so once, and wait for the options page's "Allow" button.
-      const message = `Thunderbird needs your permission to reach ${client.transport.baseUrl}: open the BlueMind Address Books options and click "Allow".`;
-      this.client = client;
-      this.options.status.setAccount({ status: "needs-permission", serverUrl, login, message });
-      await this.options.notifications.notify(message).catch(() => undefined);
-      return false;
-    }
-    return this.open(client, serverUrl, login);
+    return this.open(this.newClient(serverUrl, { kind: "apiKey", login, sid: apiKey }), serverUrl, login);
   }
 
   /** The options page's "Connect": password login, then an API key replaces the password. */
@@ -138,8 +120,7 @@ export class Account {
   async ensureConnected(): Promise<BlueMindClient | null> {
     if (this.connectedClient) return this.connectedClient;
     const client = this.client;
-    const state = this.options.status.current.account.status;
-    if (!client || client.session.needsSignIn || state === "needs-permission") return null;
+    if (!client || client.session.needsSignIn) return null;
     const { serverUrl, login } = this.options.status.current.account;
     return (await this.open(client, serverUrl ?? "", login ?? "")) ? client : null;
   }

@@ -22,9 +22,6 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
       case "syncNow":
         void app.syncNow();
         break;
-      case "permissionGranted":
-        await app.permissionGranted();
-        break;
       case "signIn":
         await app.signIn(request.serverUrl, request.login, request.password);
         break;

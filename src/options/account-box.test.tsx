@@ -46,7 +46,7 @@ describe("account box", () => {
     expect(root.textContent).toContain("Connect to BlueMind to see your address books.");
   });
 
-  it("asks for the host permission of the normalised origin before signing in, then forgets the password", async () => {
+  it("signs in to the normalised origin, then forgets the password", async () => {
     const backend = disconnectedBackend();
     const answer = deferred<Answer<StateAnswer>>();
     backend.reply = (request) => (request.type === "signIn" ? answer.promise : undefined);
@@ -54,9 +54,8 @@ describe("account box", () => {
     await fillSignIn(root, " https://bm.example.com/api/ ");
     await submit(root.querySelector("form"));
 
-    expect(backend.log).toEqual([
+    expect(backend.requests).toEqual([
       { type: "getState" },
-      { type: "requestHostPermission", origin: "https://bm.example.com" },
       { type: "signIn", serverUrl: "https://bm.example.com", login: "jeanne.dupont@example.fr", password: "demo" },
     ]);
     // Connecting: the password is already gone, the form is locked and says what is happening.
@@ -81,25 +80,13 @@ describe("account box", () => {
     await fillSignIn(root, "http://bm.example.com");
     await submit(root.querySelector("form"));
     expect(alertText(root)).toContain("uses http://");
-    expect(backend.log).toEqual([{ type: "getState" }]);
+    expect(backend.requests).toEqual([{ type: "getState" }]);
 
     await fillSignIn(root, "http://127.0.0.1:8080");
     await submit(root.querySelector("form"));
-    expect(backend.log.slice(1)).toEqual([
-      { type: "requestHostPermission", origin: "http://127.0.0.1:8080" },
+    expect(backend.requests.slice(1)).toEqual([
       { type: "signIn", serverUrl: "http://127.0.0.1:8080", login: "jeanne.dupont@example.fr", password: "demo" },
     ]);
-  });
-
-  it("does not sign in when the user refuses the host permission", async () => {
-    const backend = disconnectedBackend();
-    backend.grantPermission = false;
-    root = await renderPage(backend);
-    await fillSignIn(root, "bm.example.com");
-    await submit(root.querySelector("form"));
-    expect(backend.requests.map((r) => r.type)).toEqual(["getState"]);
-    expect(alertText(root)).toContain("Thunderbird was not allowed to reach this server.");
-    expect(byLabel(root, "Password").value).toBe("");
   });
 
   it("bad credentials: shows the background's message in the alert region, once, and keeps the form", async () => {
@@ -158,23 +145,6 @@ describe("account box", () => {
     expect(byLabel(root, "Login (user@domain)").value).toBe("jeanne.dupont@example.fr");
     expect(byLabel(root, "Password").value).toBe("");
     expect(buttonNamed(root, "Disconnect")).not.toBeNull();
-  });
-
-  it("needs permission: the Allow button asks for that origin in the click, then tells the background", async () => {
-    const backend = new FakeBackend({
-      status: snapshot({ account: account({ status: "needs-permission", serverUrl: "https://bm.example.com", login: "jeanne.dupont@example.fr" }) }),
-      settings: settings({ serverUrl: "https://bm.example.com", login: "jeanne.dupont@example.fr", managed: ["serverUrl", "login", "apiKey"] }),
-    });
-    root = await renderPage(backend);
-    expect(root.querySelector(".state-pill")?.textContent).toBe("Permission needed");
-    expect(root.querySelector("form")).toBeNull();
-    await click(buttonNamed(root, "Allow access to https://bm.example.com"));
-    expect(backend.log.slice(1)).toEqual([{ type: "requestHostPermission", origin: "https://bm.example.com" }, { type: "permissionGranted" }]);
-
-    backend.grantPermission = false;
-    await click(buttonNamed(root, "Allow access to https://bm.example.com"));
-    expect(backend.log.at(-1)).toEqual({ type: "requestHostPermission", origin: "https://bm.example.com" });
-    expect(alertText(root)).toContain("Thunderbird was not allowed to reach this server.");
   });
 
   it("connected: Disconnect asks whether to keep the local copies (keep by default), and Cancel gives focus back", async () => {

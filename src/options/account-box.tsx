@@ -1,5 +1,5 @@
 // The BlueMind account: its state, who and where, and the actions that state allows (connect,
-// allow the server's origin, disconnect). Errors from any of them land in one alert region.
+// disconnect). Errors from any of them land in one alert region.
 import { useState } from "preact/hooks";
 import { normaliseBaseUrl } from "../bluemind/url.ts";
 import type { PublicSettings } from "../shared/messages.ts";
@@ -14,10 +14,9 @@ export interface AccountBoxProps {
   account: AccountState;
   settings: PublicSettings;
   send: Send;
-  requestHostPermission: (origin: string) => Promise<boolean>;
 }
 
-type Busy = "signIn" | "permission" | "signOut" | null;
+type Busy = "signIn" | "signOut" | null;
 type Action = Exclude<Busy, null>;
 
 /** A localised headline saying what failed, and the detail (the background's own sentence). */
@@ -26,9 +25,9 @@ interface Failure {
   detail: string;
 }
 
-const FAILURE_TITLES: Record<Action, string> = { signIn: "signInFailed", permission: "permissionFailed", signOut: "signOutFailed" };
+const FAILURE_TITLES: Record<Action, string> = { signIn: "signInFailed", signOut: "signOutFailed" };
 
-export function AccountBox({ account, settings, send, requestHostPermission }: AccountBoxProps) {
+export function AccountBox({ account, settings, send }: AccountBoxProps) {
   const i18n = useI18n();
   const { t, language } = i18n;
   const [error, setError] = useState<Failure | null>(null);
@@ -63,27 +62,8 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
       return;
     }
     setError(null);
-    // requestHostPermission is the first call made: Thunderbird grants it only inside the click.
-    const permission = requestHostPermission(base);
     void run("signIn", async () => {
-      if (!(await permission)) return t("permissionRefused");
       const answer = await send({ type: "signIn", serverUrl: base, login: input.login, password: input.password });
-      return answer.ok ? null : answer.error;
-    });
-  };
-
-  const allow = () => {
-    let base: string;
-    try {
-      base = normaliseBaseUrl(serverUrl ?? "");
-    } catch (e) {
-      fail("permission", describeUrlError(e, i18n));
-      return;
-    }
-    const permission = requestHostPermission(base);
-    void run("permission", async () => {
-      if (!(await permission)) return t("permissionRefused");
-      const answer = await send({ type: "permissionGranted" });
       return answer.ok ? null : answer.error;
     });
   };
@@ -134,15 +114,6 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
       )}
 
       {accountMessage && <p class="notice notice-error">{accountMessage}</p>}
-
-      {status === "needs-permission" && serverUrl && (
-        <div class="notice notice-warning">
-          <p>{t("permissionExplain")}</p>
-          <button type="button" class="button primary" disabled={busy !== null} onClick={allow}>
-            {t("allowServer", serverUrl)}
-          </button>
-        </div>
-      )}
 
       {keyManaged && (
         <p class="hint">

@@ -9,7 +9,6 @@ export type PublicSettings = Omit<ResolvedSettings, "apiKey">;
 export type Request =
   | { type: "getState" }
   | { type: "syncNow" }
-  | { type: "permissionGranted" }
   | { type: "signIn"; serverUrl: string; login: string; password: string }
   | { type: "signOut"; removeLocalBooks: boolean }
   | { type: "setSync"; containerUid: string; sync: boolean }

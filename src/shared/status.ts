@@ -4,7 +4,7 @@
 export const STATUS_KEY = "status";
 export const ACTIVITY_LIMIT = 200;
 
-export type AccountStatus = "disconnected" | "needs-permission" | "connecting" | "connected" | "needs-sign-in" | "error";
+export type AccountStatus = "disconnected" | "connecting" | "connected" | "needs-sign-in" | "error";
 
 export interface AccountState {
   status: AccountStatus;

@@ -56,12 +56,6 @@ function trackBookContacts(bookId: string): Promise<unknown> {
   return messenger.contacts.list(bookId);
 }
 
-/** "https://bm.example.com" → "https://bm.example.com/*"; ports are ignored by match patterns. */
-export function originPattern(origin: string): string {
-  const url = new URL(origin);
-  return `${url.protocol}//${url.hostname}/*`;
-}
-
 const MANAGED_KEYS = ["serverUrl", "login", "apiKey", "syncIntervalMinutes"] as const;
 
 async function readManaged(): Promise<ManagedSettings> {
@@ -207,10 +201,6 @@ export function createMessengerThunderbird(): Thunderbird {
           globalThis.removeEventListener("offline", offline);
         };
       },
-    },
-    hostPermissions: {
-      has: (origin) => messenger.permissions.contains({ origins: [originPattern(origin)] }),
-      request: (origin) => messenger.permissions.request({ origins: [originPattern(origin)] }),
     },
     notifications: {
       async notify(message) {

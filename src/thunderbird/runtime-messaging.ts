@@ -1,6 +1,5 @@
 // Message passing between the options page and the background (runtime.sendMessage), behind the
 // typed contract of shared/messages.ts.
-import { originPattern } from "./messenger.ts";
 import { isRequest, type Answer, type Request, type StatusPush } from "../shared/messages.ts";
 
 export function serveRequests(handler: (request: Request) => Promise<Answer<unknown>>): () => void {
@@ -60,9 +59,4 @@ export function uiLanguage(): string {
 
 export function localized(key: string, substitutions?: string | string[]): string {
   return messenger.i18n.getMessage(key, substitutions);
-}
-
-/** From a click in the options page: Thunderbird only grants optional permissions to a user action. */
-export function requestHostPermission(origin: string): Promise<boolean> {
-  return messenger.permissions.request({ origins: [originPattern(origin)] });
 }

@@ -18,11 +18,6 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
   }
 }
 
-function hostOf(url: string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.hostname}`;
-}
-
 describe("background app", () => {
   let fake: FakeBlueMind;
   let tb: InMemoryThunderbird;
@@ -44,7 +39,6 @@ describe("background app", () => {
 
   it("connects with the policy's key at start, syncs the books and publishes its state in storage", async () => {
     managedByPolicy();
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     await until(() => app!.status.current.books.some((b) => b.state === "synced"), "a synced book");
@@ -59,7 +53,6 @@ describe("background app", () => {
 
   it("registers the interval as a Thunderbird alarm, follows interval changes, and an alarm right after a sync sends nothing", async () => {
     managedByPolicy();
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     expect([...tb.registeredAlarms().values()]).toEqual([5]);
@@ -74,23 +67,7 @@ describe("background app", () => {
     expect(listings()).toBe(before);
   });
 
-  it("without the host permission, sends nothing, tells the user, and connects once it is granted", async () => {
-    managedByPolicy();
-    app = new BackgroundApp(tb);
-    await app.start();
-    await until(() => app!.status.current.account.status === "needs-permission", "needs-permission");
-    expect(tb.notified.join(" ")).toMatch(/permission/);
-    await new Promise((resolve) => setTimeout(resolve, 1_700));
-    expect(fake.requests).toEqual([]);
-
-    tb.grantedOrigins.add(hostOf(fake.url));
-    const answer = await handleRequest(app, { type: "permissionGranted" });
-    expect(answer.ok).toBe(true);
-    await until(() => app!.status.current.account.status === "connected", "connected");
-  });
-
   it("signs in with a password, keeps only an API key, and signing out deletes that key on the server", async () => {
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     const keysBefore = fake.state.apiKeys.size;
@@ -109,7 +86,6 @@ describe("background app", () => {
   });
 
   it("reports a wrong password and a user without the hasTbird role clearly, and stores nothing", async () => {
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     const bad = await handleRequest(app, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "wrong" });
@@ -122,7 +98,6 @@ describe("background app", () => {
 
   it("leaves the book as it was when BlueMind refuses the sync switch", async () => {
     managedByPolicy();
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     await until(() => app!.status.current.books.some((b) => b.containerUid === "book:CollectedContacts_u-jdoe" && b.state === "synced"), "synced");
