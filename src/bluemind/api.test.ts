@@ -2,7 +2,7 @@
 // rejects the answer. The integration tests check the same methods against the fake BlueMind.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BlueMindClient } from "./client.ts";
-import { MalformedResponseError, NotFoundError } from "./errors.ts";
+import { MalformedResponseError, NotFoundError, ValidationError } from "./errors.ts";
 import type { AuthUser, VCard } from "./models.ts";
 import { startWireServer } from "./testkit/wire-server.ts";
 import type { WireReply, WireServer } from "./testkit/wire-server.ts";
@@ -207,6 +207,27 @@ describe("address book content", () => {
   ] as const)("rejects %s", async (_name, key, json, call) => {
     answers.set(key, { json });
     await expect(call(client)).rejects.toBeInstanceOf(MalformedResponseError);
+  });
+
+  // BlueMind answers these with HTTP 500 on single-card writes and setPhoto. Both calls are
+  // idempotent, so a server error would be sent again: a refusal must not be.
+  it.each([
+    ["ENTITY_TOO_LARGE", "Photo is too big (max 2 MB)"],
+    ["INVALID_GROUP_MEMBER", "member c:9 of group c:1 does not exist"],
+    ["INVALID_PEM_CERTIFICATE", "certificate of c:1 is not valid PEM"],
+    ["FORBIDDEN", "cannot modify a card of this book"],
+  ])("%s on a card update and on setPhoto is a refusal shown with the server's words, sent once", async (errorCode, message) => {
+    const refusal: WireReply = { status: 500, json: { errorCode, errorType: "ServerFault", message } };
+    answers.set(`POST ${at("/c1")}`, refusal);
+    answers.set(`POST ${at("/c1/photo")}`, refusal);
+    const book = client.addressBook(BOOK);
+    for (const write of [() => book.update("c1", card), () => book.setPhoto("c1", new Uint8Array([1, 2, 3]))]) {
+      const error = await write().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ code: errorCode, status: 500, retryable: false, serverMessage: message });
+      expect((error as Error).message).toBe(`BlueMind refused the data (${errorCode}): ${message}`);
+    }
+    expect(calls().map((c) => c.line)).toEqual([`POST ${at("/c1")}`, `POST ${at("/c1/photo")}`]);
   });
 
   it("accepts the batch-wide MAX_ITEM_COUNT error, which has no uid", async () => {
