@@ -44,17 +44,19 @@ export class Account {
       this.options.status.setAccount({ status: "disconnected", serverUrl, login, message: null });
       return false;
     }
-    return this.open(this.newClient(serverUrl, { kind: "apiKey", login, sid: apiKey }), serverUrl, login);
+    return (await this.open(this.newClient(serverUrl, { kind: "apiKey", login, sid: apiKey }), serverUrl, login)).ok;
   }
 
   /** The options page's "Connect": password login, then an API key replaces the password. */
   async signIn(serverUrl: string, login: string, password: string): Promise<void> {
     const client = this.newClient(serverUrl, { kind: "password", login, password });
-    const ok = await this.open(client, serverUrl, login);
-    if (!ok) throw new Error(this.options.status.current.account.message ?? "Sign-in failed.");
+    const opened = await this.open(client, serverUrl, login);
+    if (!opened.ok) throw opened.error;
     const key = await client.switchToApiKey(API_KEY_DISPLAY_NAME);
-    await this.options.settings.save({ serverUrl: client.transport.baseUrl, login, apiKey: key.sid });
-    this.options.status.log("info", `Signed in to ${client.transport.baseUrl} as ${login}.`);
+    // A login typed without its domain was completed by the client: keep the full one.
+    const fullLogin = client.session.credential.login;
+    await this.options.settings.save({ serverUrl: client.transport.baseUrl, login: fullLogin, apiKey: key.sid });
+    this.options.status.log("info", `Signed in to ${client.transport.baseUrl} as ${fullLogin}.`);
   }
 
   /**
@@ -90,7 +92,8 @@ export class Account {
     return new BlueMindClient({ baseUrl: serverUrl, origin: CLIENT_ORIGIN, credential, ...this.options.clientOptions });
   }
 
-  private async open(client: BlueMindClient, serverUrl: string, login: string): Promise<boolean> {
+  /** Signs in with `client`; says why not when it could not. */
+  private async open(client: BlueMindClient, serverUrl: string, login: string): Promise<{ ok: true } | { ok: false; error: unknown }> {
     const status = this.options.status;
     status.setAccount({ status: "connecting", serverUrl, login, message: null });
     try {
@@ -99,20 +102,21 @@ export class Account {
       this.user = user;
       status.setAccount({
         status: "connected",
+        login: client.session.credential.login,
         displayName: user.displayName,
         userUid: user.uid,
         domainUid: user.domainUid,
         message: null,
         lastContact: Date.now(),
       });
-      return true;
+      return { ok: true };
     } catch (error) {
       // Keep the client for a network failure: the scheduler retries and the session re-opens.
       const refused = error instanceof MissingRoleError || error instanceof AuthenticationError;
       this.client = refused ? null : client;
       status.setAccount({ status: refused ? "needs-sign-in" : "error", message: messageOf(error) });
       status.log("error", messageOf(error));
-      return false;
+      return { ok: false, error };
     }
   }
 
@@ -122,7 +126,7 @@ export class Account {
     const client = this.client;
     if (!client || client.session.needsSignIn) return null;
     const { serverUrl, login } = this.options.status.current.account;
-    return (await this.open(client, serverUrl ?? "", login ?? "")) ? client : null;
+    return (await this.open(client, serverUrl ?? "", login ?? "")).ok ? client : null;
   }
 }
 

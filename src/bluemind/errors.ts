@@ -67,6 +67,19 @@ export class PasswordExpiredError extends AuthenticationError {
   }
 }
 
+/**
+ * A login typed without "@domain" that could not be completed: BlueMind would read it as one of
+ * its global domain and refuse it, and the server names no default domain (or does not say).
+ */
+export class LoginNeedsDomainError extends AuthenticationError {
+  constructor(login: string) {
+    super(`BlueMind cannot tell which domain "${login}" belongs to: enter your address as user@domain.`, {
+      code: "LOGIN_NEEDS_DOMAIN",
+      needsSignIn: true,
+    });
+  }
+}
+
 /** The account signs in but lacks a role the product requires (BlueMind's `hasTbird`). */
 export class MissingRoleError extends BlueMindError {
   readonly role: string;

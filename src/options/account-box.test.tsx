@@ -109,6 +109,37 @@ describe("account box", () => {
     expect(buttonNamed(root, "Disconnect")).toBeNull();
   });
 
+  it.each([
+    ["en", "Server address", "Login (user@domain)", "Password", "Connect", "Sign-in failed. BlueMind cannot tell which domain this login belongs to: enter your address as user@domain."],
+    [
+      "fr",
+      "Adresse du serveur",
+      "Identifiant (utilisateur@domaine)",
+      "Mot de passe",
+      "Se connecter",
+      "La connexion a échoué. BlueMind ne peut pas savoir à quel domaine appartient cet identifiant : saisissez votre adresse sous la forme utilisateur@domaine.",
+    ],
+  ] as const)("a login without @domain the server cannot complete (%s): asks for user@domain in the page's language, once", async (language, serverLabel, loginLabel, passwordLabel, connect, shown) => {
+    const message = 'BlueMind cannot tell which domain "jdoe" belongs to: enter your address as user@domain.';
+    const backend = new FakeBackend({ status: snapshot(), settings: settings() }, language);
+    backend.reply = (request) => {
+      if (request.type !== "signIn") return undefined;
+      backend.state = { ...backend.state, status: snapshot({ account: account({ status: "needs-sign-in", message, serverUrl: request.serverUrl, login: request.login }) }) };
+      return { ok: false, error: message, code: "LOGIN_NEEDS_DOMAIN" };
+    };
+    root = await renderPage(backend);
+    await type(byLabel(root, serverLabel), "https://bm.example.com");
+    await type(byLabel(root, loginLabel), "jdoe");
+    await type(byLabel(root, passwordLabel), "secret");
+    await submit(root.querySelector("form"));
+    await backend.push({});
+    expect(backend.requests.at(-1)).toMatchObject({ type: "signIn", login: "jdoe" });
+    expect(alertText(root)).toBe(shown);
+    // The background's English sentence (the account's message) is not shown beside it.
+    expect(root.textContent).not.toContain(message);
+    expect(buttonNamed(root, connect)).not.toBeNull();
+  });
+
   it("connecting with a stored key at start-up: says so, with who and where, and no form", async () => {
     const backend = new FakeBackend({
       status: snapshot({ account: account({ status: "connecting", serverUrl: "https://bm.example.com", login: "jeanne.dupont@example.fr" }) }),

@@ -19,13 +19,24 @@ export interface AccountBoxProps {
 type Busy = "signIn" | "signOut" | null;
 type Action = Exclude<Busy, null>;
 
-/** A localised headline saying what failed, and the detail (the background's own sentence). */
+/** What a refused action said: the background's sentence, and its error code when it has one. */
+interface Refusal {
+  error: string;
+  code?: string;
+}
+
+/** A localised headline saying what failed, and the detail. */
 interface Failure {
   action: Action;
   detail: string;
+  /** The background's own sentence (the account's message too), which `detail` may translate. */
+  original: string;
 }
 
 const FAILURE_TITLES: Record<Action, string> = { signIn: "signInFailed", signOut: "signOutFailed" };
+
+/** Refusals the page words itself, in Thunderbird's language: locale key by error code. */
+const WORDED_BY_PAGE: Readonly<Record<string, string>> = { LOGIN_NEEDS_DOMAIN: "loginNeedsDomain" };
 
 export function AccountBox({ account, settings, send }: AccountBoxProps) {
   const i18n = useI18n();
@@ -42,9 +53,12 @@ export function AccountBox({ account, settings, send }: AccountBoxProps) {
   const canSignOut = !keyManaged && busy === null && (status === "connected" || (status !== "disconnected" && settings.serverUrl !== null));
   const serverUrl = account.serverUrl ?? settings.serverUrl;
 
-  const fail = (action: Action, detail: string | null) => setError(detail === null ? null : { action, detail });
+  const fail = (action: Action, refusal: Refusal | null) => {
+    const key = refusal?.code === undefined ? undefined : WORDED_BY_PAGE[refusal.code];
+    setError(refusal === null ? null : { action, detail: key ? t(key) : refusal.error, original: refusal.error });
+  };
 
-  const run = async (action: Action, attempt: () => Promise<string | null>) => {
+  const run = async (action: Action, attempt: () => Promise<Refusal | null>) => {
     setBusy(action);
     try {
       fail(action, await attempt());
@@ -58,13 +72,13 @@ export function AccountBox({ account, settings, send }: AccountBoxProps) {
     try {
       base = normaliseBaseUrl(input.serverUrl);
     } catch (e) {
-      fail("signIn", describeUrlError(e, i18n));
+      fail("signIn", { error: describeUrlError(e, i18n) });
       return;
     }
     setError(null);
     void run("signIn", async () => {
       const answer = await send({ type: "signIn", serverUrl: base, login: input.login, password: input.password });
-      return answer.ok ? null : answer.error;
+      return answer.ok ? null : answer;
     });
   };
 
@@ -72,12 +86,12 @@ export function AccountBox({ account, settings, send }: AccountBoxProps) {
     setConfirmingSignOut(false);
     void run("signOut", async () => {
       const answer = await send({ type: "signOut", removeLocalBooks });
-      return answer.ok ? null : answer.error;
+      return answer.ok ? null : answer;
     });
   };
 
   // The background's own sentence for a refused sign-in is the error already shown: not twice.
-  const accountMessage = (status === "needs-sign-in" || status === "error") && account.message !== error?.detail ? account.message : null;
+  const accountMessage = (status === "needs-sign-in" || status === "error") && account.message !== error?.original ? account.message : null;
 
   return (
     <section class="card account" aria-labelledby="account-heading">

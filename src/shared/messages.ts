@@ -19,7 +19,8 @@ export interface StateAnswer {
   settings: PublicSettings;
 }
 
-export type Answer<T = StateAnswer> = { ok: true; value: T } | { ok: false; error: string };
+/** `code`: BlueMind's (or the client's) error code, for the page to word the errors it knows. */
+export type Answer<T = StateAnswer> = { ok: true; value: T } | { ok: false; error: string; code?: string };
 
 /** Pushed by the background to open pages whenever the status changes. */
 export interface StatusPush {

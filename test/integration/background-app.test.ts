@@ -85,6 +85,31 @@ describe("background app", () => {
     expect(app.status.current.account.status).toBe("disconnected");
   });
 
+  it("signs in with a login typed without @domain: the server's default domain completes it, and the full login is kept", async () => {
+    app = new BackgroundApp(tb);
+    await app.start();
+    const answer = await handleRequest(app, { type: "signIn", serverUrl: fake.url, login: "jdoe", password: "secret" });
+    expect(answer.ok).toBe(true);
+    expect(fake.requests.filter((r) => r.path.startsWith("/api/auth/login")).map((r) => new URL(r.path, fake.url).searchParams.get("login"))).toEqual([LOGIN]);
+    expect((await tb.localStore.get<{ login: string }>(SETTINGS_KEY))?.login).toBe(LOGIN);
+    expect(app.status.current.account).toMatchObject({ status: "connected", login: LOGIN });
+  });
+
+  it("a login without @domain on a server that does not name its default domain: asks for user@domain, sends no login", async () => {
+    const bare = await startFakeBlueMind({ dataset: "minimal", installationInfos: false });
+    try {
+      app = new BackgroundApp(tb);
+      await app.start();
+      const answer = await handleRequest(app, { type: "signIn", serverUrl: bare.url, login: "jdoe", password: "secret" });
+      expect(answer).toMatchObject({ ok: false, code: "LOGIN_NEEDS_DOMAIN" });
+      expect(!answer.ok && answer.error).toMatch(/enter your address as user@domain/);
+      expect(bare.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(["GET /api/system/installation/_infos 404"]);
+      expect(app.status.current.account.status).toBe("needs-sign-in");
+    } finally {
+      await bare.close();
+    }
+  });
+
   it("reports a wrong password and a user without the hasTbird role clearly, and stores nothing", async () => {
     app = new BackgroundApp(tb);
     await app.start();
