@@ -16,7 +16,7 @@ import { StatusStore } from "./status-store.ts";
 const WAKE_UP_ALARM = "bluemind-sync-wake-up";
 
 /** Account states in which search-only books send nothing: no credential, or one refused. */
-const QUIET_STATES = new Set<AccountStatus>(["disconnected", "needs-permission", "needs-sign-in"]);
+const QUIET_STATES = new Set<AccountStatus>(["disconnected", "needs-sign-in"]);
 
 export interface AppOptions {
   clientOptions?: AccountOptions["clientOptions"];
@@ -42,8 +42,6 @@ export class BackgroundApp {
     this.account = new Account({
       settings: this.settings,
       status: this.status,
-      hostPermissions: tb.hostPermissions,
-      notifications: tb.notifications,
       clientOptions: options.clientOptions,
     });
     const reporter = statusReporter(this.status);
@@ -118,11 +116,6 @@ export class BackgroundApp {
     }
     await this.account.signIn(serverUrl, login, password);
     void this.syncNow();
-  }
-
-  /** The options page obtained the host permission (from the user's click): connect now. */
-  async permissionGranted(): Promise<void> {
-    if (await this.account.permissionGranted(await this.settings.load())) void this.syncNow();
   }
 
   async signOut(removeLocalBooks: boolean): Promise<void> {

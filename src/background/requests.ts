@@ -1,4 +1,5 @@
 // Answers the options page's requests (shared/messages.ts) with the app's state.
+import { BlueMindError } from "../bluemind/errors.ts";
 import type { Answer, PublicSettings, Request, StateAnswer } from "../shared/messages.ts";
 import type { ResolvedSettings } from "../shared/settings.ts";
 import { messageOf } from "../shared/error-message.ts";
@@ -22,9 +23,6 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
       case "syncNow":
         void app.syncNow();
         break;
-      case "permissionGranted":
-        await app.permissionGranted();
-        break;
       case "signIn":
         await app.signIn(request.serverUrl, request.login, request.password);
         break;
@@ -40,6 +38,6 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
     }
     return { ok: true, value: await state(app) };
   } catch (error) {
-    return { ok: false, error: messageOf(error) };
+    return error instanceof BlueMindError ? { ok: false, error: messageOf(error), code: error.code } : { ok: false, error: messageOf(error) };
   }
 }

@@ -1,5 +1,5 @@
 // The BlueMind account: its state, who and where, and the actions that state allows (connect,
-// allow the server's origin, disconnect). Errors from any of them land in one alert region.
+// disconnect). Errors from any of them land in one alert region.
 import { useState } from "preact/hooks";
 import type { PublicSettings } from "../shared/messages.ts";
 import { checkServerUrl } from "../shared/server-url.ts";
@@ -14,21 +14,31 @@ export interface AccountBoxProps {
   account: AccountState;
   settings: PublicSettings;
   send: Send;
-  requestHostPermission: (origin: string) => Promise<boolean>;
 }
 
-type Busy = "signIn" | "permission" | "signOut" | null;
+type Busy = "signIn" | "signOut" | null;
 type Action = Exclude<Busy, null>;
 
-/** A localised headline saying what failed, and the detail (the background's own sentence). */
+/** What a refused action said: the background's sentence, and its error code when it has one. */
+interface Refusal {
+  error: string;
+  code?: string;
+}
+
+/** A localised headline saying what failed, and the detail. */
 interface Failure {
   action: Action;
   detail: string;
+  /** The background's own sentence (the account's message too), which `detail` may translate. */
+  original: string;
 }
 
-const FAILURE_TITLES: Record<Action, string> = { signIn: "signInFailed", permission: "permissionFailed", signOut: "signOutFailed" };
+const FAILURE_TITLES: Record<Action, string> = { signIn: "signInFailed", signOut: "signOutFailed" };
 
-export function AccountBox({ account, settings, send, requestHostPermission }: AccountBoxProps) {
+/** Refusals the page words itself, in Thunderbird's language: locale key by error code. */
+const WORDED_BY_PAGE: Readonly<Record<string, string>> = { LOGIN_NEEDS_DOMAIN: "loginNeedsDomain" };
+
+export function AccountBox({ account, settings, send }: AccountBoxProps) {
   const i18n = useI18n();
   const { t, language } = i18n;
   const [error, setError] = useState<Failure | null>(null);
@@ -43,9 +53,12 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
   const canSignOut = !keyManaged && busy === null && (status === "connected" || (status !== "disconnected" && settings.serverUrl !== null));
   const serverUrl = account.serverUrl ?? settings.serverUrl;
 
-  const fail = (action: Action, detail: string | null) => setError(detail === null ? null : { action, detail });
+  const fail = (action: Action, refusal: Refusal | null) => {
+    const key = refusal?.code === undefined ? undefined : WORDED_BY_PAGE[refusal.code];
+    setError(refusal === null ? null : { action, detail: key ? t(key) : refusal.error, original: refusal.error });
+  };
 
-  const run = async (action: Action, attempt: () => Promise<string | null>) => {
+  const run = async (action: Action, attempt: () => Promise<Refusal | null>) => {
     setBusy(action);
     try {
       fail(action, await attempt());
@@ -57,32 +70,14 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
   const signIn = (input: SignInInput) => {
     const check = checkServerUrl(input.serverUrl);
     if (!check.ok) {
-      fail("signIn", describeUrlError(check.problem, i18n));
+      fail("signIn", { error: describeUrlError(check.problem, i18n) });
       return;
     }
     const base = check.baseUrl;
     setError(null);
-    // requestHostPermission is the first call made: Thunderbird grants it only inside the click.
-    const permission = requestHostPermission(base);
     void run("signIn", async () => {
-      if (!(await permission)) return t("permissionRefused");
       const answer = await send({ type: "signIn", serverUrl: base, login: input.login, password: input.password });
-      return answer.ok ? null : answer.error;
-    });
-  };
-
-  const allow = () => {
-    const check = checkServerUrl(serverUrl ?? "");
-    if (!check.ok) {
-      fail("permission", describeUrlError(check.problem, i18n));
-      return;
-    }
-    const base = check.baseUrl;
-    const permission = requestHostPermission(base);
-    void run("permission", async () => {
-      if (!(await permission)) return t("permissionRefused");
-      const answer = await send({ type: "permissionGranted" });
-      return answer.ok ? null : answer.error;
+      return answer.ok ? null : answer;
     });
   };
 
@@ -90,12 +85,12 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
     setConfirmingSignOut(false);
     void run("signOut", async () => {
       const answer = await send({ type: "signOut", removeLocalBooks });
-      return answer.ok ? null : answer.error;
+      return answer.ok ? null : answer;
     });
   };
 
   // The background's own sentence for a refused sign-in is the error already shown: not twice.
-  const accountMessage = (status === "needs-sign-in" || status === "error") && account.message !== error?.detail ? account.message : null;
+  const accountMessage = (status === "needs-sign-in" || status === "error") && account.message !== error?.original ? account.message : null;
 
   return (
     <section class="card account" aria-labelledby="account-heading">
@@ -132,15 +127,6 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
       )}
 
       {accountMessage && <p class="notice notice-error">{accountMessage}</p>}
-
-      {status === "needs-permission" && serverUrl && (
-        <div class="notice notice-warning">
-          <p>{t("permissionExplain")}</p>
-          <button type="button" class="button primary" disabled={busy !== null} onClick={allow}>
-            {t("allowServer", serverUrl)}
-          </button>
-        </div>
-      )}
 
       {keyManaged && (
         <p class="hint">

@@ -53,11 +53,6 @@ function trackBookContacts(bookId: string): Promise<unknown> {
   return messenger.contacts.list(bookId);
 }
 
-/** "https://bm.example.com" → "https://bm.example.com/*"; ports are ignored by match patterns. */
-export function originPattern(origin: string): string {
-  const url = new URL(origin);
-  return `${url.protocol}//${url.hostname}/*`;
-}
 
 async function readManaged(): Promise<ManagedSettings> {
   try {
@@ -194,10 +189,6 @@ export function createMessengerThunderbird(): Thunderbird {
           globalThis.removeEventListener("offline", offline);
         };
       },
-    },
-    hostPermissions: {
-      has: (origin) => browser.permissions.contains({ origins: [originPattern(origin)] }),
-      request: (origin) => browser.permissions.request({ origins: [originPattern(origin)] }),
     },
     notifications: {
       async notify(message) {

@@ -16,7 +16,6 @@ describe("requests accepted from other extensions", () => {
       { type: "signOut", removeLocalBooks: true },
       { type: "setSync", containerUid: "book:x", sync: false },
       { type: "saveSettings", syncIntervalMinutes: 1 },
-      { type: "permissionGranted" },
       { type: "status" },
     ]) {
       expect(isExternalRequest(message)).toBe(false);

@@ -1,7 +1,6 @@
 // Message passing between the options page and the background (runtime.sendMessage), behind the
 // typed contract of shared/messages.ts, on webextension-polyfill's `browser`.
 import browser from "webextension-polyfill";
-import { originPattern } from "./messenger.ts";
 import { isRequest, isStatusPush, parseStateAnswer, type Answer, type Request, type StateAnswer, type StatusPush } from "../shared/messages.ts";
 
 export function serveRequests(handler: (request: Request) => Promise<Answer<unknown>>): () => void {
@@ -62,9 +61,4 @@ export function uiLanguage(): string {
 
 export function localized(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions);
-}
-
-/** From a click in the options page: Thunderbird only grants optional permissions to a user action. */
-export function requestHostPermission(origin: string): Promise<boolean> {
-  return browser.permissions.request({ origins: [originPattern(origin)] });
 }

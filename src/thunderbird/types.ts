@@ -114,17 +114,6 @@ export interface ConnectivityApi {
   onChange(listener: (online: boolean) => void): Unsubscribe;
 }
 
-/**
- * Host permission for the BlueMind server's origin (an optional permission: the server is chosen
- * at run time). Without it Thunderbird applies CORS to the add-on's requests and BlueMind does
- * not answer preflights, so every call fails.
- */
-export interface HostPermissionsApi {
-  has(origin: string): Promise<boolean>;
-  /** Only works from a user's click (Thunderbird's rule); resolves false when refused. */
-  request(origin: string): Promise<boolean>;
-}
-
 export interface NotificationsApi {
   notify(message: string): Promise<void>;
 }
@@ -137,5 +126,4 @@ export interface Thunderbird {
   alarms: AlarmsApi;
   connectivity: ConnectivityApi;
   notifications: NotificationsApi;
-  hostPermissions: HostPermissionsApi;
 }

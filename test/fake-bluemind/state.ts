@@ -176,6 +176,10 @@ export class FakeState {
   readonly sessions = new Map<string, Session>();
   readonly apiKeys = new Map<string, ApiKeyRecord>();
   sessionIdleMs: number;
+  /** The installation's default domain, as /api/system/installation/_infos tells it. */
+  defaultDomain: string | null = null;
+  /** False: that endpoint answers 404 as on a server (or proxy) that does not offer it. */
+  installationInfos = true;
   /** Added to Date.now(), so tests can age sessions without waiting. */
   clockOffsetMs = 0;
   private lastContainerId = 0;

@@ -72,6 +72,11 @@ export interface FakeBlueMindOptions {
   sessionIdleMs?: number;
   /** Seed of the data generator (default 1). */
   seed?: number;
+  /** The installation's default domain (/api/system/installation/_infos): the dataset's domain
+   * by default; null for an installation where none is set. */
+  defaultDomain?: string | null;
+  /** Default true; false makes /api/system/installation/_infos answer 404 (no such service). */
+  installationInfos?: boolean;
 }
 
 export interface RequestLogEntry {

@@ -18,11 +18,6 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
   }
 }
 
-function hostOf(url: string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.hostname}`;
-}
-
 describe("background app", () => {
   let fake: FakeBlueMind;
   let tb: InMemoryThunderbird;
@@ -44,7 +39,6 @@ describe("background app", () => {
 
   it("connects with the policy's key at start, syncs the books and publishes its state in storage", async () => {
     managedByPolicy();
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     await until(() => app!.status.current.books.some((b) => b.state === "synced"), "a synced book");
@@ -59,7 +53,6 @@ describe("background app", () => {
 
   it("registers the interval as a Thunderbird alarm, follows interval changes, and an alarm right after a sync sends nothing", async () => {
     managedByPolicy();
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     expect([...tb.registeredAlarms().values()]).toEqual([5]);
@@ -74,23 +67,7 @@ describe("background app", () => {
     expect(listings()).toBe(before);
   });
 
-  it("without the host permission, sends nothing, tells the user, and connects once it is granted", async () => {
-    managedByPolicy();
-    app = new BackgroundApp(tb);
-    await app.start();
-    await until(() => app!.status.current.account.status === "needs-permission", "needs-permission");
-    expect(tb.notified.join(" ")).toMatch(/permission/);
-    await new Promise((resolve) => setTimeout(resolve, 1_700));
-    expect(fake.requests).toEqual([]);
-
-    tb.grantedOrigins.add(hostOf(fake.url));
-    const answer = await handleRequest(app, { type: "permissionGranted" });
-    expect(answer.ok).toBe(true);
-    await until(() => app!.status.current.account.status === "connected", "connected");
-  });
-
   it("signs in with a password, keeps only an API key, and signing out deletes that key on the server", async () => {
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     const keysBefore = fake.state.apiKeys.size;
@@ -108,8 +85,32 @@ describe("background app", () => {
     expect(app.status.current.account.status).toBe("disconnected");
   });
 
+  it("signs in with a login typed without @domain: the server's default domain completes it, and the full login is kept", async () => {
+    app = new BackgroundApp(tb);
+    await app.start();
+    const answer = await handleRequest(app, { type: "signIn", serverUrl: fake.url, login: "jdoe", password: "secret" });
+    expect(answer.ok).toBe(true);
+    expect(fake.requests.filter((r) => r.path.startsWith("/api/auth/login")).map((r) => new URL(r.path, fake.url).searchParams.get("login"))).toEqual([LOGIN]);
+    expect((await tb.localStore.get(SETTINGS_KEY) as { login?: unknown } | undefined)?.login).toBe(LOGIN);
+    expect(app.status.current.account).toMatchObject({ status: "connected", login: LOGIN });
+  });
+
+  it("a login without @domain on a server that does not name its default domain: asks for user@domain, sends no login", async () => {
+    const bare = await startFakeBlueMind({ dataset: "minimal", installationInfos: false });
+    try {
+      app = new BackgroundApp(tb);
+      await app.start();
+      const answer = await handleRequest(app, { type: "signIn", serverUrl: bare.url, login: "jdoe", password: "secret" });
+      expect(answer).toMatchObject({ ok: false, code: "LOGIN_NEEDS_DOMAIN" });
+      expect(!answer.ok && answer.error).toMatch(/enter your address as user@domain/);
+      expect(bare.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(["GET /api/system/installation/_infos 404"]);
+      expect(app.status.current.account.status).toBe("needs-sign-in");
+    } finally {
+      await bare.close();
+    }
+  });
+
   it("reports a wrong password and a user without the hasTbird role clearly, and stores nothing", async () => {
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     const bad = await handleRequest(app, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "wrong" });
@@ -122,7 +123,6 @@ describe("background app", () => {
 
   it("leaves the book as it was when BlueMind refuses the sync switch", async () => {
     managedByPolicy();
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     await until(() => app!.status.current.books.some((b) => b.containerUid === "book:CollectedContacts_u-jdoe" && b.state === "synced"), "synced");

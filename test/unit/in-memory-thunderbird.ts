@@ -29,7 +29,6 @@ import type {
   MailingListInfo,
   ManagedStorageApi,
   NotificationsApi,
-  HostPermissionsApi,
   ProviderSearchHandler,
   SearchProviderApi,
   Thunderbird,
@@ -490,10 +489,6 @@ export class InMemoryThunderbird implements Thunderbird {
   readonly alarms: AlarmsApi;
   readonly connectivity: ConnectivityApi;
   readonly notifications: NotificationsApi;
-  readonly hostPermissions: HostPermissionsApi;
-  /** Origins the "user" allowed; tests add to it, or set `grantOnRequest`. */
-  readonly grantedOrigins = new Set<string>();
-  grantOnRequest = true;
 
   /** How many times each call was made through the Thunderbird interface (failed ones included). */
   readonly calls: CallCounts = InMemoryThunderbird.zeroCounts();
@@ -579,18 +574,6 @@ export class InMemoryThunderbird implements Thunderbird {
       notify: async (message) => {
         this.calls.notify++;
         this.notified.push(message);
-      },
-    };
-    // Like Thunderbird's match patterns, a grant covers the host whatever the port.
-    const hostOf = (origin: string) => {
-      const url = new URL(origin);
-      return `${url.protocol}//${url.hostname}`;
-    };
-    this.hostPermissions = {
-      has: async (origin) => this.grantedOrigins.has(hostOf(origin)),
-      request: async (origin) => {
-        if (this.grantOnRequest) this.grantedOrigins.add(hostOf(origin));
-        return this.grantOnRequest;
       },
     };
   }

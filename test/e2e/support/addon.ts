@@ -3,7 +3,6 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createProfileDir } from "../../thunderbird/profile.ts";
 
 export const ADDON_ID = "bluemind-address-books@bluemind-tb";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -41,18 +40,4 @@ export interface ManagedConfig {
 /** distribution/policies.json content, as an administrator would write it (README). */
 export function policiesFor(config: ManagedConfig): object {
   return { policies: { "3rdparty": { Extensions: { [ADDON_ID]: config } } } };
-}
-
-/**
- * A fresh profile in which the user already allowed the add-on to reach `serverUrl`, written the
- * way Thunderbird records an optional-permission grant (extension-preferences.json, the store
- * release builds use). It stands for the one click an add-on needs before it may reach a server
- * chosen at run time (README, "Pre-configuration").
- */
-export function profileAllowing(serverUrl: string): string {
-  const profileDir = createProfileDir();
-  const url = new URL(serverUrl);
-  const grants = { [ADDON_ID]: { permissions: [], origins: [`${url.protocol}//${url.hostname}/*`] } };
-  fs.writeFileSync(path.join(profileDir, "extension-preferences.json"), JSON.stringify(grants));
-  return profileDir;
 }

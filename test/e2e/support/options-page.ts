@@ -1,8 +1,7 @@
 // Runs the BUILT options page (dist/addon) in headless Chromium against the REAL background logic
 // (BackgroundApp on an in-memory Thunderbird) in this Node process. The page's `browser` is a
 // small shim: runtime.sendMessage goes to handleRequest through page.exposeFunction, status
-// pushes come back through page.evaluate, i18n reads the add-on's own _locales, and
-// permissions.request grants the origin in the in-memory Thunderbird (the user clicking "Allow").
+// pushes come back through page.evaluate, and i18n reads the add-on's own _locales.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -102,7 +101,6 @@ function browserShim(messages: unknown, language: Language): string {
         onMessage: { addListener: (l) => listeners.add(l), removeListener: (l) => listeners.delete(l), hasListener: (l) => listeners.has(l) },
       },
       i18n: { getMessage, getUILanguage: () => ${JSON.stringify(language)} },
-      permissions: { request: (permissions) => window.__bmRequestPermissions(permissions) },
     };
   })();`;
 }
@@ -110,7 +108,7 @@ function browserShim(messages: unknown, language: Language): string {
 export interface OptionsPageHarness {
   tb: InMemoryThunderbird;
   app: BackgroundApp;
-  /** In order: "permission <origins>" and "request <type>" entries, as the page made them. */
+  /** In order: "request <type>" entries, as the page made them. */
   calls: string[];
   open(options: { language: Language; colorScheme: "light" | "dark" }): Promise<Page>;
   close(): Promise<void>;
@@ -155,13 +153,6 @@ export async function startOptionsHarness(browser: Browser): Promise<OptionsPage
         if (!isRequest(message)) return undefined;
         calls.push(`request ${message.type}`);
         return handleRequest(app, message as Request);
-      });
-      await page.exposeFunction("__bmRequestPermissions", async (permissions: { origins?: string[] }) => {
-        const origins = permissions.origins ?? [];
-        calls.push(`permission ${origins.join(" ")}`);
-        let granted = true;
-        for (const origin of origins) granted = (await tb.hostPermissions.request(origin.replace(/\/\*$/, ""))) && granted;
-        return granted;
       });
       await page.addInitScript(browserShim(messages, language));
       await page.emulateMedia({ colorScheme, reducedMotion: "reduce" });
