@@ -18,7 +18,8 @@ import type { Thunderbird, AddressBooksApi, KeyValueStore } from "../thunderbird
 import { vCardContentHash } from "../vcard/index.ts";
 import { messageOf } from "../shared/error-message.ts";
 import { planBooks, type BookOperation, type RemovalReason } from "./book-plan.ts";
-import { pullBook, type PullOptions, type PullOutcome, recordHash } from "./pull.ts";
+import { BaseCopies } from "./base-copies.ts";
+import { pullBook, type PendingChanges, type PullOptions, type PullOutcome, recordHash } from "./pull.ts";
 import type { BookContent, ContentSource } from "./remote-content.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
@@ -34,6 +35,8 @@ export interface PushContext {
   /** The book's sync state (records of what the add-on wrote): read it, do not replace it. */
   state: BookSyncState;
   content: BookContent;
+  /** The merge bases of the book's contacts. */
+  bases: BaseCopies;
   signal?: AbortSignal;
 }
 
@@ -54,6 +57,8 @@ export interface SyncEngineOptions extends PullOptions {
    * before they were sent). Resolving with a report puts its problems on the book's status.
    */
   pushPending?: (context: PushContext) => Promise<PushReport | void>;
+  /** The queue of local changes of a book (TwoWaySync's), so a pull never overwrites one. */
+  pendingChanges?: (containerUid: string) => Promise<PendingChanges>;
 }
 
 export interface SyncEngineDeps {
@@ -89,11 +94,14 @@ interface BookToPull {
 
 export class SyncEngine {
   private readonly books: AddressBooksApi;
+  private readonly store: KeyValueStore;
   private readonly stateStore: SyncStateStore;
   private readonly reporter: SyncReporter;
   private readonly now: () => number;
   /** States of the synced books, shared with running pulls (which update them in place). */
   private readonly states = new Map<string, BookSyncState>();
+  /** Merge bases per synced book (loaded shard by shard on demand). */
+  private readonly bases = new Map<string, BaseCopies>();
   private running = false;
   private readonly finishing = new Set<Promise<void>>();
 
@@ -102,6 +110,7 @@ export class SyncEngine {
     private readonly options: SyncEngineOptions = {},
   ) {
     this.books = deps.books;
+    this.store = deps.store;
     this.stateStore = new SyncStateStore(deps.store);
     this.reporter = deps.reporter ?? silentReporter;
     this.now = options.now ?? Date.now;
@@ -201,6 +210,8 @@ export class SyncEngine {
         removed++;
       }
       await this.stateStore.removeBook(containerUid);
+      await this.basesOf(containerUid).drop();
+      this.bases.delete(containerUid);
       this.states.delete(containerUid);
       delete index.books[containerUid];
       await this.stateStore.saveIndex(index);
@@ -271,7 +282,7 @@ export class SyncEngine {
         const { containerUid, localBookId, reason, book } = operation;
         const state = this.states.get(containerUid);
         if (reason === "sync-off" && book !== null && state !== undefined && this.options.pushPending) {
-          await this.options.pushPending({ book, localBookId, state, content: source.addressBook(containerUid), signal });
+          await this.options.pushPending({ book, localBookId, state, content: source.addressBook(containerUid), bases: this.basesOf(containerUid), signal });
         }
         await this.books.deleteBook(localBookId);
         await this.forgetBook(containerUid, index);
@@ -300,7 +311,19 @@ export class SyncEngine {
     delete index.books[containerUid];
     await this.stateStore.saveIndex(index);
     await this.stateStore.removeBook(containerUid);
+    await this.basesOf(containerUid).drop();
+    this.bases.delete(containerUid);
     this.states.delete(containerUid);
+  }
+
+  /** The merge bases of a synced book. */
+  basesOf(containerUid: string): BaseCopies {
+    let bases = this.bases.get(containerUid);
+    if (bases === undefined) {
+      bases = new BaseCopies(this.store, containerUid);
+      this.bases.set(containerUid, bases);
+    }
+    return bases;
   }
 
   private async syncBook({ book, localBookId, fresh }: BookToPull, source: ContentSource, signal?: AbortSignal): Promise<BookRunResult> {
@@ -313,10 +336,12 @@ export class SyncEngine {
     this.reporter.bookState(containerUid, { state: "syncing" });
     try {
       const content = source.addressBook(containerUid);
-      const pushed = this.options.pushPending ? await this.options.pushPending({ book, localBookId, state, content, signal }) : undefined;
+      const bases = this.basesOf(containerUid);
+      const pushed = this.options.pushPending ? await this.options.pushPending({ book, localBookId, state, content, bases, signal }) : undefined;
+      const changes = await this.options.pendingChanges?.(containerUid);
       const outcome = await pullBook(
-        { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, state },
-        { books: this.books, content, reporter: this.reporter, save: (s) => this.stateStore.saveBook(s), now: this.now, signal },
+        { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, state, readOnly: book.readOnly },
+        { books: this.books, content, bases, changes, reporter: this.reporter, save: (s) => this.stateStore.saveBook(s), now: this.now, signal },
         this.options,
       );
       this.reportOutcome(book, outcome);

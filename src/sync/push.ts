@@ -40,12 +40,12 @@ import {
   decideListDelete,
   decideListUpsert,
   describeListOverwritten,
-  describeOverwritten,
   sameList,
   type ListSnapshot,
   type ServerCopy,
 } from "./push-plan.ts";
 import type { SyncReporter } from "./reporter.ts";
+import { describeOverwritten } from "./conflict-report.ts";
 import { throwIfAborted } from "./sync-errors.ts";
 import type { BookSyncState, ContactRecord, GroupRecord } from "./sync-state.ts";
 

@@ -16,7 +16,7 @@ import type { AddressBooksApi, ContactInfo, MailingListInfo, NotificationsApi } 
 import { messageOf } from "../shared/error-message.ts";
 import { isDerivedContactId } from "./contact-uid.ts";
 import { cardSummary } from "./push.ts";
-import { vCardValueLines } from "./push-plan.ts";
+import { vCardValueLines } from "./conflict-report.ts";
 import type { SyncReporter } from "./reporter.ts";
 import type { BookSyncState } from "./sync-state.ts";
 

@@ -18,6 +18,7 @@ import type { AddressBooksApi, KeyValueStore, NotificationsApi, Unsubscribe } fr
 import { messageOf } from "../shared/error-message.ts";
 import { ChangeQueue, isEmptyQueue } from "./change-queue.ts";
 import { ChangeTracker, groupOfList } from "./change-tracker.ts";
+import type { PendingChanges } from "./pull.ts";
 import type { MissingBookDecision, PushContext, PushReport, SyncEngine, SyncEngineOptions } from "./engine.ts";
 import type { RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { LocalBooks } from "./local-books.ts";
@@ -97,11 +98,26 @@ export class TwoWaySync {
     });
   }
 
-  /** The engine's hooks: push before each pull, sync off for a book deleted here. */
-  engineOptions(): Pick<SyncEngineOptions, "pushPending" | "onLocalBookMissing"> {
+  /** The engine's hooks: push before each pull, the queue the pull respects, sync off for a book deleted here. */
+  engineOptions(): Pick<SyncEngineOptions, "pushPending" | "onLocalBookMissing" | "pendingChanges"> {
     return {
       pushPending: (context) => this.pushPending(context),
       onLocalBookMissing: (book) => this.onLocalBookMissing(book),
+      pendingChanges: (containerUid) => this.pendingChanges(containerUid),
+    };
+  }
+
+  /** One book's queue as a pull reads and settles it. */
+  async pendingChanges(containerUid: string): Promise<PendingChanges> {
+    // Events received before the pull are in the queue before it reads it.
+    await this.tracker.idle();
+    const queue = await this.queue.get(containerUid);
+    return {
+      pending: (contactId) => queue.contacts[contactId]?.op ?? null,
+      requeue: async (contactId, item) => {
+        if (queue.contacts[contactId]?.op !== "upsert") await this.queue.recordContact(containerUid, contactId, { op: "upsert", uid: item });
+      },
+      drop: (contactId) => this.queue.dropContact(containerUid, contactId),
     };
   }
 
