@@ -37,7 +37,7 @@
 import { MAPPED_PROPERTIES } from "./fields.ts";
 import type { JCardProperty } from "./jcard.ts";
 import { paramValues, parseVCardText, protectDelimitedValues, serializeVCard, textValue } from "./jcard.ts";
-import { mergeVCardIntoBlueMind, vCardToBlueMind } from "./from-vcard.ts";
+import { vCardToBlueMind } from "./from-vcard.ts";
 import { normalizedVCardKey, stableStringify } from "./key.ts";
 import type { Version } from "./merge-fields.ts";
 import { ABSENT, MERGED_FIELDS, displayValue, keysOf, scalarVersion } from "./merge-fields.ts";
@@ -147,12 +147,12 @@ export function sameBlueMindContent(a: string, b: string): boolean {
 
 /**
  * Whether pushing merged would change the server's card: merged onto it the way a push does
- * (mergeVCardIntoBlueMind), so that Thunderbird's folding of an address changes nothing.
+ * (vCardToBlueMind onto the server copy), so that Thunderbird's folding of an address changes nothing.
  */
 function pushChanges(merged: string, server: string): boolean {
   const current = vCardToBlueMind(server);
   if (!current.ok) return true;
-  const pushed = mergeVCardIntoBlueMind(current.value, merged);
+  const pushed = vCardToBlueMind(merged, current.value);
   return !pushed.ok || stableStringify(pushed.value) !== stableStringify(current.value);
 }
 
