@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ItemValue, VCard } from "../bluemind/models.ts";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import { contactIdFor } from "./contact-uid.ts";
+import { BaseCopies } from "./base-copies.ts";
 import { pullBook, type PullOptions, type PullOutcome } from "./pull.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
 import { SyncCancelledError } from "./sync-errors.ts";
@@ -26,6 +27,7 @@ async function rig(): Promise<Rig> {
   const server = new MemoryBook();
   const bookId = await tb.asUser.createBook("A");
   const saves: BookSyncState[] = [];
+  const bases = new BaseCopies(tb.localStore, BOOK);
   const logs: string[] = [];
   const reporter: SyncReporter = { ...silentReporter, log: (level, message) => logs.push(`${level}: ${message}`) };
   let fresh = true;
@@ -38,8 +40,8 @@ async function rig(): Promise<Rig> {
     logs,
     async pull(options = {}, signal) {
       const outcome = await pullBook(
-        { containerUid: BOOK, localBookId: bookId, freshBook: fresh, internalId: 1, state: r.state },
-        { books: tb.addressBooks, content: server, reporter, save: async (s) => void saves.push(structuredClone(s)), now: () => 1_000, signal },
+        { containerUid: BOOK, localBookId: bookId, freshBook: fresh, internalId: 1, state: r.state, readOnly: false },
+        { books: tb.addressBooks, content: server, bases, reporter, save: async (s) => void saves.push(structuredClone(s)), now: () => 1_000, signal },
         options,
       );
       fresh = false;

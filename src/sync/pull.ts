@@ -25,7 +25,7 @@ import type { ActivityLevel } from "../shared/status.ts";
 import type { AddressBooksApi } from "../thunderbird/types.ts";
 import { blueMindToVCard, describeFieldConflict, vCardContentHash, type ConversionResult } from "../vcard/index.ts";
 import { messageOf } from "../shared/error-message.ts";
-import { decideContactWrite, FULL_CHECK_INTERVAL_MS, planPull, planPullStart, versionOf, type ContactWrite } from "./changeset-plan.ts";
+import { FULL_CHECK_INTERVAL_MS, planPull, planPullStart, versionOf, type ContactWrite } from "./changeset-plan.ts";
 import { allSettledOrThrow, chunk, Limiter, runWorkers } from "./concurrency.ts";
 import { contactIdsFor, isDerivedContactId } from "./contact-uid.ts";
 import type { BaseCopies } from "./base-copies.ts";

@@ -4,6 +4,7 @@ import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import { vCardContentHash } from "../vcard/index.ts";
 import { ChangeQueue } from "./change-queue.ts";
 import { groupCard, pushBook, type PushServer } from "./push.ts";
+import { BaseCopies } from "./base-copies.ts";
 import { silentReporter } from "./reporter.ts";
 import { emptyBookState, type BookSyncState } from "./sync-state.ts";
 
@@ -99,6 +100,7 @@ async function rig(count: number): Promise<Rig> {
           books: tb.addressBooks,
           server,
           queue,
+          bases: new BaseCopies(tb.localStore, BOOK),
           saveState: async () => void r.saved++,
           reporter: silentReporter,
         },

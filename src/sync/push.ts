@@ -27,7 +27,8 @@ import type { ContainerUpdatesResult, GroupMember, ItemValue, VCard, VCardChange
 import type { CallOptions } from "../bluemind/transport.ts";
 import type { ActivityLevel } from "../shared/status.ts";
 import type { AddressBooksApi, ContactInfo, MailingListInfo } from "../thunderbird/types.ts";
-import { blueMindToVCard, vCardContentHash, vCardToBlueMind } from "../vcard/index.ts";
+import { blueMindToVCard, describeFieldConflict, mergeContacts, vCardContentHash, vCardToBlueMind } from "../vcard/index.ts";
+import type { BaseCopies } from "./base-copies.ts";
 import { versionOf } from "./changeset-plan.ts";
 import { emptySettlement, type BookQueue, type ChangeQueue, type ContactChange, type ListChange, type LocalEvent, type QueueSettlement } from "./change-queue.ts";
 import { chunk } from "./concurrency.ts";
@@ -46,6 +47,7 @@ import {
 } from "./push-plan.ts";
 import type { SyncReporter } from "./reporter.ts";
 import { describeOverwritten } from "./conflict-report.ts";
+import { messageOf } from "../shared/error-message.ts";
 import { throwIfAborted } from "./sync-errors.ts";
 import type { BookSyncState, ContactRecord, GroupRecord } from "./sync-state.ts";
 
@@ -75,6 +77,8 @@ export interface PushDeps {
   books: AddressBooksApi;
   server: PushServer;
   queue: ChangeQueue;
+  /** The merge bases of the book's contacts: read for a merge, written for what BlueMind accepted. */
+  bases: BaseCopies;
   saveState(state: BookSyncState): Promise<void>;
   reporter: SyncReporter;
   signal?: AbortSignal;
@@ -115,7 +119,17 @@ interface PendingContactFields {
 
 /** A contact to send: its vCard, or for a deletion the record of what the last sync wrote. */
 type PendingContact = PendingContactFields &
-  ({ kind: "add" | "modify"; record: ContactRecord | undefined; vCard: string } | { kind: "delete"; record: ContactRecord; vCard: null });
+  (
+    | {
+        kind: "add" | "modify";
+        record: ContactRecord | undefined;
+        /** Thunderbird's vCard, or after a merge with the server's changes the merged one. */
+        vCard: string;
+        /** The merged vCard is not what Thunderbird holds: write it there once BlueMind took it. */
+        writeHere?: boolean;
+      }
+    | { kind: "delete"; record: ContactRecord; vCard: null }
+  );
 
 interface PendingListFields {
   listId: string;
@@ -270,7 +284,18 @@ class BookPush {
       const decision = decideContactUpsert({ record: p.record, localHash: p.hash, server: copy });
       if (decision === "in-sync" && item) {
         this.state.contacts[p.id] = { ...p.record, item: p.item, v: versionOf(item), h: p.hash };
+        await this.deps.bases.set(p.id, vCard);
         this.done(p.id, p.rev);
+      } else if (decision === "conflict" && item) {
+        const merged = await this.mergeWithServer(p, item);
+        if (merged === null) continue;
+        const converted = vCardToBlueMind(merged.vCard, item.value);
+        if (!converted.ok) {
+          this.refuseContact(p, `the contact cannot be read: ${converted.reason}`);
+          continue;
+        }
+        changes.modify.push({ uid: p.item, value: converted.value });
+        sent.set(p.item, { ...p, vCard: merged.vCard, hash: vCardContentHash(merged.vCard), writeHere: merged.writeHere });
       } else if (decision === "conflict" || decision === "gone") {
         this.outcome.conflicts++;
         const what = decision === "gone" ? "was deleted on BlueMind" : "was also changed on BlueMind";
@@ -288,20 +313,64 @@ class BookPush {
     }
     if (sent.size === 0) return;
     const result = await this.deps.server.mupdates(changes, { signal: this.deps.signal });
-    this.applyResult(result, sent, (p) => this.contactSent(p, result.version), (p, message) => this.refuseContact(p, message));
+    const accepted: PendingContact[] = [];
+    this.applyResult(result, sent, (p) => accepted.push(p), (p, message) => this.refuseContact(p, message));
+    for (const p of accepted) await this.contactSent(p, result.version);
   }
 
-  private contactSent(p: PendingContact, version: number): void {
-    if (p.kind === "delete") delete this.state.contacts[p.id];
-    else {
+  private async contactSent(p: PendingContact, version: number): Promise<void> {
+    if (p.kind === "delete") {
+      delete this.state.contacts[p.id];
+      await this.deps.bases.delete(p.id);
+    } else {
       // The container's version after the batch bounds this card's new version from above: a
       // later change by someone else is newer, which is what conflict detection needs.
       const record: ContactRecord = { item: p.item, v: version, h: p.hash };
       if (p.record?.p !== undefined) record.p = p.record.p;
       this.state.contacts[p.id] = record;
+      await this.deps.bases.set(p.id, p.vCard);
       delete this.state.retry[p.item];
+      if (p.writeHere === true) await this.writeMerged(p.id, p.vCard);
     }
     this.done(p.id, p.rev);
+  }
+
+  /**
+   * Both sides changed the contact since the last sync: three-way merge with the stored base
+   * (vcard/contact-merge.ts). Fields changed on one side come from that side; a field changed on
+   * both is the server's, and the user's value goes to the activity log. Null when nothing is left
+   * to send (the record then follows the server, and Thunderbird gets the merged contact).
+   */
+  private async mergeWithServer(p: PendingContact & { kind: "add" | "modify" }, item: ItemValue<VCard>): Promise<{ vCard: string; writeHere: boolean } | null> {
+    const server = blueMindToVCard(item.value, p.id, { thunderbirdVCard: p.vCard });
+    const merged = server.ok ? mergeContacts({ base: await this.deps.bases.get(p.id), local: p.vCard, server: server.value }) : null;
+    if (!server.ok || merged === null || !merged.ok) {
+      // Unreadable on one side: the server's copy wins whole, as before the merge existed.
+      this.outcome.conflicts++;
+      this.log("warning", `Conflict: “${p.name}” was also changed on BlueMind since the last sync; BlueMind's version wins. Your local values were: ${describeOverwritten(p.vCard, server.ok ? server.value : null)}`);
+      this.done(p.id, p.rev);
+      return null;
+    }
+    const { conflicts, merged: vCard, serverOutdated, thunderbirdOutdated } = merged.value;
+    if (conflicts.length > 0) this.outcome.conflicts++;
+    for (const conflict of conflicts) {
+      this.log("warning", `Conflict on “${p.name}”: changed here and on BlueMind since the last sync; BlueMind's value is kept. Yours was: ${describeFieldConflict(conflict)}`);
+    }
+    if (serverOutdated) return { vCard, writeHere: thunderbirdOutdated };
+    this.state.contacts[p.id] = { ...p.record, item: p.item, v: versionOf(item), h: vCardContentHash(server.value) };
+    await this.deps.bases.set(p.id, server.value);
+    if (thunderbirdOutdated) await this.writeMerged(p.id, vCard);
+    this.done(p.id, p.rev);
+    return null;
+  }
+
+  /** Thunderbird gets the merged contact (an own write: it does not bounce back). */
+  private async writeMerged(contactId: string, vCard: string): Promise<void> {
+    try {
+      await this.deps.books.updateContact(contactId, vCard);
+    } catch (error) {
+      this.log("warning", `The merged contact could not be written in Thunderbird: ${messageOf(error)}`);
+    }
   }
 
   private refuseContact(p: PendingContact, message: string): void {
@@ -539,6 +608,7 @@ class BookPush {
   private async checkpoint(): Promise<void> {
     const settlement = this.settlement;
     this.settlement = emptySettlement();
+    await this.deps.bases.flush();
     await this.deps.saveState(this.state);
     await this.deps.queue.settle(this.target.containerUid, settlement);
   }

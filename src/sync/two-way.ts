@@ -142,7 +142,7 @@ export class TwoWaySync {
   }
 
   async pushPending(context: PushContext): Promise<PushReport> {
-    const { book, localBookId, state, signal } = context;
+    const { book, localBookId, state, bases, signal } = context;
     await this.tracker.idle();
     const queue = await this.queue.get(book.containerUid);
     if (isEmptyQueue(queue)) return { problems: [] };
@@ -158,6 +158,7 @@ export class TwoWaySync {
         books: this.books,
         server: client.addressBook(book.containerUid),
         queue: this.queue,
+        bases,
         saveState: (s) => this.stateStore.saveBook(s),
         reporter: this.deps.reporter,
         signal,

@@ -156,25 +156,28 @@ describe("pushing local contact changes", () => {
     expect(world.reporter.lastState(BOOKS.janeContacts)?.lastError).toBeNull();
   });
 
-  it("lets the server win a conflict, and keeps the overwritten local values in the activity log", async () => {
+  it("merges field by field: a field changed on one side comes from that side; on both, the server wins and the local value is logged", async () => {
     const world = await syncedWorld();
     const [card] = plainCards(world, BOOKS.janeContacts);
     if (card === undefined) throw new Error("no card");
     const id = await editAsUser(world, BOOKS.janeContacts, card.uid, (v) => setProperty(setProperty(v, "TITLE", "Local title"), "NOTE", "typed here"));
     await world.settle();
-    world.fake.control.updateCard(BOOKS.janeContacts, card.uid, { ...card.value, organizational: { title: "Server title" } });
+    world.fake.control.updateCard(BOOKS.janeContacts, card.uid, { ...card.value, organizational: { ...card.value.organizational, title: "Server title" } });
 
     await world.sync();
     await world.settle();
-    expect(world.fake.control.getCard(BOOKS.janeContacts, card.uid)?.value.organizational?.title).toBe("Server title");
-    expect(mupdatesCalls(world)).toBe(0);
+    const onServer = world.fake.control.getCard(BOOKS.janeContacts, card.uid)?.value;
+    expect(onServer?.organizational?.title).toBe("Server title");
+    expect(onServer?.explanatory?.note).toContain("typed here");
+    expect(mupdatesCalls(world)).toBe(1);
     const local = (await world.tb.asUser.getContact(id))?.vCard ?? "";
     expect(local).toContain("Server title");
     expect(local).not.toContain("Local title");
-    const conflict = world.reporter.lines.find((l) => l.message.startsWith("Conflict"));
-    expect(conflict?.containerUid).toBe(BOOKS.janeContacts);
-    expect(conflict?.message).toContain("TITLE: Local title");
-    expect(conflict?.message).toContain("NOTE: typed here");
+    expect(local).toContain("typed here");
+    const conflicts = world.reporter.lines.filter((l) => l.message.startsWith("Conflict"));
+    expect(conflicts.map((c) => c.containerUid)).toEqual([BOOKS.janeContacts]);
+    expect(conflicts[0]?.message).toContain("TITLE: Local title");
+    expect(conflicts[0]?.message).not.toContain("typed here");
     await expectBookMatchesServer(world as never, BOOKS.janeContacts);
   });
 
