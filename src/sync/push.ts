@@ -55,6 +55,11 @@ import type { BookSyncState, ContactRecord, GroupRecord } from "./sync-state.ts"
 export const PUSH_BATCH_SIZE = 50;
 /** Above this many changed contacts, one listing of the book is cheaper than one get each. */
 const LISTING_THRESHOLD = 20;
+/**
+ * Missing contacts above which a catch-up deletes nothing when they are also more than half the
+ * book: a user deletes a few contacts while the add-on is off, not most of a book.
+ */
+const MISSING_DELETION_LIMIT = 10;
 /** Batches between saves of the state and the queue: a big push (a published book) stays cheap. */
 const CHECKPOINT_BATCHES = 10;
 
@@ -190,6 +195,7 @@ class BookPush {
       if (record !== undefined && (record.item === null || recordHash(record) === vCardContentHash(contact.vCard))) continue;
       changedContacts[contact.id] = { op: "upsert", uid: record?.item ?? null };
     }
+    this.queueMissingContacts(changedContacts);
     const changedLists: Record<string, LocalEvent> = {};
     for (const list of await this.lists()) {
       const groupUid = this.groupOfList(list.id);
@@ -198,6 +204,30 @@ class BookPush {
       changedLists[list.id] = { op: "upsert", uid: groupUid };
     }
     await this.deps.queue.expandFullPush(this.target.containerUid, changedContacts, changedLists);
+  }
+
+  /**
+   * Synced contacts no longer in Thunderbird, deleted while the add-on was not listening: their
+   * deletion is queued like one the user just made. Unless too many are gone at once (a book
+   * emptied by something else than a user, say): then nothing is deleted on BlueMind and the next
+   * pull brings them back.
+   */
+  private queueMissingContacts(changed: Record<string, LocalEvent>): void {
+    const local = this.localContacts;
+    if (local === null) return;
+    const synced = Object.entries(this.state.contacts).filter(([, record]) => record.item !== null);
+    const missing = synced.filter(([id]) => !local.has(id));
+    if (missing.length === 0) return;
+    if (missing.length > MISSING_DELETION_LIMIT && missing.length * 2 > synced.length) {
+      for (const [, record] of missing) {
+        if (record.item === null) continue;
+        record.v = -1;
+        this.state.retry[record.item] = "missing in Thunderbird";
+      }
+      this.log("warning", `${missing.length} contacts of “${this.target.bookName}” are missing in Thunderbird: nothing is deleted on BlueMind, and the next sync brings them back.`);
+      return;
+    }
+    for (const [id, record] of missing) changed[id] = { op: "delete", uid: record.item };
   }
 
   // ───────────── contacts ─────────────

@@ -16,6 +16,7 @@ import type { BlueMindClient } from "../bluemind/client.ts";
 import type { AuthUser } from "../bluemind/models.ts";
 import type { AddressBooksApi, KeyValueStore, NotificationsApi, Unsubscribe } from "../thunderbird/types.ts";
 import { messageOf } from "../shared/error-message.ts";
+import { FULL_CHECK_INTERVAL_MS } from "./changeset-plan.ts";
 import { ChangeQueue, isEmptyQueue } from "./change-queue.ts";
 import { ChangeTracker, groupOfList } from "./change-tracker.ts";
 import type { PendingChanges } from "./pull.ts";
@@ -27,7 +28,7 @@ import { pushBook } from "./push.ts";
 import { ReadOnlyGuard, REVERT_REASON } from "./read-only.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import type { SyncReporter } from "./reporter.ts";
-import { SyncStateStore } from "./sync-state.ts";
+import { SyncStateStore, type BookSyncState } from "./sync-state.ts";
 
 export interface TwoWayDeps {
   /** Thunderbird's address books, unmarked: TwoWaySync.books is the marked one to write with. */
@@ -52,6 +53,8 @@ export class TwoWaySync {
   readonly localBooks: LocalBooks;
   readonly readOnly: ReadOnlyGuard;
   private readonly tracker: ChangeTracker;
+  /** Books whose unobserved edits were looked for in this session. */
+  private readonly caughtUp = new Set<string>();
   private readonly stateStore: SyncStateStore;
 
   constructor(private readonly deps: TwoWayDeps) {
@@ -144,6 +147,7 @@ export class TwoWaySync {
   async pushPending(context: PushContext): Promise<PushReport> {
     const { book, localBookId, state, bases, signal } = context;
     await this.tracker.idle();
+    if (!book.readOnly && this.catchUpDue(book.containerUid, state)) await this.queue.requestFullPush(book.containerUid);
     const queue = await this.queue.get(book.containerUid);
     if (isEmptyQueue(queue)) return { problems: [] };
     if (book.readOnly) {
@@ -166,6 +170,18 @@ export class TwoWaySync {
     );
     if (outcome.sent > 0) this.deps.reporter.log("info", `“${book.displayName}”: ${outcome.sent} local change(s) saved on BlueMind.`, book.containerUid);
     return { problems: outcome.problems };
+  }
+
+  /**
+   * Edits made while the add-on was not listening (Thunderbird starting, the add-on updated or
+   * disabled) raise no event: once per session and at each daily full check, the push compares
+   * the whole book with the sync state (a full push) and sends what changed unobserved.
+   */
+  private catchUpDue(containerUid: string, state: BookSyncState): boolean {
+    const now = (this.deps.now ?? Date.now)();
+    const due = !this.caughtUp.has(containerUid) || state.lastFullCheck === null || now - state.lastFullCheck >= FULL_CHECK_INTERVAL_MS;
+    this.caughtUp.add(containerUid);
+    return due && state.lastSuccess !== null;
   }
 
   /**
