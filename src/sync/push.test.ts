@@ -3,6 +3,7 @@ import type { ContainerUpdatesResult, ItemValue, VCard, VCardChanges } from "../
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import { vCardContentHash } from "../vcard/index.ts";
 import { ChangeQueue } from "./change-queue.ts";
+import { contactIdFor } from "./contact-uid.ts";
 import { groupCard, pushBook, type PushServer } from "./push.ts";
 import { silentReporter } from "./reporter.ts";
 import { emptyBookState, type BookSyncState } from "./sync-state.ts";
@@ -153,6 +154,25 @@ describe("pushBook", () => {
     await expect(r.run()).rejects.toThrow("network down");
     expect(Object.keys((await r.queue.get(BOOK)).contacts)).toHaveLength(20);
     expect(r.saved).toBeGreaterThan(0);
+  });
+
+  it("does not add a contact with a derived id but no record: it stays queued until a record re-links it", async () => {
+    const r = await rig(0);
+    const id = await contactIdFor(BOOK, "i9");
+    const written = vCard(id, "Person 9", "p9@example.com");
+    await r.tb.addressBooks.createContact(r.bookId, written);
+    await r.queue.recordContact(BOOK, id, { op: "upsert", uid: null });
+    const outcome = await r.run();
+    expect(r.server.batches).toEqual([]);
+    expect(r.server.mgets).toEqual([]);
+    expect(outcome).toEqual({ sent: 0, conflicts: 0, problems: [] });
+    expect(Object.keys((await r.queue.get(BOOK)).contacts)).toEqual([id]);
+
+    // The pull re-linked it with the content Thunderbird holds: nothing to send, the entry goes.
+    r.state.contacts[id] = { item: "i9", v: 50, h: vCardContentHash(written) };
+    await r.run();
+    expect(r.server.batches).toEqual([]);
+    expect((await r.queue.get(BOOK)).contacts).toEqual({});
   });
 
   it("drops a change whose content equals what the sync wrote (an echo) without sending anything", async () => {

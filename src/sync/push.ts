@@ -12,7 +12,9 @@
 // current version anyway, and when there is none the fetched copy is exactly the last one pulled
 // — so the merge base costs one _mget per 50 changes instead of a copy of every card in storage.
 //
-// Contacts born in Thunderbird get their Thunderbird id as item uid (item-ids.ts).
+// Contacts born in Thunderbird get their Thunderbird id as item uid (item-ids.ts). A contact under
+// a derived id (contact-uid.ts) but without a record is never sent as new: it waits for the pull
+// to re-link it, or BlueMind would get its twin.
 //
 // _mupdates is not transactional: a card BlueMind refuses (INVALID_EMAIL…) is reported with the
 // contact's name and the server's message, stays queued with the refused content's hash (not sent
@@ -31,7 +33,7 @@ import { blueMindToVCard, vCardContentHash, vCardToBlueMind } from "../vcard/ind
 import { versionOf } from "./changeset-plan.ts";
 import { emptySettlement, type BookQueue, type ChangeQueue, type ContactChange, type ListChange, type LocalEvent, type QueueSettlement } from "./change-queue.ts";
 import { chunk } from "./concurrency.ts";
-import { memberContactIdFor } from "./contact-uid.ts";
+import { isDerivedContactId, memberContactIdFor } from "./contact-uid.ts";
 import { listFieldsOf } from "./groups.ts";
 import { contactIdOfItem } from "./item-ids.ts";
 import {
@@ -208,6 +210,10 @@ class BookPush {
         this.done(id, change.rev);
         continue;
       }
+      // A derived id is a BlueMind card's: without a record (first sync cut short, state lost,
+      // container re-created) an add would make its twin on BlueMind. It stays queued until the
+      // pull re-links it; then it is compared with its record like any other.
+      if (record === undefined && isDerivedContactId(id)) continue;
       const hash = vCardContentHash(contact.vCard);
       if (record !== undefined && hash !== null && recordHash(record) === hash) {
         this.done(id, change.rev);

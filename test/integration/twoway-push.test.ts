@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { contactIdFor } from "../../src/sync/contact-uid.ts";
 import { QUEUE_PREFIX } from "../../src/sync/change-queue.ts";
+import { bookStateKey } from "../../src/sync/sync-state.ts";
 import { BOOKS, JANE, expectBookMatchesServer, localBookIdOf, serverItems } from "./sync-fixtures.ts";
 import { makeTwoWayWorld, mupdatesCalls, setProperty, typedVCard, useTwoWayWorld, type TwoWayWorld } from "./twoway-fixtures.ts";
 
@@ -220,6 +221,30 @@ describe("no echo", () => {
       world.stop();
       await world.fake.close();
     }
+  });
+});
+
+describe("no duplicates on BlueMind", () => {
+  it("a synced contact whose sync state was lost is not sent as new at its popularity bump: the pull re-links it", async () => {
+    const world = await syncedWorld();
+    const [card] = plainCards(world, BOOKS.janeContacts);
+    if (card === undefined) throw new Error("no card");
+    const id = await contactIdFor(BOOKS.janeContacts, card.uid);
+    const before = serverItems(world.fake, BOOKS.janeContacts).length;
+    await world.tb.localStore.set(bookStateKey(BOOKS.janeContacts), { schema: "unreadable" });
+    await world.restart();
+    world.tb.bumpPopularity(id);
+    await world.settle();
+
+    await world.sync();
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(mupdatesCalls(world)).toBe(0);
+    expect(world.fake.control.getCard(BOOKS.janeContacts, id)).toBeNull();
+    expect(serverItems(world.fake, BOOKS.janeContacts)).toHaveLength(before);
+    expect(world.engine.stateOf(BOOKS.janeContacts)?.contacts[id]?.item).toBe(card.uid);
+    expect(Object.keys(world.tb.storeSnapshot()).filter((k) => k.startsWith(QUEUE_PREFIX))).toEqual([]);
   });
 });
 
