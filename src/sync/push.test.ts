@@ -18,6 +18,8 @@ class ScriptedServer implements PushServer {
   readonly mgets: number[] = [];
   refuse: (uid: string, value: VCard | null) => string | null = () => null;
   batchWide: string | null = null;
+  /** BlueMind's item limit: a batch whose adds would pass it is refused whole. */
+  itemLimit = Infinity;
   failAfterBatches = Infinity;
 
   async mget(uids: readonly string[]): Promise<ItemValue<VCard>[]> {
@@ -31,6 +33,10 @@ class ScriptedServer implements PushServer {
     const result: ContainerUpdatesResult = { added: [], updated: [], removed: [], unhandled: [], errors: [], version: this.version };
     if (this.batchWide !== null) {
       result.errors.push({ uid: null, errorCode: "MAX_ITEM_COUNT", message: this.batchWide });
+      return result;
+    }
+    if (this.items.size + (changes.add?.length ?? 0) - (changes.delete?.length ?? 0) > this.itemLimit) {
+      result.errors.push({ uid: null, errorCode: "MAX_ITEM_COUNT", message: "Max items count in addressbook exceeded" });
       return result;
     }
     for (const [list, key] of [
@@ -146,6 +152,33 @@ describe("pushBook", () => {
     expect(r.server.batches).toHaveLength(1);
     expect(outcome.problems).toEqual(["Max items count in addressbook exceeded"]);
     expect(Object.keys((await r.queue.get(BOOK)).contacts)).toHaveLength(60);
+  });
+
+  it("sends a batch the item limit refused whole again without its adds; the adds are refused, not resent, and later changes go out", async () => {
+    const r = await rig(3);
+    r.server.itemLimit = 3;
+    const added: string[] = [];
+    for (const name of ["New One", "New Two"]) {
+      const id = await r.tb.asUser.createContact(r.bookId, `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${name}\r\nEMAIL:${name.replace(" ", ".")}@example.com\r\nEND:VCARD`);
+      await r.queue.recordContact(BOOK, id, { op: "upsert", uid: null });
+      added.push(id);
+    }
+    const outcome = await r.run();
+    expect(r.server.batches).toEqual([
+      { add: 2, modify: 3, delete: 0 },
+      { add: 0, modify: 3, delete: 0 },
+    ]);
+    expect(outcome.sent).toBe(3);
+    expect(outcome.problems).toEqual(["“New One”: Max items count in addressbook exceeded", "“New Two”: Max items count in addressbook exceeded"]);
+    expect(r.server.items.get("i1")?.value.identification?.formatedName?.value).toBe("Person 1 edited");
+    expect(Object.keys((await r.queue.get(BOOK)).contacts).sort()).toEqual([...added].sort());
+
+    await r.tb.asUser.updateContact("c0", vCard("c0", "Person 0 again", "p0@example.com"));
+    await r.queue.recordContact(BOOK, "c0", { op: "upsert", uid: "i0" });
+    const later = await r.run();
+    expect(r.server.batches.slice(2)).toEqual([{ add: 0, modify: 1, delete: 0 }]);
+    expect(later.sent).toBe(1);
+    expect(later.problems).toHaveLength(2);
   });
 
   it("keeps what landed when the connection drops mid-push, the rest stays queued", async () => {

@@ -18,8 +18,9 @@
 //
 // _mupdates is not transactional: a card BlueMind refuses (INVALID_EMAIL…) is reported with the
 // contact's name and the server's message, stays queued with the refused content's hash (not sent
-// again until the user changes it), and the rest of the batch lands. A batch-wide refusal
-// (MAX_ITEM_COUNT, uid null) stops this book's push; everything stays queued.
+// again until the user changes it), and the rest of the batch lands. A batch refused whole because
+// of the book's item limit is sent again without its adds, which are refused like such a card
+// (item-limit.ts); any other batch-wide refusal (uid null) stops this book's push, all queued.
 //
 // Crash safety: records are saved before the queue forgets an entry, so a crash can only make a
 // change be sent twice — harmless: `_mupdates` applies "make it so", and a re-sent change whose
@@ -36,6 +37,7 @@ import { chunk } from "./concurrency.ts";
 import { isDerivedContactId, memberContactIdFor } from "./contact-uid.ts";
 import { listFieldsOf } from "./groups.ts";
 import { contactIdOfItem } from "./item-ids.ts";
+import { mupdatesWithinItemLimit } from "./item-limit.ts";
 import {
   decideContactDelete,
   decideContactUpsert,
@@ -92,7 +94,9 @@ export interface PushOutcome {
 }
 
 export async function pushBook(target: PushTarget, deps: PushDeps): Promise<PushOutcome> {
-  return new BookPush(target, deps).run();
+  const { server } = deps;
+  const withinLimit: PushServer = { mget: (uids, options) => server.mget(uids, options), mupdates: (changes, options) => mupdatesWithinItemLimit(server, changes, options) };
+  return new BookPush(target, { ...deps, server: withinLimit }).run();
 }
 
 /** Name and default email of a vCard as BlueMind would read them. */

@@ -224,6 +224,54 @@ describe("no echo", () => {
   });
 });
 
+describe("a book at BlueMind's item limit", () => {
+  it("still takes edits and deletions; new contacts and lists are refused with BlueMind's message, not resent, and later changes go out", async () => {
+    const world = env.world;
+    world.fake.control.addBook({ uid: "book:full", name: "Full", owner: JANE.uid, items: 6, groups: 0, maxItems: 6 });
+    world.fake.control.subscribe(JANE.uid, "book:full", true);
+    await syncedWorld();
+    const bookId = localBookIdOf(world.tb, "book:full");
+    const [edited, deleted, later, member] = serverItems(world.fake, "book:full");
+    if (edited === undefined || deleted === undefined || later === undefined || member === undefined) throw new Error("not enough cards");
+    // 6 + 2 adds − 1 deletion: the whole batch is refused.
+    await editAsUser(world, "book:full", edited.uid, (v) => setProperty(v, "TITLE", "Still editable"));
+    await world.tb.asUser.deleteContact(await contactIdFor("book:full", deleted.uid));
+    const added = await world.tb.asUser.createContact(bookId, typedVCard("Nouveau Venu", "nouveau@example.org"));
+    await world.tb.asUser.createContact(bookId, typedVCard("Autre Venu", "autre@example.org"));
+    await world.settle();
+    await world.sync();
+    await world.settle();
+
+    expect(world.fake.control.getCard("book:full", edited.uid)?.value.organizational?.title).toBe("Still editable");
+    expect(world.fake.control.getCard("book:full", deleted.uid)).toBeNull();
+    expect(world.fake.control.getCard("book:full", added)).toBeNull();
+    expect(world.reporter.lastState("book:full")?.lastError).toContain("“Nouveau Venu”: Max items count in addressbook exceeded");
+    // Kept in Thunderbird, where the user can make room and change it.
+    expect(await world.tb.asUser.getContact(added)).not.toBeNull();
+
+    // Someone else fills the room again; a new list is refused the same way, a later edit goes out.
+    world.fake.control.createCard("book:full", "someone-else", { kind: "individual", identification: { formatedName: { value: "Someone Else" } } });
+    await editAsUser(world, "book:full", later.uid, (v) => setProperty(v, "TITLE", "Later"));
+    const listId = await world.tb.asUser.createList(bookId, { name: "No room", description: "" });
+    await world.tb.asUser.addMember(listId, await contactIdFor("book:full", member.uid));
+    await world.settle();
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    await world.settle();
+    expect(world.fake.control.getCard("book:full", later.uid)?.value.organizational?.title).toBe("Later");
+    expect(world.fake.control.getCard("book:full", listId)).toBeNull();
+    expect(world.reporter.lastState("book:full")?.lastError).toContain("and 2 more");
+    expect(world.reporter.lines.some((l) => l.level === "warning" && l.message.includes("“No room”") && l.message.includes("Max items count in addressbook exceeded"))).toBe(true);
+    expect((await world.tb.asUser.listLists(bookId)).map((l) => l.id)).toContain(listId);
+    // The edit, and the list alone (refused whole, nothing else to send): the refused contacts wait.
+    expect(mupdatesCalls(world, "book:full")).toBe(2);
+
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    expect(mupdatesCalls(world, "book:full")).toBe(0);
+  });
+});
+
 describe("no duplicates on BlueMind", () => {
   it("a synced contact whose sync state was lost is not sent as new at its popularity bump: the pull re-links it", async () => {
     const world = await syncedWorld();
