@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ContainerUpdatesResult, ItemValue, VCard, VCardChanges } from "../bluemind/models.ts";
+import { group } from "../../test/support/memory-content.ts";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import { vCardContentHash } from "../vcard/index.ts";
 import { ChangeQueue } from "./change-queue.ts";
@@ -206,6 +207,31 @@ describe("pushBook", () => {
     await r.run();
     expect(r.server.batches).toEqual([]);
     expect((await r.queue.get(BOOK)).contacts).toEqual({});
+  });
+
+  it("reads a server member without a containerUid as the book's card: kept as it is, not doubled, no conflict", async () => {
+    const r = await rig(0);
+    const ids: string[] = [];
+    for (const [item, name] of [["ia", "Ann"], ["ib", "Bob"]] as const) {
+      const id = await contactIdFor(BOOK, item);
+      const written = vCard(id, name, `${item}@example.com`);
+      await r.tb.addressBooks.createContact(r.bookId, written);
+      r.state.contacts[id] = { item, v: 50, h: vCardContentHash(written) };
+      ids.push(id);
+    }
+    // What BlueMind's vCard import makes; rewritten by BlueMind itself since the last sync (v 70).
+    r.server.items.set("g", { uid: "g", version: 70, value: group("G", [{ containerUid: null, itemUid: "ia", mailto: "ia@example.com", commonName: "Ann" }]) });
+    const listId = await r.tb.addressBooks.createList(r.bookId, { name: "G", description: "" });
+    for (const id of ids) await r.tb.addressBooks.addMember(listId, id);
+    r.state.groups.g = { list: listId, v: 60, name: "G", description: "", members: [ids[0] ?? ""] };
+    await r.queue.recordList(BOOK, listId, { op: "upsert", uid: "g" });
+
+    const outcome = await r.run();
+    expect(outcome).toEqual({ sent: 1, conflicts: 0, problems: [] });
+    expect(r.server.items.get("g")?.value.organizational?.member?.map((m) => [m.containerUid, m.itemUid])).toEqual([
+      [null, "ia"],
+      [BOOK, "ib"],
+    ]);
   });
 
   it("drops a change whose content equals what the sync wrote (an echo) without sending anything", async () => {

@@ -343,6 +343,9 @@ class BookPush {
         this.done(listId, change.rev, "list");
         continue;
       }
+      // Only members whose contacts BlueMind does not have differ: nothing to send, the list
+      // waits queued until they are there (groupMembersOf).
+      if (record !== undefined && sameList(record, { ...local, members: local.members.filter((id) => this.isOnBlueMind(id)) })) continue;
       const fingerprint = listFingerprint(local);
       if (change.refused !== undefined && change.refused.hash === fingerprint) {
         this.outcome.problems.push(`“${list.name}”: ${change.refused.message}`);
@@ -409,7 +412,8 @@ class BookPush {
           const { local } = p;
           this.state.groups[p.groupUid] = { list: p.listId, v: result.version, name: local.name, description: local.description, members: p.sentMembers };
         }
-        this.done(p.listId, p.rev, "list");
+        // A member left out keeps the list queued: a later push adds it once its contact is there.
+        if (p.sentMembers.length === p.members.length) this.done(p.listId, p.rev, "list");
       },
       (p, message) => {
         this.settlement.refusedLists.push({ id: p.listId, rev: p.rev, refused: { hash: p.fingerprint, message } });
@@ -422,7 +426,7 @@ class BookPush {
    * BlueMind members for the list's contacts: a member already in the server's group keeps its
    * entry as is; a contact synced from this book becomes a reference to its card; a contact made
    * for an address-only member stays address-only. A contact BlueMind does not have (its own push
-   * was refused) cannot be referenced: it is left out, and said so.
+   * was refused, or waits) cannot be referenced: it is left out, and said so; the list stays queued.
    */
   private async groupMembersOf(p: PendingList, server: ItemValue<VCard> | null): Promise<{ members: GroupMember[]; ids: string[] }> {
     const existing = new Map<string, GroupMember>();
@@ -441,7 +445,7 @@ class BookPush {
       else if (record?.item) member = { containerUid: this.target.containerUid, itemUid: record.item, commonName: name, mailto: email };
       else if (record?.email) member = { containerUid: null, itemUid: null, commonName: name, mailto: record.email };
       if (member === null) {
-        this.log("warning", `“${name}” is not on BlueMind yet: left out of the group “${p.local?.name ?? ""}” for now.`);
+        this.log("warning", `“${name}” is not on BlueMind: the group “${p.local?.name ?? ""}” is saved without this member.`);
         continue;
       }
       members.push(member);
@@ -450,11 +454,21 @@ class BookPush {
     return { members, ids };
   }
 
+  /** Whether a group can reference the contact: a card of this book, or an address-only member. */
+  private isOnBlueMind(contactId: string): boolean {
+    const record = this.state.contacts[contactId];
+    return Boolean(record?.item) || Boolean(record?.email);
+  }
+
+  /** The contact a server member stands for, read as the pull reads it (groups.ts). */
   private async memberIdOf(member: GroupMember): Promise<string | null> {
     const { containerUid } = this.target;
-    if (member.containerUid === containerUid && typeof member.itemUid === "string" && member.itemUid !== "") {
-      const id = await contactIdOfItem(containerUid, member.itemUid, this.state.contacts);
-      return this.state.contacts[id] === undefined ? null : id;
+    const itemUid = typeof member.itemUid === "string" && member.itemUid !== "" ? member.itemUid : null;
+    if (itemUid !== null && (member.containerUid === containerUid || member.containerUid === null)) {
+      const id = await contactIdOfItem(containerUid, itemUid, this.state.contacts);
+      if (this.state.contacts[id] !== undefined) return id;
+      // Without a containerUid, an item this book does not have is an address.
+      if (member.containerUid === containerUid || this.state.retry[itemUid] !== undefined) return null;
     }
     const email = typeof member.mailto === "string" ? member.mailto.trim().toLowerCase() : "";
     return email === "" ? null : memberContactIdFor(containerUid, email);

@@ -4,7 +4,7 @@
 // add-on's own writes. Every outcome is read from the fake server's state.
 import { describe, expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
-import { contactIdFor } from "../../src/sync/contact-uid.ts";
+import { contactIdFor, memberContactIdFor } from "../../src/sync/contact-uid.ts";
 import { QUEUE_PREFIX } from "../../src/sync/change-queue.ts";
 import { bookStateKey } from "../../src/sync/sync-state.ts";
 import { BOOKS, JANE, expectBookMatchesServer, localBookIdOf, serverItems } from "./sync-fixtures.ts";
@@ -353,5 +353,72 @@ describe("mailing lists", () => {
     const after = world.fake.control.getCard(BOOKS.janeContacts, group.uid);
     expect(after?.value.organizational?.member?.map((m) => m.itemUid)).toContain(outsider.uid);
     expect(after?.value.organizational?.member).toHaveLength(members.size + 1);
+  });
+  it("members BlueMind's imports make ({containerUid: null, itemUid}) are the book's own cards, both ways; an unknown item falls back to its address", async () => {
+    const world = env.world;
+    const [a, b] = plainCards(world, BOOKS.janeContacts);
+    if (a === undefined || b === undefined) throw new Error("not enough cards");
+    const aEmail = a.value.communications?.emails?.[0]?.value ?? "";
+    world.fake.control.createCard(BOOKS.janeContacts, "imported-group", {
+      kind: "group",
+      identification: { formatedName: { value: "Imported" } },
+      organizational: {
+        member: [
+          { containerUid: null, itemUid: a.uid, commonName: a.value.identification?.formatedName?.value ?? null, mailto: aEmail },
+          { containerUid: null, itemUid: "no-such-card", commonName: "Gone", mailto: "gone@example.org" },
+        ],
+      },
+    });
+    await syncedWorld();
+    const record = world.engine.stateOf(BOOKS.janeContacts)?.groups["imported-group"];
+    if (record === undefined) throw new Error("group not synced");
+    const aId = await contactIdFor(BOOKS.janeContacts, a.uid);
+    const goneId = await memberContactIdFor(BOOKS.janeContacts, "gone@example.org");
+    expect((await world.tb.asUser.listMembers(record.list)).map((c) => c.id).sort()).toEqual([aId, goneId].sort());
+    expect(await world.tb.asUser.getContact(await memberContactIdFor(BOOKS.janeContacts, aEmail))).toBeNull();
+    await expectBookMatchesServer(world as never, BOOKS.janeContacts);
+
+    await world.tb.asUser.addMember(record.list, await contactIdFor(BOOKS.janeContacts, b.uid));
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(world.reporter.lines.filter((l) => l.message.startsWith("Conflict"))).toEqual([]);
+    expect(world.fake.control.getCard(BOOKS.janeContacts, "imported-group")?.value.organizational?.member?.map((m) => [m.containerUid, m.itemUid])).toEqual([
+      [null, a.uid],
+      [null, "no-such-card"],
+      [BOOKS.janeContacts, b.uid],
+    ]);
+    await world.sync();
+    expect(mupdatesCalls(world)).toBe(1);
+  });
+
+  it("a member whose contact is not on BlueMind yet is left out, and added at the sync after its contact gets there", async () => {
+    const world = await syncedWorld();
+    const bookId = localBookIdOf(world.tb, BOOKS.janeContacts);
+    const [a] = plainCards(world, BOOKS.janeContacts);
+    if (a === undefined) throw new Error("no card");
+    const late = await world.tb.asUser.createContact(bookId, typedVCard("Late Member", "not an email"));
+    const listId = await world.tb.asUser.createList(bookId, { name: "Waiting", description: "" });
+    await world.tb.asUser.addMember(listId, await contactIdFor(BOOKS.janeContacts, a.uid));
+    await world.tb.asUser.addMember(listId, late);
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(world.fake.control.getCard(BOOKS.janeContacts, listId)?.value.organizational?.member?.map((m) => m.itemUid)).toEqual([a.uid]);
+    expect(world.reporter.lines.some((l) => l.level === "warning" && l.message === "“Late Member” is not on BlueMind: the group “Waiting” is saved without this member.")).toBe(true);
+
+    // Nothing to send while the contact is refused.
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    await world.settle();
+    expect(mupdatesCalls(world)).toBe(0);
+
+    const contact = await world.tb.asUser.getContact(late);
+    await world.tb.asUser.updateContact(late, setProperty((contact?.vCard ?? "").replace(/^EMAIL[^\r\n]*\r?\n/gim, ""), "EMAIL", "late@example.org"));
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(world.fake.control.getCard(BOOKS.janeContacts, listId)?.value.organizational?.member?.map((m) => m.itemUid)).toEqual([a.uid, late]);
+    expect(Object.keys(world.tb.storeSnapshot()).filter((k) => k.startsWith(QUEUE_PREFIX))).toEqual([]);
   });
 });
