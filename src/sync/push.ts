@@ -12,12 +12,15 @@
 // current version anyway, and when there is none the fetched copy is exactly the last one pulled
 // — so the merge base costs one _mget per 50 changes instead of a copy of every card in storage.
 //
-// Contacts born in Thunderbird get their Thunderbird id as item uid (item-ids.ts).
+// Contacts born in Thunderbird get their Thunderbird id as item uid (item-ids.ts). A contact under
+// a derived id (contact-uid.ts) but without a record is never sent as new: it waits for the pull
+// to re-link it, or BlueMind would get its twin.
 //
 // _mupdates is not transactional: a card BlueMind refuses (INVALID_EMAIL…) is reported with the
 // contact's name and the server's message, stays queued with the refused content's hash (not sent
-// again until the user changes it), and the rest of the batch lands. A batch-wide refusal
-// (MAX_ITEM_COUNT, uid null) stops this book's push; everything stays queued.
+// again until the user changes it), and the rest of the batch lands. A batch refused whole because
+// of the book's item limit is sent again without its adds, which are refused like such a card
+// (item-limit.ts); any other batch-wide refusal (uid null) stops this book's push, all queued.
 //
 // Crash safety: records are saved before the queue forgets an entry, so a crash can only make a
 // change be sent twice — harmless: `_mupdates` applies "make it so", and a re-sent change whose
@@ -32,9 +35,10 @@ import type { BaseCopies } from "./base-copies.ts";
 import { versionOf } from "./changeset-plan.ts";
 import { emptySettlement, type BookQueue, type ChangeQueue, type ContactChange, type ListChange, type LocalEvent, type QueueSettlement } from "./change-queue.ts";
 import { chunk } from "./concurrency.ts";
-import { memberContactIdFor } from "./contact-uid.ts";
+import { isDerivedContactId, memberContactIdFor } from "./contact-uid.ts";
 import { listFieldsOf } from "./groups.ts";
 import { contactIdOfItem } from "./item-ids.ts";
+import { mupdatesWithinItemLimit } from "./item-limit.ts";
 import {
   decideContactDelete,
   decideContactUpsert,
@@ -99,7 +103,9 @@ export interface PushOutcome {
 }
 
 export async function pushBook(target: PushTarget, deps: PushDeps): Promise<PushOutcome> {
-  return new BookPush(target, deps).run();
+  const { server } = deps;
+  const withinLimit: PushServer = { mget: (uids, options) => server.mget(uids, options), mupdates: (changes, options) => mupdatesWithinItemLimit(server, changes, options) };
+  return new BookPush(target, { ...deps, server: withinLimit }).run();
 }
 
 /** Name and default email of a vCard as BlueMind would read them. */
@@ -252,6 +258,10 @@ class BookPush {
         this.done(id, change.rev);
         continue;
       }
+      // A derived id is a BlueMind card's: without a record (first sync cut short, state lost,
+      // container re-created) an add would make its twin on BlueMind. It stays queued until the
+      // pull re-links it; then it is compared with its record like any other.
+      if (record === undefined && isDerivedContactId(id)) continue;
       const hash = vCardContentHash(contact.vCard);
       if (record !== undefined && hash !== null && recordHash(record) === hash) {
         this.done(id, change.rev);
@@ -432,6 +442,9 @@ class BookPush {
         this.done(listId, change.rev, "list");
         continue;
       }
+      // Only members whose contacts BlueMind does not have differ: nothing to send, the list
+      // waits queued until they are there (groupMembersOf).
+      if (record !== undefined && sameList(record, { ...local, members: local.members.filter((id) => this.isOnBlueMind(id)) })) continue;
       const fingerprint = listFingerprint(local);
       if (change.refused !== undefined && change.refused.hash === fingerprint) {
         this.outcome.problems.push(`“${list.name}”: ${change.refused.message}`);
@@ -498,7 +511,8 @@ class BookPush {
           const { local } = p;
           this.state.groups[p.groupUid] = { list: p.listId, v: result.version, name: local.name, description: local.description, members: p.sentMembers };
         }
-        this.done(p.listId, p.rev, "list");
+        // A member left out keeps the list queued: a later push adds it once its contact is there.
+        if (p.sentMembers.length === p.members.length) this.done(p.listId, p.rev, "list");
       },
       (p, message) => {
         this.settlement.refusedLists.push({ id: p.listId, rev: p.rev, refused: { hash: p.fingerprint, message } });
@@ -511,7 +525,7 @@ class BookPush {
    * BlueMind members for the list's contacts: a member already in the server's group keeps its
    * entry as is; a contact synced from this book becomes a reference to its card; a contact made
    * for an address-only member stays address-only. A contact BlueMind does not have (its own push
-   * was refused) cannot be referenced: it is left out, and said so.
+   * was refused, or waits) cannot be referenced: it is left out, and said so; the list stays queued.
    */
   private async groupMembersOf(p: PendingList, server: ItemValue<VCard> | null): Promise<{ members: GroupMember[]; ids: string[] }> {
     const existing = new Map<string, GroupMember>();
@@ -530,7 +544,7 @@ class BookPush {
       else if (record?.item) member = { containerUid: this.target.containerUid, itemUid: record.item, commonName: name, mailto: email };
       else if (record?.email) member = { containerUid: null, itemUid: null, commonName: name, mailto: record.email };
       if (member === null) {
-        this.log("warning", `“${name}” is not on BlueMind yet: left out of the group “${p.local?.name ?? ""}” for now.`);
+        this.log("warning", `“${name}” is not on BlueMind: the group “${p.local?.name ?? ""}” is saved without this member.`);
         continue;
       }
       members.push(member);
@@ -539,11 +553,21 @@ class BookPush {
     return { members, ids };
   }
 
+  /** Whether a group can reference the contact: a card of this book, or an address-only member. */
+  private isOnBlueMind(contactId: string): boolean {
+    const record = this.state.contacts[contactId];
+    return Boolean(record?.item) || Boolean(record?.email);
+  }
+
+  /** The contact a server member stands for, read as the pull reads it (groups.ts). */
   private async memberIdOf(member: GroupMember): Promise<string | null> {
     const { containerUid } = this.target;
-    if (member.containerUid === containerUid && typeof member.itemUid === "string" && member.itemUid !== "") {
-      const id = await contactIdOfItem(containerUid, member.itemUid, this.state.contacts);
-      return this.state.contacts[id] === undefined ? null : id;
+    const itemUid = typeof member.itemUid === "string" && member.itemUid !== "" ? member.itemUid : null;
+    if (itemUid !== null && (member.containerUid === containerUid || member.containerUid === null)) {
+      const id = await contactIdOfItem(containerUid, itemUid, this.state.contacts);
+      if (this.state.contacts[id] !== undefined) return id;
+      // Without a containerUid, an item this book does not have is an address.
+      if (member.containerUid === containerUid || this.state.retry[itemUid] !== undefined) return null;
     }
     const email = typeof member.mailto === "string" ? member.mailto.trim().toLowerCase() : "";
     return email === "" ? null : memberContactIdFor(containerUid, email);

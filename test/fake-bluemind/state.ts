@@ -90,6 +90,8 @@ export class Book {
   private plannedCount = 0;
   /** Bumped on every change of `items` (photos included), so search indexes know when to rebuild. */
   revision = 0;
+  /** A lower item limit than BlueMind's (card-store.ts MAX_ITEMS), set by tests; kept on re-creation. */
+  itemLimit: number | undefined;
 
   constructor(init: BookInit) {
     this.uid = init.uid;

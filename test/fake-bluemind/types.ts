@@ -150,4 +150,6 @@ export interface AddBookSpec {
   /** Number of groups among generated cards. */
   groups?: number;
   acl?: Record<string, Verb[]>;
+  /** The book's item limit, below BlueMind's 15,000 (MAX_ITEMS): a full book without 15,000 cards. */
+  maxItems?: number;
 }

@@ -4,8 +4,9 @@
 // add-on's own writes. Every outcome is read from the fake server's state.
 import { describe, expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
-import { contactIdFor } from "../../src/sync/contact-uid.ts";
+import { contactIdFor, memberContactIdFor } from "../../src/sync/contact-uid.ts";
 import { QUEUE_PREFIX } from "../../src/sync/change-queue.ts";
+import { bookStateKey } from "../../src/sync/sync-state.ts";
 import { BOOKS, JANE, expectBookMatchesServer, localBookIdOf, serverItems } from "./sync-fixtures.ts";
 import { makeTwoWayWorld, mupdatesCalls, setProperty, typedVCard, useTwoWayWorld, type TwoWayWorld } from "./twoway-fixtures.ts";
 
@@ -226,6 +227,78 @@ describe("no echo", () => {
   });
 });
 
+describe("a book at BlueMind's item limit", () => {
+  it("still takes edits and deletions; new contacts and lists are refused with BlueMind's message, not resent, and later changes go out", async () => {
+    const world = env.world;
+    world.fake.control.addBook({ uid: "book:full", name: "Full", owner: JANE.uid, items: 6, groups: 0, maxItems: 6 });
+    world.fake.control.subscribe(JANE.uid, "book:full", true);
+    await syncedWorld();
+    const bookId = localBookIdOf(world.tb, "book:full");
+    const [edited, deleted, later, member] = serverItems(world.fake, "book:full");
+    if (edited === undefined || deleted === undefined || later === undefined || member === undefined) throw new Error("not enough cards");
+    // 6 + 2 adds − 1 deletion: the whole batch is refused.
+    await editAsUser(world, "book:full", edited.uid, (v) => setProperty(v, "TITLE", "Still editable"));
+    await world.tb.asUser.deleteContact(await contactIdFor("book:full", deleted.uid));
+    const added = await world.tb.asUser.createContact(bookId, typedVCard("Nouveau Venu", "nouveau@example.org"));
+    await world.tb.asUser.createContact(bookId, typedVCard("Autre Venu", "autre@example.org"));
+    await world.settle();
+    await world.sync();
+    await world.settle();
+
+    expect(world.fake.control.getCard("book:full", edited.uid)?.value.organizational?.title).toBe("Still editable");
+    expect(world.fake.control.getCard("book:full", deleted.uid)).toBeNull();
+    expect(world.fake.control.getCard("book:full", added)).toBeNull();
+    expect(world.reporter.lastState("book:full")?.lastError).toContain("“Nouveau Venu”: Max items count in addressbook exceeded");
+    // Kept in Thunderbird, where the user can make room and change it.
+    expect(await world.tb.asUser.getContact(added)).not.toBeNull();
+
+    // Someone else fills the room again; a new list is refused the same way, a later edit goes out.
+    world.fake.control.createCard("book:full", "someone-else", { kind: "individual", identification: { formatedName: { value: "Someone Else" } } });
+    await editAsUser(world, "book:full", later.uid, (v) => setProperty(v, "TITLE", "Later"));
+    const listId = await world.tb.asUser.createList(bookId, { name: "No room", description: "" });
+    await world.tb.asUser.addMember(listId, await contactIdFor("book:full", member.uid));
+    await world.settle();
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    await world.settle();
+    expect(world.fake.control.getCard("book:full", later.uid)?.value.organizational?.title).toBe("Later");
+    expect(world.fake.control.getCard("book:full", listId)).toBeNull();
+    expect(world.reporter.lastState("book:full")?.lastError).toContain("and 2 more");
+    expect(world.reporter.lines.some((l) => l.level === "warning" && l.message.includes("“No room”") && l.message.includes("Max items count in addressbook exceeded"))).toBe(true);
+    expect((await world.tb.asUser.listLists(bookId)).map((l) => l.id)).toContain(listId);
+    // The edit, and the list alone (refused whole, nothing else to send): the refused contacts wait.
+    expect(mupdatesCalls(world, "book:full")).toBe(2);
+
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    expect(mupdatesCalls(world, "book:full")).toBe(0);
+  });
+});
+
+describe("no duplicates on BlueMind", () => {
+  it("a synced contact whose sync state was lost is not sent as new at its popularity bump: the pull re-links it", async () => {
+    const world = await syncedWorld();
+    const [card] = plainCards(world, BOOKS.janeContacts);
+    if (card === undefined) throw new Error("no card");
+    const id = await contactIdFor(BOOKS.janeContacts, card.uid);
+    const before = serverItems(world.fake, BOOKS.janeContacts).length;
+    await world.tb.localStore.set(bookStateKey(BOOKS.janeContacts), { schema: "unreadable" });
+    await world.restart();
+    world.tb.bumpPopularity(id);
+    await world.settle();
+
+    await world.sync();
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(mupdatesCalls(world)).toBe(0);
+    expect(world.fake.control.getCard(BOOKS.janeContacts, id)).toBeNull();
+    expect(serverItems(world.fake, BOOKS.janeContacts)).toHaveLength(before);
+    expect(world.engine.stateOf(BOOKS.janeContacts)?.contacts[id]?.item).toBe(card.uid);
+    expect(Object.keys(world.tb.storeSnapshot()).filter((k) => k.startsWith(QUEUE_PREFIX))).toEqual([]);
+  });
+});
+
 describe("mailing lists", () => {
   it("a list made in Thunderbird becomes a BlueMind group with its members; its edits and its deletion follow", async () => {
     const world = await syncedWorld();
@@ -283,5 +356,72 @@ describe("mailing lists", () => {
     const after = world.fake.control.getCard(BOOKS.janeContacts, group.uid);
     expect(after?.value.organizational?.member?.map((m) => m.itemUid)).toContain(outsider.uid);
     expect(after?.value.organizational?.member).toHaveLength(members.size + 1);
+  });
+  it("members BlueMind's imports make ({containerUid: null, itemUid}) are the book's own cards, both ways; an unknown item falls back to its address", async () => {
+    const world = env.world;
+    const [a, b] = plainCards(world, BOOKS.janeContacts);
+    if (a === undefined || b === undefined) throw new Error("not enough cards");
+    const aEmail = a.value.communications?.emails?.[0]?.value ?? "";
+    world.fake.control.createCard(BOOKS.janeContacts, "imported-group", {
+      kind: "group",
+      identification: { formatedName: { value: "Imported" } },
+      organizational: {
+        member: [
+          { containerUid: null, itemUid: a.uid, commonName: a.value.identification?.formatedName?.value ?? null, mailto: aEmail },
+          { containerUid: null, itemUid: "no-such-card", commonName: "Gone", mailto: "gone@example.org" },
+        ],
+      },
+    });
+    await syncedWorld();
+    const record = world.engine.stateOf(BOOKS.janeContacts)?.groups["imported-group"];
+    if (record === undefined) throw new Error("group not synced");
+    const aId = await contactIdFor(BOOKS.janeContacts, a.uid);
+    const goneId = await memberContactIdFor(BOOKS.janeContacts, "gone@example.org");
+    expect((await world.tb.asUser.listMembers(record.list)).map((c) => c.id).sort()).toEqual([aId, goneId].sort());
+    expect(await world.tb.asUser.getContact(await memberContactIdFor(BOOKS.janeContacts, aEmail))).toBeNull();
+    await expectBookMatchesServer(world as never, BOOKS.janeContacts);
+
+    await world.tb.asUser.addMember(record.list, await contactIdFor(BOOKS.janeContacts, b.uid));
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(world.reporter.lines.filter((l) => l.message.startsWith("Conflict"))).toEqual([]);
+    expect(world.fake.control.getCard(BOOKS.janeContacts, "imported-group")?.value.organizational?.member?.map((m) => [m.containerUid, m.itemUid])).toEqual([
+      [null, a.uid],
+      [null, "no-such-card"],
+      [BOOKS.janeContacts, b.uid],
+    ]);
+    await world.sync();
+    expect(mupdatesCalls(world)).toBe(1);
+  });
+
+  it("a member whose contact is not on BlueMind yet is left out, and added at the sync after its contact gets there", async () => {
+    const world = await syncedWorld();
+    const bookId = localBookIdOf(world.tb, BOOKS.janeContacts);
+    const [a] = plainCards(world, BOOKS.janeContacts);
+    if (a === undefined) throw new Error("no card");
+    const late = await world.tb.asUser.createContact(bookId, typedVCard("Late Member", "not an email"));
+    const listId = await world.tb.asUser.createList(bookId, { name: "Waiting", description: "" });
+    await world.tb.asUser.addMember(listId, await contactIdFor(BOOKS.janeContacts, a.uid));
+    await world.tb.asUser.addMember(listId, late);
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(world.fake.control.getCard(BOOKS.janeContacts, listId)?.value.organizational?.member?.map((m) => m.itemUid)).toEqual([a.uid]);
+    expect(world.reporter.lines.some((l) => l.level === "warning" && l.message === "“Late Member” is not on BlueMind: the group “Waiting” is saved without this member.")).toBe(true);
+
+    // Nothing to send while the contact is refused.
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    await world.settle();
+    expect(mupdatesCalls(world)).toBe(0);
+
+    const contact = await world.tb.asUser.getContact(late);
+    await world.tb.asUser.updateContact(late, setProperty((contact?.vCard ?? "").replace(/^EMAIL[^\r\n]*\r?\n/gim, ""), "EMAIL", "late@example.org"));
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(world.fake.control.getCard(BOOKS.janeContacts, listId)?.value.organizational?.member?.map((m) => m.itemUid)).toEqual([a.uid, late]);
+    expect(Object.keys(world.tb.storeSnapshot()).filter((k) => k.startsWith(QUEUE_PREFIX))).toEqual([]);
   });
 });
