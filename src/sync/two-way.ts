@@ -118,7 +118,10 @@ export class TwoWaySync {
     return {
       pending: (contactId) => queue.contacts[contactId]?.op ?? null,
       requeue: async (contactId, item) => {
-        if (queue.contacts[contactId]?.op !== "upsert") await this.queue.recordContact(containerUid, contactId, { op: "upsert", uid: item });
+        if (queue.contacts[contactId]?.op === "upsert") return;
+        await this.queue.recordContact(containerUid, contactId, { op: "upsert", uid: item });
+        // A merged contact BlueMind lacks part of: pushed a few seconds later, not at the next interval.
+        this.deps.onLocalChange(false);
       },
       drop: (contactId) => this.queue.dropContact(containerUid, contactId),
     };
