@@ -21,6 +21,7 @@ import { planBooks, type BookOperation, type RemovalReason } from "./book-plan.t
 import { pullBook, type PullOptions, type PullOutcome, recordHash } from "./pull.ts";
 import type { BookContent, ContentSource } from "./remote-content.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
+import type { RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
 import { isRunFatal, SyncCancelledError, throwIfAborted } from "./sync-errors.ts";
 import { emptyBookState, SyncStateStore, type BookSyncState, type SyncIndex } from "./sync-state.ts";
@@ -94,6 +95,10 @@ export class SyncEngine {
   private readonly now: () => number;
   /** States of the synced books, shared with running pulls (which update them in place). */
   private readonly states = new Map<string, BookSyncState>();
+  /** Each book as the last listing of subscriptions that named it described it (with its count). */
+  private readonly listed = new Map<string, ListedBook>();
+  /** Synced books the last run's listing did not name: a second listing without them confirms. */
+  private unlistedBefore: ReadonlySet<string> = new Set();
   private running = false;
   private readonly finishing = new Set<Promise<void>>();
 
@@ -117,7 +122,7 @@ export class SyncEngine {
    * (`ok` false when a book failed); rejects when cancelled or when BlueMind refuses the
    * credential. Not re-entrant: the scheduler never runs two at once.
    */
-  async syncAll(source: ContentSource, remote: readonly RemoteBook[], signal?: AbortSignal): Promise<SyncRunResult> {
+  async syncAll(source: ContentSource, remote: readonly ListedBook[], signal?: AbortSignal): Promise<SyncRunResult> {
     if (this.running) throw new Error("A sync is already running.");
     this.running = true;
     try {
@@ -208,11 +213,18 @@ export class SyncEngine {
     return removed;
   }
 
-  private async run(source: ContentSource, remote: readonly RemoteBook[], signal?: AbortSignal): Promise<SyncRunResult> {
+  private async run(source: ContentSource, remote: readonly ListedBook[], signal?: AbortSignal): Promise<SyncRunResult> {
     const index = await this.stateStore.loadIndex();
     await this.loadStatesOf(index);
     const localBooks = await this.books.listBooks();
-    const plan = planBooks(remote, index, localBooks);
+    for (const book of remote) this.listed.set(book.containerUid, book);
+    const plan = planBooks(remote, index, localBooks, this.unlistedBefore);
+    for (const containerUid of plan.unlisted) {
+      if (!this.unlistedBefore.has(containerUid)) {
+        this.reporter.log("info", "BlueMind did not list this address book among your subscriptions: its local copy stays until the next sync confirms it.", containerUid);
+      }
+    }
+    this.unlistedBefore = new Set(plan.unlisted);
     const result: SyncRunResult = { ok: true, books: [], unsynced: plan.unsynced, removed: [] };
 
     const synced: BookToPull[] = [];
@@ -315,7 +327,7 @@ export class SyncEngine {
       const content = source.addressBook(containerUid);
       const pushed = this.options.pushPending ? await this.options.pushPending({ book, localBookId, state, content, signal }) : undefined;
       const outcome = await pullBook(
-        { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, state },
+        { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, itemCount: itemCountOf(this.listed.get(containerUid)), state },
         { books: this.books, content, reporter: this.reporter, save: (s) => this.stateStore.saveBook(s), now: this.now, signal },
         this.options,
       );
@@ -366,6 +378,13 @@ function bookProblems(pushed: PushReport | undefined, outcome: PullOutcome): str
   }
   if (outcome.failures.length > 0) parts.push(`${outcome.failures.length} cards could not be synced (see the activity log).`);
   return parts.length > 0 ? parts.join(" ") : null;
+}
+
+/** A book as the caller lists it: the background's listing also carries `_itemCount`. */
+export type ListedBook = RemoteBook | RemoteBookWithCount;
+
+function itemCountOf(book: ListedBook | undefined): number | null {
+  return book !== undefined && "itemCount" in book ? book.itemCount : null;
 }
 
 function containerUidOf(operation: BookOperation): string {
