@@ -7,6 +7,7 @@ import type { AccountStatus, BookStatus } from "../shared/status.ts";
 import { fetchRemoteBooks, type RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
 import { TwoWaySync } from "../sync/two-way.ts";
+import { detachedBookMessage } from "../sync/detach-book.ts";
 import type { Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
 import { messageOf } from "../shared/error-message.ts";
 import { Account, type AccountOptions } from "./account.ts";
@@ -118,12 +119,19 @@ export class BackgroundApp {
     void this.syncNow();
   }
 
+  /**
+   * Disconnect. While the key still works, what is pending is pushed; then every synced book stops
+   * being the add-on's — removed (keeping what BlueMind does not have, renamed) or kept whole —
+   * and only then does the key go.
+   */
   async signOut(removeLocalBooks: boolean): Promise<void> {
-    await this.account.signOut(await this.settings.load());
-    if (removeLocalBooks) {
-      const removed = await this.engine.removeAllLocalBooks();
-      this.status.log("info", `Removed ${removed} local address book(s).`);
-    }
+    const settings = await this.settings.load();
+    await this.twoWay.idle();
+    const released = await this.engine.releaseAllLocalBooks(this.account.connectedClient, removeLocalBooks);
+    await this.account.signOut(settings);
+    if (removeLocalBooks) this.status.log("info", `Removed ${released.filter((b) => b.deleted).length} local address book(s).`);
+    const kept = released.flatMap((b) => (b.keptIn === null ? [] : [detachedBookMessage(b.bookName, b.keptIn)]));
+    if (kept.length > 0) this.status.setAccount({ message: kept.join(" ") });
     await this.providers.removeAll();
     this.status.setBooks([]);
   }
