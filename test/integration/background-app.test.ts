@@ -146,6 +146,23 @@ describe("background app", () => {
     expect((await tb.asUser.listBooks()).filter((b) => kept.some((k) => k.id === b.id)).map((b) => b.name).sort()).toEqual(["Collected contacts", "My contacts"]);
   });
 
+  it("Disconnect during a slow sync cancels it and waits for its end: afterwards no book or search-only book comes back", async () => {
+    fake.faults.inject({ pathPattern: "/api/addressbooks/*/_mget", kind: "delay", delayMs: 700, times: Number.POSITIVE_INFINITY });
+    const started = new BackgroundApp(tb);
+    app = started;
+    await started.start();
+    expect((await handleRequest(started, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "secret" })).ok).toBe(true);
+    await until(() => started.status.current.syncing && tb.findBooksByName("My contacts").length === 1, "a sync under way");
+    expect((await handleRequest(started, { type: "signOut", removeLocalBooks: true })).ok).toBe(true);
+    expect(started.status.current.syncing).toBe(false);
+    // Longer than the delayed answers the cancelled sync was waiting for.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await tb.asUser.listBooks()).map((b) => b.name).sort()).toEqual(["Collected Addresses", "Personal Address Book"]);
+    expect(syncKeys()).toEqual([]);
+    expect((tb.storeSnapshot()["sync.index"] as { books: object }).books).toEqual({});
+    expect(started.status.current.account.status).toBe("disconnected");
+  });
+
   it("signs in with a login typed without @domain: the server's default domain completes it, and the full login is kept", async () => {
     app = new BackgroundApp(tb);
     await app.start();
