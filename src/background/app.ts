@@ -2,11 +2,12 @@
 // options page shows. Kept to wiring; behaviour lives in the modules it composes.
 import type { BlueMindClient } from "../bluemind/client.ts";
 import { ProviderBooks } from "../search/index.ts";
-import { SyncEngine, statusReporter } from "../sync/index.ts";
+import { SyncCancelledError, SyncEngine, statusReporter } from "../sync/index.ts";
 import type { AccountStatus, BookStatus } from "../shared/status.ts";
 import { fetchRemoteBooks, type RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
 import { TwoWaySync } from "../sync/two-way.ts";
+import { detachedBookMessage } from "../sync/detach-book.ts";
 import type { Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
 import { messageOf } from "../shared/error-message.ts";
 import { Account, type AccountOptions } from "./account.ts";
@@ -31,6 +32,8 @@ export class BackgroundApp {
   readonly providers: ProviderBooks;
   private scheduler: SyncScheduler | null = null;
   private stopWatchingInterval: Unsubscribe | null = null;
+  /** Set while signing out: no sync starts until it is done. */
+  private signingOut = false;
   private readonly unsubscribes: Unsubscribe[] = [];
 
   constructor(
@@ -83,7 +86,7 @@ export class BackgroundApp {
     this.scheduler = new SyncScheduler({
       intervalMinutes: settings.syncIntervalMinutes,
       isOnline: () => this.tb.connectivity.isOnline(),
-      runSync: (reason) => this.runSync(reason),
+      runSync: (reason, signal) => this.runSync(reason, signal),
     });
     this.unsubscribes.push(this.tb.connectivity.onChange((online) => this.scheduler?.onlineChanged(online)));
     this.watchInterval(settings.syncIntervalMinutes);
@@ -118,14 +121,29 @@ export class BackgroundApp {
     void this.syncNow();
   }
 
+  /**
+   * Disconnect. A running sync is cancelled and waited for (it would re-create what goes next);
+   * while the key still works, what is pending is pushed; then every synced book stops being the
+   * add-on's — removed (keeping what BlueMind does not have, renamed) or kept whole — and only
+   * then does the key go.
+   */
   async signOut(removeLocalBooks: boolean): Promise<void> {
-    await this.account.signOut(await this.settings.load());
-    if (removeLocalBooks) {
-      const removed = await this.engine.removeAllLocalBooks();
-      this.status.log("info", `Removed ${removed} local address book(s).`);
+    this.signingOut = true;
+    try {
+      await this.scheduler?.cancel();
+      await this.engine.settled();
+      const settings = await this.settings.load();
+      await this.twoWay.idle();
+      const released = await this.engine.releaseAllLocalBooks(this.account.connectedClient, removeLocalBooks);
+      await this.account.signOut(settings);
+      if (removeLocalBooks) this.status.log("info", `Removed ${released.filter((b) => b.deleted).length} local address book(s).`);
+      const kept = released.flatMap((b) => (b.keptIn === null ? [] : [detachedBookMessage(b.bookName, b.keptIn)]));
+      if (kept.length > 0) this.status.setAccount({ message: kept.join(" ") });
+      await this.providers.removeAll();
+      this.status.setBooks([]);
+    } finally {
+      this.signingOut = false;
     }
-    await this.providers.removeAll();
-    this.status.setBooks([]);
   }
 
   async setSync(containerUid: string, sync: boolean): Promise<void> {
@@ -145,20 +163,24 @@ export class BackgroundApp {
 
   private restoring: Promise<void> = Promise.resolve();
 
-  private async runSync(reason: SyncReason): Promise<boolean> {
+  private async runSync(reason: SyncReason, signal: AbortSignal): Promise<boolean> {
     await this.restoring;
     const client = await this.account.ensureConnected();
     const user = this.account.currentUser;
+    // Cancelled (a sign-out waits for this sync to end): nothing more may be written.
+    if (signal.aborted || this.signingOut) return true;
     if (!client || !user) return this.status.current.account.status !== "error";
     this.status.setSyncing(true);
     try {
       // Local renames and books created in Thunderbird reach BlueMind before the engine compares.
-      const books = await this.twoWay.beforeSync(user, await fetchRemoteBooks(client, user.uid));
+      const books = await this.twoWay.beforeSync(user, await fetchRemoteBooks(client, user.uid, signal));
+      if (signal.aborted) throw new SyncCancelledError();
       this.account.noteContact();
       this.status.setBooks(books.map((b) => this.bookStatus(b)));
       await this.providers.reconcile(books);
-      return await this.syncBooks(client, books, reason);
+      return await this.syncBooks(client, books, reason, signal);
     } catch (error) {
+      if (signal.aborted) return true;
       this.account.noteFailure(error);
       this.status.log("error", `Sync failed: ${messageOf(error)}`);
       return false;
@@ -167,8 +189,8 @@ export class BackgroundApp {
     }
   }
 
-  private async syncBooks(client: BlueMindClient, books: RemoteBookWithCount[], reason: SyncReason): Promise<boolean> {
-    const result = await this.engine.syncAll(client, books);
+  private async syncBooks(client: BlueMindClient, books: RemoteBookWithCount[], reason: SyncReason, signal: AbortSignal): Promise<boolean> {
+    const result = await this.engine.syncAll(client, books, signal);
     const failed = result.books.filter((b) => !b.ok).length;
     if (failed > 0) this.status.log("warning", `Sync (${reason}) ended with ${failed} book(s) in error.`);
     return result.ok;

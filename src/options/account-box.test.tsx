@@ -46,6 +46,12 @@ describe("account box", () => {
     expect(root.textContent).toContain("Connect to BlueMind to see your address books.");
   });
 
+  it("after a Disconnect that kept unsent contacts: says in which book", async () => {
+    const told = "“Clients” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “Clients (not saved on BlueMind)”.";
+    root = await renderPage(new FakeBackend({ status: snapshot({ account: account({ message: told }) }), settings: settings() }));
+    expect(root.querySelector(".account .notice")?.textContent).toBe(told);
+  });
+
   it("signs in to the normalised origin, then forgets the password", async () => {
     const backend = disconnectedBackend();
     const answer = deferred<Answer<StateAnswer>>();

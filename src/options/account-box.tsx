@@ -90,7 +90,8 @@ export function AccountBox({ account, settings, send }: AccountBoxProps) {
   };
 
   // The background's own sentence for a refused sign-in is the error already shown: not twice.
-  const accountMessage = (status === "needs-sign-in" || status === "error") && account.message !== error?.original ? account.message : null;
+  // After a Disconnect, the message says where what BlueMind did not have was kept.
+  const accountMessage = (status === "needs-sign-in" || status === "error" || status === "disconnected") && account.message !== error?.original ? account.message : null;
 
   return (
     <section class="card account" aria-labelledby="account-heading">

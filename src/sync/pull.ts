@@ -15,6 +15,10 @@
 // version; cards already written at the same version and content are skipped (decideContactWrite),
 // and when the state lost track of them, a listing of the book finds them instead.
 //
+// A full listing (since 0, or the daily _all) that contradicts the book's `_itemCount` and would
+// remove something is not applied (changeset-plan.ts, listingContradictsCount): the pull fails
+// before any write, the book is reported, and the next sync asks again.
+//
 // One bad card never blocks a book: a card the converter rejects, an _mget value that is not a
 // card, or a contact Thunderbird refuses is logged with its uid and reason and kept in
 // state.retry, and the version still moves on — otherwise the book would be stuck re-reading the
@@ -25,7 +29,7 @@ import type { ActivityLevel } from "../shared/status.ts";
 import type { AddressBooksApi } from "../thunderbird/types.ts";
 import { blueMindToVCard, describeFieldConflict, vCardContentHash, type ConversionResult } from "../vcard/index.ts";
 import { messageOf } from "../shared/error-message.ts";
-import { FULL_CHECK_INTERVAL_MS, planPull, planPullStart, versionOf, type ContactWrite } from "./changeset-plan.ts";
+import { FULL_CHECK_INTERVAL_MS, listingContradictsCount, planPull, planPullStart, versionOf, type ContactWrite } from "./changeset-plan.ts";
 import { allSettledOrThrow, chunk, Limiter, runWorkers } from "./concurrency.ts";
 import { contactIdsFor, isDerivedContactId } from "./contact-uid.ts";
 import type { BaseCopies } from "./base-copies.ts";
@@ -95,6 +99,8 @@ export interface PullTarget {
   freshBook: boolean;
   /** The container's current internalId (RemoteBook.internalId). */
   internalId: number | null;
+  /** The book's `_itemCount` as listed at the start of the run; null or absent when unknown. */
+  itemCount?: number | null;
   /** Mutated in place as the pull goes, so readers of it (echo suppression) stay current. */
   state: BookSyncState;
   /** Local edits are undone rather than merged. */
@@ -197,13 +203,14 @@ class BookPull {
         knownItems: this.knownItems(),
         retry: Object.keys(this.state.retry),
       });
-      for (const uid of plan.droppedRetries) delete this.state.retry[uid];
 
       // Only a book that may hold contacts the state does not know is listed: a first sync cut
       // short (lastSuccess null) or a re-created container. A synced book that is merely empty
       // (version 0) has nothing to find.
       const completedBefore = this.state.lastSuccess !== null && !start.recreated;
       if (start.since === 0 && !this.target.freshBook && !completedBefore) await this.listLocalBook();
+      if (plan.serverUids !== null) this.checkListing(plan.serverUids.size, plan.deletions.length + (this.listing?.size ?? 0));
+      for (const uid of plan.droppedRetries) delete this.state.retry[uid];
       for (const [uid, id] of await contactIdsFor(containerUid, [...plan.deletions, ...plan.fetch])) {
         this.ids.set(uid, localContactId(uid, this.state.contacts, this.listing) ?? id);
       }
@@ -285,6 +292,14 @@ class BookPull {
     this.state.contacts = {};
     this.state.retry = {};
     for (const group of Object.values(this.state.groups)) group.v = -1;
+  }
+
+  /** Throws, before anything is written, when the server's full listing contradicts its count. */
+  private checkListing(listed: number, atRisk: number): void {
+    const itemCount = this.target.itemCount ?? null;
+    if (!listingContradictsCount({ listed, itemCount, atRisk })) return;
+    const count = itemCount === null ? "could not be counted" : `counts ${itemCount}`;
+    throw new Error(`BlueMind listed ${listed} items in this address book, which ${count}: nothing was removed here; it is tried again at the next sync.`);
   }
 
   private knownItems(): Set<string> {

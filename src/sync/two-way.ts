@@ -20,7 +20,8 @@ import { FULL_CHECK_INTERVAL_MS } from "./changeset-plan.ts";
 import { ChangeQueue, isEmptyQueue } from "./change-queue.ts";
 import { ChangeTracker, groupOfList } from "./change-tracker.ts";
 import type { PendingChanges } from "./pull.ts";
-import type { MissingBookDecision, PushContext, PushReport, SyncEngine, SyncEngineOptions } from "./engine.ts";
+import { detachedBookMessage } from "./detach-book.ts";
+import type { MissingBookDecision, PushContext, PushReport, ReleasedBook, SyncEngine, SyncEngineOptions } from "./engine.ts";
 import type { RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { LocalBooks } from "./local-books.ts";
 import { OwnWrites } from "./own-writes.ts";
@@ -101,12 +102,13 @@ export class TwoWaySync {
     });
   }
 
-  /** The engine's hooks: push before each pull, the queue the pull respects, sync off for a book deleted here. */
-  engineOptions(): Pick<SyncEngineOptions, "pushPending" | "onLocalBookMissing" | "pendingChanges"> {
+  /** The engine's hooks: push before each pull, the queue the pull respects, sync off for a book deleted here, a book let go. */
+  engineOptions(): Pick<SyncEngineOptions, "pushPending" | "onLocalBookMissing" | "pendingChanges" | "onBookReleased"> {
     return {
       pushPending: (context) => this.pushPending(context),
       onLocalBookMissing: (book) => this.onLocalBookMissing(book),
       pendingChanges: (containerUid) => this.pendingChanges(containerUid),
+      onBookReleased: (released) => this.bookReleased(released),
     };
   }
 
@@ -141,6 +143,15 @@ export class TwoWaySync {
   /** Before each sync run, with the fresh list of subscriptions (see LocalBooks.beforeSync). */
   beforeSync(user: AuthUser, books: readonly RemoteBookWithCount[]): Promise<RemoteBookWithCount[]> {
     return this.localBooks.beforeSync(user, books);
+  }
+
+  /** A book is no longer synced: nothing of it stays queued; where its unsent content went is said. */
+  private async bookReleased({ containerUid, bookName, keptIn }: ReleasedBook): Promise<void> {
+    await this.tracker.idle();
+    await this.queue.drop(containerUid);
+    await this.queue.flush();
+    await this.localBooks.forget(containerUid);
+    if (keptIn !== null) await this.deps.notifications.notify(detachedBookMessage(bookName, keptIn)).catch(() => undefined);
   }
 
   onLocalBookMissing(book: RemoteBook): Promise<MissingBookDecision> {

@@ -102,6 +102,10 @@ export async function startFakeBlueMind(opts: FakeBlueMindOptions = {}): Promise
       case "malformed":
         res.writeHead(200, { "Content-Type": "application/json" }).end(MALFORMED_JSON);
         return 200;
+      case "empty":
+        // A well-formed answer that lists nothing (an `_all` of a book that has cards).
+        res.writeHead(200, { "Content-Type": "application/json" }).end("[]");
+        return 200;
       case "expire": {
         // A session key dies for good; an API key stays valid (only this call fails), as on a
         // real server where API keys never expire.

@@ -90,7 +90,7 @@ export interface RequestLogEntry {
   at: number;
 }
 
-export type FaultKind = "status" | "delay" | "drop" | "malformed" | "expire";
+export type FaultKind = "status" | "delay" | "drop" | "malformed" | "empty" | "expire";
 
 export interface FaultRule {
   method?: string;

@@ -6,6 +6,7 @@ import { handleRequest } from "../../src/background/requests.ts";
 import { SETTINGS_KEY } from "../../src/background/settings-store.ts";
 import { STATUS_KEY, type StatusSnapshot } from "../../src/shared/status.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
+import { contactIdFor } from "../../src/sync/contact-uid.ts";
 import { InMemoryThunderbird } from "../unit/in-memory-thunderbird.ts";
 
 const LOGIN = "jdoe@example.com";
@@ -83,6 +84,83 @@ describe("background app", () => {
     expect(out.ok).toBe(true);
     expect(fake.state.apiKeys.has(saved.apiKey)).toBe(false);
     expect(app.status.current.account.status).toBe("disconnected");
+  });
+
+  async function signedInAndSynced(): Promise<BackgroundApp> {
+    const started = new BackgroundApp(tb);
+    app = started;
+    await started.start();
+    expect((await handleRequest(started, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "secret" })).ok).toBe(true);
+    await until(() => started.status.current.books.filter((b) => b.sync).every((b) => b.state === "synced") && !started.status.current.syncing, "synced books");
+    return started;
+  }
+
+  /** A card of `containerUid` edited in Thunderbird as the user would; returns its contact id. */
+  async function editAsUser(containerUid: string, edit: (vCard: string) => string): Promise<{ id: string; uid: string }> {
+    const card = fake.control.snapshot().books.find((b) => b.uid === containerUid)?.items.find((i) => i.value.kind === "individual" && (i.value.communications?.emails ?? []).length > 0);
+    if (card === undefined) throw new Error(`no card in ${containerUid}`);
+    const id = await contactIdFor(containerUid, card.uid);
+    const contact = await tb.asUser.getContact(id);
+    if (contact === null) throw new Error(`no contact for ${card.uid}`);
+    await tb.asUser.updateContact(id, edit(contact.vCard));
+    return { id, uid: card.uid };
+  }
+
+  const syncKeys = (): string[] => Object.keys(tb.storeSnapshot()).filter((k) => k.startsWith("sync.book.") || k.startsWith("sync.queue."));
+
+  it("Disconnect removing the local copies: an unsent edit reaches BlueMind first, a contact BlueMind refuses stays in a plain book, and the page says where", async () => {
+    const started = await signedInAndSynced();
+    const myContacts = (await tb.findBooksByName("My contacts"))[0]?.id ?? "";
+    const edited = await editAsUser("book:CollectedContacts_u-jdoe", (v) => v.replace(/^TITLE[^\r\n]*\r?\n/gm, "").replace(/^END:VCARD/m, "TITLE:Sent at sign-out\r\nEND:VCARD"));
+    const refused = await editAsUser("book:Contacts_u-jdoe", (v) => v.replace(/^EMAIL[^\r\n]*$/gm, "EMAIL:not an email"));
+    await tb.settled();
+    await started.twoWay.idle();
+
+    expect((await handleRequest(started, { type: "signOut", removeLocalBooks: true })).ok).toBe(true);
+    expect(fake.control.getCard("book:CollectedContacts_u-jdoe", edited.uid)?.value.organizational?.title).toBe("Sent at sign-out");
+    const books = await tb.asUser.listBooks();
+    expect(books.map((b) => b.name).sort()).toEqual(["Collected Addresses", "My contacts (not saved on BlueMind)", "Personal Address Book"]);
+    expect((await tb.asUser.listContacts(myContacts)).map((c) => c.id)).toEqual([refused.id]);
+    const told = "“My contacts” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “My contacts (not saved on BlueMind)”.";
+    expect(started.status.current.account).toMatchObject({ status: "disconnected", message: told });
+    expect(tb.notified).toContain(told);
+    expect(started.status.current.activity.some((e) => e.message === told)).toBe(true);
+    expect(syncKeys()).toEqual([]);
+    expect((tb.storeSnapshot()["sync.index"] as { books: object }).books).toEqual({});
+  });
+
+  it("Disconnect keeping the local copies: the books stay whole and are no longer the add-on's, so another account's sign-in leaves them alone", async () => {
+    const started = await signedInAndSynced();
+    const kept = [...(await tb.findBooksByName("My contacts")), ...(await tb.findBooksByName("Collected contacts"))];
+    const counts = kept.map((b) => tb.contactCount(b.id));
+    expect(kept).toHaveLength(2);
+    expect((await handleRequest(started, { type: "signOut", removeLocalBooks: false })).ok).toBe(true);
+    expect(syncKeys()).toEqual([]);
+    expect((tb.storeSnapshot()["sync.index"] as { books: object }).books).toEqual({});
+
+    expect((await handleRequest(started, { type: "signIn", serverUrl: fake.url, login: "bob@example.com", password: "secret" })).ok).toBe(true);
+    await until(() => started.status.current.account.displayName === "Bob Martin" && started.status.current.books.some((b) => b.state === "synced"), "Bob's books");
+    await started.syncNow();
+    await started.syncNow();
+    expect(kept.map((b) => tb.contactCount(b.id))).toEqual(counts);
+    expect((await tb.asUser.listBooks()).filter((b) => kept.some((k) => k.id === b.id)).map((b) => b.name).sort()).toEqual(["Collected contacts", "My contacts"]);
+  });
+
+  it("Disconnect during a slow sync cancels it and waits for its end: afterwards no book or search-only book comes back", async () => {
+    fake.faults.inject({ pathPattern: "/api/addressbooks/*/_mget", kind: "delay", delayMs: 700, times: Number.POSITIVE_INFINITY });
+    const started = new BackgroundApp(tb);
+    app = started;
+    await started.start();
+    expect((await handleRequest(started, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "secret" })).ok).toBe(true);
+    await until(() => started.status.current.syncing && tb.findBooksByName("My contacts").length === 1, "a sync under way");
+    expect((await handleRequest(started, { type: "signOut", removeLocalBooks: true })).ok).toBe(true);
+    expect(started.status.current.syncing).toBe(false);
+    // Longer than the delayed answers the cancelled sync was waiting for.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await tb.asUser.listBooks()).map((b) => b.name).sort()).toEqual(["Collected Addresses", "Personal Address Book"]);
+    expect(syncKeys()).toEqual([]);
+    expect((tb.storeSnapshot()["sync.index"] as { books: object }).books).toEqual({});
+    expect(started.status.current.account.status).toBe("disconnected");
   });
 
   it("signs in with a login typed without @domain: the server's default domain completes it, and the full login is kept", async () => {

@@ -168,6 +168,29 @@ describe("reconciliation", () => {
     expect(requestsMatching(fake, /\/_all$/)).toEqual([]);
   });
 
+  it("an empty _all at the daily comparison deletes nothing: the book is reported and compared again at the next sync", async () => {
+    const { fake, tb } = env.world;
+    await env.world.sync();
+    const bookId = localBookIdOf(tb, BOOKS.janeContacts);
+    const contacts = tb.contactCount(bookId);
+    expect(contacts).toBeGreaterThan(0);
+
+    clock += DAY;
+    fake.faults.inject({ pathPattern: `/api/addressbooks/${encodeURIComponent(BOOKS.janeContacts)}/_all`, kind: "empty" });
+    const result = await env.world.sync();
+    expect(result.books.find((b) => b.containerUid === BOOKS.janeContacts)).toMatchObject({ ok: false, error: expect.stringMatching(/listed 0 items .* counts \d+: nothing was removed/) });
+    expect(tb.contactCount(bookId)).toBe(contacts);
+    expect(env.world.reporter.lastState(BOOKS.janeContacts)).toMatchObject({ state: "error", lastError: expect.stringMatching(/tried again at the next sync/) });
+    expect(env.world.reporter.lines.some((l) => l.level === "error" && l.containerUid === BOOKS.janeContacts && /listed 0 items/.test(l.message))).toBe(true);
+
+    clock += 60_000;
+    fake.control.clearRequestLog();
+    const again = await env.world.sync();
+    expect(again.ok).toBe(true);
+    expect(requestsMatching(fake, /\/_all$/)).toContain(`GET /api/addressbooks/${encodeURIComponent(BOOKS.janeContacts)}/_all`);
+    await expectBookMatchesServer(env.world, BOOKS.janeContacts);
+  });
+
   it("a local contact without a derived id (made by the user) survives a reconciliation", async () => {
     const { fake, tb } = env.world;
     await env.world.sync();

@@ -425,3 +425,59 @@ describe("mailing lists", () => {
     expect(Object.keys(world.tb.storeSnapshot()).filter((k) => k.startsWith(QUEUE_PREFIX))).toEqual([]);
   });
 });
+
+describe("a synced book that stops being synced", () => {
+  it("sync switched off with a contact BlueMind refused: the pending edit is sent first, the refused contact stays in a plain book named for it, the rest goes", async () => {
+    const world = await syncedWorld();
+    const [sent, refused] = plainCards(world, BOOKS.janeCollected);
+    if (sent === undefined || refused === undefined) throw new Error("not enough cards");
+    const bookId = localBookIdOf(world.tb, BOOKS.janeCollected);
+    const refusedId = await editAsUser(world, BOOKS.janeCollected, refused.uid, (v) => setProperty(v.replace(/^EMAIL[^\r\n]*\r?\n/gim, ""), "EMAIL", "not an email"));
+    await world.settle();
+    await world.sync();
+    expect(world.reporter.lastState(BOOKS.janeCollected)?.lastError).toContain("Email invalid");
+    // Edited after the last push, and the sync goes off before the next one.
+    await editAsUser(world, BOOKS.janeCollected, sent.uid, (v) => setProperty(v, "TITLE", "Sent at the last moment"));
+    await world.settle();
+
+    world.fake.control.setOfflineSync(JANE.uid, BOOKS.janeCollected, false);
+    const result = await world.sync();
+    expect(result.removed).toEqual([{ containerUid: BOOKS.janeCollected, reason: "sync-off" }]);
+    expect(world.fake.control.getCard(BOOKS.janeCollected, sent.uid)?.value.organizational?.title).toBe("Sent at the last moment");
+    const kept = (await world.tb.asUser.listBooks()).find((b) => b.id === bookId);
+    expect(kept?.name).toBe("Collected contacts (not saved on BlueMind)");
+    expect((await world.tb.asUser.listContacts(bookId)).map((c) => c.id)).toEqual([refusedId]);
+    expect((await world.tb.asUser.getContact(refusedId))?.vCard).toContain("not an email");
+    const told = "“Collected contacts” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “Collected contacts (not saved on BlueMind)”.";
+    expect(world.tb.notified.at(-1)).toBe(told);
+    expect(world.reporter.lastState(BOOKS.janeCollected)).toEqual({ state: "error", lastError: told });
+    expect(world.reporter.lines.some((l) => l.level === "warning" && l.message === told)).toBe(true);
+    const stored = Object.keys(world.tb.storeSnapshot());
+    expect(stored.filter((k) => k.includes(BOOKS.janeCollected))).toEqual([]);
+
+    // The plain book is the user's now: their edits there go nowhere, and nothing removes it.
+    await world.tb.asUser.updateContact(refusedId, setProperty((await world.tb.asUser.getContact(refusedId))?.vCard ?? "", "EMAIL", "fixed@example.org"));
+    await world.settle();
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    await world.sync();
+    expect(mupdatesCalls(world)).toBe(0);
+    expect((await world.tb.asUser.listContacts(bookId)).map((c) => c.id)).toEqual([refusedId]);
+  });
+
+  it("unsubscribed with an unsent edit: it is sent before the local copy goes, once a second listing confirms", async () => {
+    const world = await syncedWorld();
+    const [card] = plainCards(world, BOOKS.janeCollected);
+    if (card === undefined) throw new Error("no card");
+    const bookId = localBookIdOf(world.tb, BOOKS.janeCollected);
+    world.fake.control.unsubscribe(JANE.uid, BOOKS.janeCollected);
+    await world.sync();
+    await editAsUser(world, BOOKS.janeCollected, card.uid, (v) => setProperty(v, "TITLE", "Sent before the book goes"));
+    await world.settle();
+    const result = await world.sync();
+    expect(result.removed).toEqual([{ containerUid: BOOKS.janeCollected, reason: "unsubscribed" }]);
+    expect(world.fake.control.getCard(BOOKS.janeCollected, card.uid)?.value.organizational?.title).toBe("Sent before the book goes");
+    expect((await world.tb.asUser.listBooks()).map((b) => b.id)).not.toContain(bookId);
+    expect(Object.keys(world.tb.storeSnapshot()).filter((k) => k.includes(BOOKS.janeCollected))).toEqual([]);
+  });
+});
