@@ -8,24 +8,9 @@ import { useProbe } from "./support/probe-suite.ts";
 import { startThunderbird } from "../thunderbird/runner.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
 import { builtAddonXpi, policiesFor } from "./support/addon.ts";
-import { inOptionsPage, openOptionsTab } from "./support/options-tab.ts";
+import { clickSyncSwitch, inOptionsPage, openOptionsTab } from "./support/options-tab.ts";
 
 const COLLECTED = "book:CollectedContacts_u-jdoe";
-
-/** Clicks the Sync switch of a book's row; answers its aria-checked value before the click. */
-const clickSwitch = (containerUid: string) => `async (document) => {
-  for (let i = 0; i < 100; i++) {
-    const row = document.querySelector('[data-container-uid="${containerUid}"]');
-    const button = row && row.querySelector('[role=switch]');
-    if (button && !button.disabled && button.getAttribute("aria-busy") !== "true") {
-      const before = button.getAttribute("aria-checked");
-      button.click();
-      return before;
-    }
-    await new Promise((resolve) => document.defaultView.setTimeout(resolve, 100));
-  }
-  throw new Error("no enabled switch for ${containerUid}");
-}`;
 
 function subscription(fake: FakeBlueMind): { offlineSync: boolean } | undefined {
   return fake.control.snapshot().subscriptions["u-jdoe"]?.find((s) => s.containerUid === COLLECTED);
@@ -56,7 +41,7 @@ describeWithThunderbird("options page in a real Thunderbird", () => {
     await probe.waitFor(async () => (await probe.listContacts(local.id)).length === 3, { timeoutMs: 20_000, what: "3 collected contacts" });
 
     await openOptionsTab(tb.marionette!);
-    expect(await inOptionsPage<string>(tb.marionette!, clickSwitch(COLLECTED))).toBe("true");
+    expect(await inOptionsPage<string>(tb.marionette!, clickSyncSwitch(COLLECTED))).toBe("true");
     await probe.waitFor(async () => subscription(fake)?.offlineSync === false, { timeoutMs: 10_000, what: "sync off on BlueMind" });
     const globe = await probe.waitFor(async () => {
       const books = await probe.listBooks();
@@ -65,7 +50,7 @@ describeWithThunderbird("options page in a real Thunderbird", () => {
     }, { timeoutMs: 20_000, what: "the globe book" });
     expect(globe.readOnly).toBe(true);
 
-    expect(await inOptionsPage<string>(tb.marionette!, clickSwitch(COLLECTED))).toBe("false");
+    expect(await inOptionsPage<string>(tb.marionette!, clickSyncSwitch(COLLECTED))).toBe("false");
     await probe.waitFor(async () => subscription(fake)?.offlineSync === true, { timeoutMs: 10_000, what: "sync on on BlueMind" });
     const back = await probe.waitFor(async () => {
       const named = (await probe.listBooks()).filter((b) => b.name === "Collected contacts");

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { GroupMember } from "../../src/bluemind/models.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
-import { killAllThunderbirds, type ThunderbirdInstance } from "../thunderbird/runner.ts";
+import type { ThunderbirdInstance } from "../thunderbird/runner.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
-import { addonStatus, bookStatus, JANE, localBookNamed, startAddon, syncAndWait, waitForFirstSync } from "./support/synced.ts";
+import { endSharedSession } from "./support/probe-suite.ts";
+import { addonStatus, bookStatus, JANE, localBookNamed, personVCard, startAddon, syncAndWait, waitForFirstSync } from "./support/synced.ts";
 
 const MY_CONTACTS = `book:Contacts_${JANE.uid}`;
 const COLLECTED = `book:CollectedContacts_${JANE.uid}`;
@@ -18,10 +19,6 @@ const BIG_COUNT = 1_000;
 const PUSH_SETTLE_MS = 4_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function vCard(name: string, email: string): string {
-  return `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${name}\r\nEMAIL:${email}\r\nEND:VCARD`;
-}
 
 describeWithThunderbird("more two-way sync in a real Thunderbird", () => {
   let fake: FakeBlueMind;
@@ -42,12 +39,7 @@ describeWithThunderbird("more two-way sync in a real Thunderbird", () => {
     tb = await startAddon(fake, { probe });
     await waitForFirstSync(probe, startedAt);
   }, 90_000);
-  afterAll(async () => {
-    if (tb !== undefined) expect(await tb.quit()).toBe(0);
-    await killAllThunderbirds();
-    await probe?.close();
-    await fake?.close();
-  });
+  afterAll(() => endSharedSession({ tb, probe, server: fake }));
 
   it("sends nothing back after pulling a book of 1,000 contacts, and after one more sync", async () => {
     const big = await localBookNamed(probe, "Big book");
@@ -61,9 +53,9 @@ describeWithThunderbird("more two-way sync in a real Thunderbird", () => {
   it("saves the valid cards of a batch and shows BlueMind's refusal of the invalid one", async () => {
     const book = await localBookNamed(probe, "My contacts");
     const from = fake.requests.length;
-    await probe.createContact(book.id, vCard("Vera Valid", "vera.valid@example.org"));
-    await probe.createContact(book.id, vCard("Ivan Invalid", "not an email"));
-    await probe.createContact(book.id, vCard("Otto Okay", "otto.okay@example.org"));
+    await probe.createContact(book.id, personVCard("Vera Valid", "vera.valid@example.org"));
+    await probe.createContact(book.id, personVCard("Ivan Invalid", "not an email"));
+    await probe.createContact(book.id, personVCard("Otto Okay", "otto.okay@example.org"));
 
     await probe.waitFor(async () => serverCardNamed(MY_CONTACTS, "Vera Valid") && serverCardNamed(MY_CONTACTS, "Otto Okay"), {
       timeoutMs: 20_000,

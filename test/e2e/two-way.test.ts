@@ -11,17 +11,11 @@ import { createProfileDir } from "../thunderbird/profile.ts";
 import { startThunderbird } from "../thunderbird/runner.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
 import { builtAddonXpi, policiesFor } from "./support/addon.ts";
+import { withProperty } from "./support/synced.ts";
 
 const JANE = { login: "jdoe@example.com", uid: "u-jdoe" };
 const MY_CONTACTS = `book:Contacts_${JANE.uid}`;
 const BOBS_CONTACTS = "book:Contacts_u-bob";
-
-/** Replaces (or adds) one property of a vCard as Thunderbird returned it. */
-function withProperty(vCard: string, name: string, value: string): string {
-  const lines = vCard.replace(/\r?\n[ \t]/g, "").split(/\r?\n/).filter((l) => l !== "" && !new RegExp(`^${name}[;:]`, "i").test(l));
-  lines.splice(lines.findIndex((l) => /^END:VCARD/i.test(l)), 0, `${name}:${value}`);
-  return lines.join("\r\n");
-}
 
 describeWithThunderbird("two-way sync in a real Thunderbird", () => {
   let fake: FakeBlueMind;

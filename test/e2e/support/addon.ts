@@ -33,7 +33,8 @@ export function builtAddonXpi(): string {
 export interface ManagedConfig {
   serverUrl: string;
   login: string;
-  apiKey: string;
+  /** Absent: the user signs in through the options page. */
+  apiKey?: string;
   syncIntervalMinutes?: number;
 }
 

@@ -12,6 +12,21 @@ export async function openOptionsTab(marionette: MarionetteClient): Promise<void
      win.document.getElementById("tabmail").openTab("contentTab", { url: policy.getURL("options.html") });`,
     [ADDON_ID],
   );
+  // The tab starts on about:blank and moves to the extension's process: a frame script loaded
+  // before that move would be lost with the old frame (inOptionsPage would never hear back).
+  const loaded = await marionette.executeAsyncScript<boolean>(
+    `const [id, done] = arguments;
+     const url = WebExtensionPolicy.getByID(id).getURL("options.html");
+     const win = Services.wm.getMostRecentWindow("mail:3pane");
+     const browser = win.document.getElementById("tabmail").currentTabInfo.browser;
+     const loaded = () => browser.currentURI?.spec === url && !browser.webProgress?.isLoadingDocument;
+     (function poll(tries) {
+       if (loaded() || tries === 0) done(loaded());
+       else win.setTimeout(() => poll(tries - 1), 50);
+     })(400);`,
+    [ADDON_ID],
+  );
+  if (!loaded) throw new Error("the options tab did not load the options page");
 }
 
 /**
@@ -40,8 +55,108 @@ export async function inOptionsPage<T>(marionette: MarionetteClient, body: strin
        " sendAsyncMessage(" + JSON.stringify(topic) + ", { ok: true, value }); }" +
        " catch (e) { sendAsyncMessage(" + JSON.stringify(topic) + ", { ok: false, error: String(e) }); } })()";
      mm.loadFrameScript("data:," + encodeURIComponent(script), false);`,
-    [body, timeoutMs],
+    // The frame script travels as a data: URL, read as Latin-1: anything else is escaped (valid
+    // inside the string literals where page scripts hold their text).
+    [body.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`), timeoutMs],
   );
   if (!answer.ok) throw new Error(`options page: ${answer.error}`);
   return answer.value as T;
 }
+
+/** Page script: clicks the Sync switch of a book's row once it is enabled; answers its aria-checked before the click. */
+export const clickSyncSwitch = (containerUid: string): string => `async (document) => {
+  for (let i = 0; i < 100; i++) {
+    const row = document.querySelector('[data-container-uid="${containerUid}"]');
+    const button = row && row.querySelector('[role=switch]');
+    if (button && !button.disabled && button.getAttribute("aria-busy") !== "true") {
+      const before = button.getAttribute("aria-checked");
+      button.click();
+      return before;
+    }
+    await new Promise((resolve) => document.defaultView.setTimeout(resolve, 100));
+  }
+  throw new Error("no enabled switch for ${containerUid}");
+}`;
+
+/** Types `password` into the sign-in form (server and login set by policy) and submits it. */
+export function signInThroughPage(marionette: MarionetteClient, password: string): Promise<void> {
+  return inOptionsPage<void>(
+    marionette,
+    `async (document) => {
+      // Until the page has the background's settings, the server and login fields are empty and
+      // the form would not submit.
+      const field = (name) => document.querySelector("form.sign-in input[name=" + name + "]");
+      const ready = () => field("password") && field("serverUrl").value !== "" && field("login").value !== "";
+      for (let i = 0; i < 200 && !ready(); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
+      if (!ready()) throw new Error("no sign-in form with the server and login filled in");
+      const input = field("password");
+      input.value = ${JSON.stringify(password)};
+      input.dispatchEvent(new document.defaultView.Event("input", { bubbles: true }));
+      // Preact re-renders after the input event; the submit handler reads the password of its last render.
+      await new Promise((resolve) => document.defaultView.setTimeout(resolve, 20));
+      document.querySelector("form.sign-in button[type=submit]").click();
+    }`,
+  );
+}
+
+/** Clicks Disconnect, picks "remove" or "keep" the local copies, and confirms. */
+export function disconnectThroughPage(marionette: MarionetteClient, removeLocalBooks: boolean): Promise<void> {
+  return inOptionsPage<void>(
+    marionette,
+    `async (document) => {
+      const disconnect = [...document.querySelectorAll("section.account .actions button")].find((b) => b.textContent.trim() === "Disconnect");
+      if (!disconnect) throw new Error("no Disconnect button");
+      disconnect.click();
+      let dialog = null;
+      for (let i = 0; i < 100 && !(dialog = document.querySelector("dialog[open]")); i++)
+        await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
+      if (!dialog) throw new Error("no Disconnect dialog");
+      dialog.querySelectorAll("input[name=local-copies]")[${removeLocalBooks ? 1 : 0}].click();
+      // Preact re-renders after the click: the confirm button reads the choice of its last render.
+      const confirm = () => [...dialog.querySelectorAll(".dialog-actions button")].pop();
+      for (let i = 0; i < 100 && confirm().classList.contains("danger") !== ${removeLocalBooks}; i++)
+        await new Promise((resolve) => document.defaultView.setTimeout(resolve, 20));
+      confirm().click();
+    }`,
+  );
+}
+
+/** The options page's visible text (what the user reads), once `expected` appears in it. */
+export function optionsPageTextWith(marionette: MarionetteClient, expected: string, timeoutMs = 20_000): Promise<string> {
+  return inOptionsPage<string>(
+    marionette,
+    `async (document) => {
+      const deadline = Date.now() + ${timeoutMs};
+      while (!document.body.innerText.includes(${JSON.stringify(expected)}) && Date.now() < deadline)
+        await new Promise((resolve) => document.defaultView.setTimeout(resolve, 100));
+      return document.body.innerText;
+    }`,
+    timeoutMs + 5_000,
+  );
+}
+
+/**
+ * The add-on's own storage.local, reached through its options page (an extension page of the
+ * add-on): for what no public API offers a test, such as ageing the date of the last full check.
+ */
+export const addonStorage = {
+  async get<T>(marionette: MarionetteClient, key: string): Promise<T | undefined> {
+    const json = await inOptionsPage<string>(
+      marionette,
+      `async (document) => {
+        const page = document.defaultView.wrappedJSObject;
+        return page.JSON.stringify(await page.browser.storage.local.get(${JSON.stringify(key)}));
+      }`,
+    );
+    return (JSON.parse(json) as Record<string, T>)[key];
+  },
+  async set(marionette: MarionetteClient, key: string, value: unknown): Promise<void> {
+    await inOptionsPage<void>(
+      marionette,
+      `async (document) => {
+        const page = document.defaultView.wrappedJSObject;
+        await page.browser.storage.local.set(page.JSON.parse(${JSON.stringify(JSON.stringify({ [key]: value }))}));
+      }`,
+    );
+  },
+};

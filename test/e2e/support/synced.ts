@@ -88,6 +88,18 @@ export function bookStatus(status: StatusSnapshot, containerUid: string): BookSt
   return book;
 }
 
+/** A contact as the user creates it in Thunderbird: a name and one email. */
+export function personVCard(name: string, email: string): string {
+  return `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${name}\r\nEMAIL:${email}\r\nEND:VCARD`;
+}
+
+/** Replaces (or adds) one property of a vCard as Thunderbird returned it. */
+export function withProperty(vCard: string, name: string, value: string): string {
+  const lines = vCard.replace(/\r?\n[ \t]/g, "").split(/\r?\n/).filter((l) => l !== "" && !new RegExp(`^${name}[;:]`, "i").test(l));
+  lines.splice(lines.findIndex((l) => /^END:VCARD/i.test(l)), 0, `${name}:${value}`);
+  return lines.join("\r\n");
+}
+
 // ───────────── request log ─────────────
 
 /** Requests to `/api/addressbooks/<containerUid>/…`, from `fromIndex` of the log on. */
