@@ -7,13 +7,25 @@ import type { AccountStatus, BookStatus } from "../shared/status.ts";
 import { fetchRemoteBooks, type RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
 import { TwoWaySync } from "../sync/two-way.ts";
-import type { Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
-import { messageOf } from "../shared/error-message.ts";
+import type { NotificationsApi, Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
+import { describeError } from "../shared/error-message.ts";
+import { MAX_SYNC_INTERVAL_MINUTES, MIN_SYNC_INTERVAL_MINUTES } from "../shared/settings.ts";
+import { text, UserError, type MessageKey } from "../shared/user-text.ts";
 import { Account, type AccountOptions } from "./account.ts";
 import { SettingsStore } from "./settings-store.ts";
 import { StatusStore } from "./status-store.ts";
 
 const WAKE_UP_ALARM = "bluemind-sync-wake-up";
+
+/** What started a sync, as the activity log names it. */
+const SYNC_REASONS: Record<SyncReason, MessageKey> = {
+  startup: "syncReasonStartup",
+  interval: "syncReasonInterval",
+  manual: "syncReasonManual",
+  "local-change": "syncReasonLocalChange",
+  online: "syncReasonOnline",
+  retry: "syncReasonRetry",
+};
 
 /** Account states in which search-only books send nothing: no credential, or one refused. */
 const QUIET_STATES = new Set<AccountStatus>(["disconnected", "needs-permission", "needs-sign-in"]);
@@ -39,18 +51,20 @@ export class BackgroundApp {
   ) {
     this.status = new StatusStore(tb.localStore);
     this.settings = new SettingsStore(tb.localStore, tb.managed);
+    // Notifications go through the status store's redaction like every other message.
+    const notifications: NotificationsApi = { notify: (message) => tb.notifications.notify(this.status.redact(message)) };
     this.account = new Account({
       settings: this.settings,
       status: this.status,
       hostPermissions: tb.hostPermissions,
-      notifications: tb.notifications,
+      notifications,
       clientOptions: options.clientOptions,
     });
     const reporter = statusReporter(this.status);
     this.twoWay = new TwoWaySync({
       books: tb.addressBooks,
       store: tb.localStore,
-      notifications: tb.notifications,
+      notifications,
       reporter,
       engine: () => this.engine,
       client: () => this.account.connectedClient,
@@ -114,7 +128,7 @@ export class BackgroundApp {
   async signIn(serverUrl: string, login: string, password: string): Promise<void> {
     const settings = await this.settings.load();
     if (settings.managed.includes("serverUrl") && serverUrl !== settings.serverUrl) {
-      throw new Error("The server is set by your administrator.");
+      throw new UserError(text("errorServerManaged"));
     }
     await this.account.signIn(serverUrl, login, password);
     void this.syncNow();
@@ -129,7 +143,7 @@ export class BackgroundApp {
     await this.account.signOut(await this.settings.load());
     if (removeLocalBooks) {
       const removed = await this.engine.removeAllLocalBooks();
-      this.status.log("info", `Removed ${removed} local address book(s).`);
+      this.status.log("info", text("logLocalBooksRemoved", String(removed)));
     }
     await this.providers.removeAll();
     this.status.setBooks([]);
@@ -137,14 +151,23 @@ export class BackgroundApp {
 
   async setSync(containerUid: string, sync: boolean): Promise<void> {
     const client = this.account.connectedClient;
-    if (!client) throw new Error("Not connected to BlueMind.");
+    if (!client) throw new UserError(text("errorNotConnected"));
     // BlueMind first: if the server refuses, nothing changed locally and the switch goes back.
     await client.subscriptions.setSync(containerUid, sync);
     this.status.updateBook(containerUid, { sync, state: sync ? "pending" : "search-only" });
     void this.syncNow();
   }
 
-  async saveSettings(change: { syncIntervalMinutes?: number; publishLocalBooks?: boolean }): Promise<void> {
+  /** Only these two fields, checked: the page cannot store anything else (a server, a key). */
+  async saveSettings({ syncIntervalMinutes, publishLocalBooks }: { syncIntervalMinutes?: number; publishLocalBooks?: boolean }): Promise<void> {
+    const change: { syncIntervalMinutes?: number; publishLocalBooks?: boolean } = {};
+    if (syncIntervalMinutes !== undefined) {
+      if (!Number.isInteger(syncIntervalMinutes) || syncIntervalMinutes < MIN_SYNC_INTERVAL_MINUTES || syncIntervalMinutes > MAX_SYNC_INTERVAL_MINUTES) {
+        throw new UserError(text("intervalInvalid", String(MIN_SYNC_INTERVAL_MINUTES), String(MAX_SYNC_INTERVAL_MINUTES)));
+      }
+      change.syncIntervalMinutes = syncIntervalMinutes;
+    }
+    if (publishLocalBooks !== undefined) change.publishLocalBooks = publishLocalBooks;
     const settings = await this.settings.save(change);
     this.scheduler?.setInterval(settings.syncIntervalMinutes);
     if (this.scheduler) this.watchInterval(settings.syncIntervalMinutes);
@@ -167,7 +190,7 @@ export class BackgroundApp {
       return await this.syncBooks(client, books, reason);
     } catch (error) {
       this.account.noteFailure(error);
-      this.status.log("error", `Sync failed: ${messageOf(error)}`);
+      this.status.log("error", text("logSyncFailed", describeError(error)));
       return false;
     } finally {
       this.status.setSyncing(false);
@@ -177,7 +200,7 @@ export class BackgroundApp {
   private async syncBooks(client: BlueMindClient, books: RemoteBookWithCount[], reason: SyncReason): Promise<boolean> {
     const result = await this.engine.syncAll(client, books);
     const failed = result.books.filter((b) => !b.ok).length;
-    if (failed > 0) this.status.log("warning", `Sync (${reason}) ended with ${failed} book(s) in error.`);
+    if (failed > 0) this.status.log("warning", text("logSyncBooksFailed", text(SYNC_REASONS[reason]), String(failed)));
     return result.ok;
   }
 

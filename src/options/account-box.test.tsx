@@ -17,6 +17,7 @@ import {
   type,
   unmount,
 } from "../../test/support/options-testkit.tsx";
+import { text } from "../shared/user-text.ts";
 
 let root: HTMLElement | null = null;
 afterEach(() => {
@@ -104,11 +105,12 @@ describe("account box", () => {
 
   it("bad credentials: shows the background's message in the alert region, once, and keeps the form", async () => {
     const backend = disconnectedBackend();
+    const refusal = text("errorWrongPassword", "jeanne.dupont@example.fr");
     const message = "BlueMind refused to sign in jeanne.dupont@example.fr: the login or password is wrong.";
     backend.reply = (request) => {
       if (request.type !== "signIn") return undefined;
-      backend.state = { ...backend.state, status: snapshot({ account: account({ status: "needs-sign-in", message, serverUrl: "https://bm.example.com", login: request.login }) }) };
-      return { ok: false, error: message };
+      backend.state = { ...backend.state, status: snapshot({ account: account({ status: "needs-sign-in", message: refusal, serverUrl: "https://bm.example.com", login: request.login }) }) };
+      return { ok: false, error: refusal };
     };
     root = await renderPage(backend);
     await fillSignIn(root, "https://bm.example.com", "wrong");
@@ -138,7 +140,7 @@ describe("account box", () => {
 
   it("a missing hasTbird role is named in the message", async () => {
     const backend = disconnectedBackend();
-    const message = 'The BlueMind account jeanne.dupont@example.fr does not have the "hasTbird" role required to connect Thunderbird. Ask your BlueMind administrator to grant it.';
+    const message = text("errorMissingRole", "jeanne.dupont@example.fr", "hasTbird");
     backend.reply = (request) => (request.type === "signIn" ? { ok: false, error: message } : undefined);
     root = await renderPage(backend);
     await fillSignIn(root, "https://bm.example.com");
@@ -148,7 +150,7 @@ describe("account box", () => {
 
   it("needs sign-in: explains why and prefills the server and login, never a password", async () => {
     const backend = new FakeBackend({
-      status: snapshot({ account: account({ ...CONNECTED, status: "needs-sign-in", message: "BlueMind no longer accepts the API key of jeanne.dupont@example.fr. Sign in again." }) }),
+      status: snapshot({ account: account({ ...CONNECTED, status: "needs-sign-in", message: text("errorApiKeyRefused", "jeanne.dupont@example.fr") }) }),
       settings: settings({ serverUrl: "https://bm.example.com", login: "jeanne.dupont@example.fr" }),
     });
     root = await renderPage(backend);

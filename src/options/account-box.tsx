@@ -3,9 +3,10 @@
 import { useState } from "preact/hooks";
 import type { PublicSettings } from "../shared/messages.ts";
 import { checkServerUrl } from "../shared/server-url.ts";
-import type { AccountState } from "../shared/status.ts";
+import type { AccountState, AccountStatus } from "../shared/status.ts";
+import { text, type MessageKey, type UserText } from "../shared/user-text.ts";
 import { DisconnectDialog } from "./disconnect-dialog.tsx";
-import { formatTime, useI18n } from "./i18n.ts";
+import { formatTime, say, useI18n } from "./i18n.ts";
 import { ManagedHint, SignInForm, type SignInInput } from "./sign-in-form.tsx";
 import { describeUrlError } from "./url-error.ts";
 import type { Send } from "./use-options-state.ts";
@@ -20,13 +21,26 @@ export interface AccountBoxProps {
 type Busy = "signIn" | "permission" | "signOut" | null;
 type Action = Exclude<Busy, null>;
 
-/** A localised headline saying what failed, and the detail (the background's own sentence). */
+/** A localised headline saying what failed, and the detail (what the background said). */
 interface Failure {
   action: Action;
-  detail: string;
+  detail: UserText;
 }
 
-const FAILURE_TITLES: Record<Action, string> = { signIn: "signInFailed", permission: "permissionFailed", signOut: "signOutFailed" };
+const FAILURE_TITLES: Record<Action, MessageKey> = { signIn: "signInFailed", permission: "permissionFailed", signOut: "signOutFailed" };
+
+const STATUS_NAMES: Record<AccountStatus, MessageKey> = {
+  disconnected: "account_disconnected",
+  "needs-permission": "account_needs_permission",
+  connecting: "account_connecting",
+  connected: "account_connected",
+  "needs-sign-in": "account_needs_sign_in",
+  error: "account_error",
+};
+
+function sameText(a: UserText | null | undefined, b: UserText | null | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
 
 export function AccountBox({ account, settings, send, requestHostPermission }: AccountBoxProps) {
   const i18n = useI18n();
@@ -43,9 +57,9 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
   const canSignOut = !keyManaged && busy === null && (status === "connected" || (status !== "disconnected" && settings.serverUrl !== null));
   const serverUrl = account.serverUrl ?? settings.serverUrl;
 
-  const fail = (action: Action, detail: string | null) => setError(detail === null ? null : { action, detail });
+  const fail = (action: Action, detail: UserText | null) => setError(detail === null ? null : { action, detail });
 
-  const run = async (action: Action, attempt: () => Promise<string | null>) => {
+  const run = async (action: Action, attempt: () => Promise<UserText | null>) => {
     setBusy(action);
     try {
       fail(action, await attempt());
@@ -57,7 +71,7 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
   const signIn = (input: SignInInput) => {
     const check = checkServerUrl(input.serverUrl);
     if (!check.ok) {
-      fail("signIn", describeUrlError(check.problem, i18n));
+      fail("signIn", describeUrlError(check.problem));
       return;
     }
     const base = check.baseUrl;
@@ -65,7 +79,7 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
     // requestHostPermission is the first call made: Thunderbird grants it only inside the click.
     const permission = requestHostPermission(base);
     void run("signIn", async () => {
-      if (!(await permission)) return t("permissionRefused");
+      if (!(await permission)) return text("permissionRefused");
       const answer = await send({ type: "signIn", serverUrl: base, login: input.login, password: input.password });
       return answer.ok ? null : answer.error;
     });
@@ -74,13 +88,13 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
   const allow = () => {
     const check = checkServerUrl(serverUrl ?? "");
     if (!check.ok) {
-      fail("permission", describeUrlError(check.problem, i18n));
+      fail("permission", describeUrlError(check.problem));
       return;
     }
     const base = check.baseUrl;
     const permission = requestHostPermission(base);
     void run("permission", async () => {
-      if (!(await permission)) return t("permissionRefused");
+      if (!(await permission)) return text("permissionRefused");
       const answer = await send({ type: "permissionGranted" });
       return answer.ok ? null : answer.error;
     });
@@ -95,7 +109,7 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
   };
 
   // The background's own sentence for a refused sign-in is the error already shown: not twice.
-  const accountMessage = (status === "needs-sign-in" || status === "error") && account.message !== error?.detail ? account.message : null;
+  const accountMessage = (status === "needs-sign-in" || status === "error") && !sameText(account.message, error?.detail) ? account.message : null;
 
   return (
     <section class="card account" aria-labelledby="account-heading">
@@ -103,7 +117,7 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
         <h2 id="account-heading">{t("accountTitle")}</h2>
         <p role="status" class={`state-pill state-${status}`}>
           <span class="dot" aria-hidden="true" />
-          {t(`account_${status.replace(/-/g, "_")}`)}
+          {t(STATUS_NAMES[status])}
         </p>
       </div>
 
@@ -131,7 +145,7 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
         </dl>
       )}
 
-      {accountMessage && <p class="notice notice-error">{accountMessage}</p>}
+      {accountMessage && <p class="notice notice-error">{say(i18n, accountMessage)}</p>}
 
       {status === "needs-permission" && serverUrl && (
         <div class="notice notice-warning">
@@ -162,7 +176,7 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
       <div role="alert" class="alert-region">
         {error && (
           <p class="notice notice-error">
-            <strong>{t(FAILURE_TITLES[error.action])}</strong> {error.detail}
+            <strong>{t(FAILURE_TITLES[error.action])}</strong> {say(i18n, error.detail)}
           </p>
         )}
       </div>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isRequest, isStatusPush, parseStateAnswer, type StateAnswer } from "./messages.ts";
 import { emptyAccountState, type StatusSnapshot } from "./status.ts";
+import { text } from "./user-text.ts";
 
 function snapshot(): StatusSnapshot {
   return {
@@ -25,8 +26,8 @@ function snapshot(): StatusSnapshot {
     lastSyncStarted: 5,
     lastSyncEnded: null,
     activity: [
-      { at: 1, level: "warning", message: "careful", containerUid: "book:Contacts_u1" },
-      { at: 2, level: "info", message: "done" },
+      { at: 1, level: "warning", message: text("logBookRenamed", "careful"), containerUid: "book:Contacts_u1" },
+      { at: 2, level: "info", message: text("logDisconnected") },
     ],
   };
 }
@@ -81,7 +82,7 @@ describe("isRequest", () => {
 describe("parseStateAnswer", () => {
   it("reads a success with its state and a failure with its message", () => {
     expect(parseStateAnswer({ ok: true, value: state() })).toEqual({ ok: true, value: state() });
-    expect(parseStateAnswer({ ok: false, error: "Not connected to BlueMind." })).toEqual({ ok: false, error: "Not connected to BlueMind." });
+    expect(parseStateAnswer({ ok: false, error: text("errorNotConnected") })).toEqual({ ok: false, error: text("errorNotConnected") });
   });
 
   it("gives null for an answer that is not one", () => {

@@ -7,6 +7,7 @@ import type { RemoteBook } from "../books/remote-books.ts";
 import type { BookStateChange, SyncReporter } from "./reporter.ts";
 import { SYNC_INDEX_KEY, type SyncIndex } from "./sync-state.ts";
 import { individual, MemorySource, pngBytes } from "../../test/support/memory-content.ts";
+import { inEnglish, text } from "../shared/user-text.ts";
 
 function remote(containerUid: string, sync = true, displayName = containerUid): RemoteBook {
   return { containerUid, serverName: displayName, displayName, ownerUid: "u1", ownerDisplayName: "Jane", ownedByUser: true, isDomainDirectory: false, sync, readOnly: false, internalId: 1 };
@@ -28,7 +29,7 @@ function rig(options: SyncEngineOptions = {}): Rig {
   const reporter: SyncReporter = {
     bookState: (uid, change) => states.push([uid, change]),
     progress: () => undefined,
-    log: (level, message, uid) => events.push(`${level} ${uid ?? "-"} ${message}`),
+    log: (level, message, uid) => events.push(`${level} ${uid ?? "-"} ${inEnglish(message)}`),
   };
   return { tb, source, events, states, engine: new SyncEngine({ books: tb.addressBooks, store: tb.localStore, reporter }, options) };
 }
@@ -66,9 +67,9 @@ describe("SyncEngine.syncAll", () => {
     r.source.book("book:B").put("b1", individual("B1"));
     const result = await r.engine.syncAll(r.source, [remote("book:A"), remote("book:B")]);
     expect(result.ok).toBe(false);
-    expect(result.books.map((b) => [b.containerUid, b.ok, b.error])).toEqual([["book:A", false, "push refused"], ["book:B", true, null]]);
+    expect(result.books.map((b) => [b.containerUid, b.ok, b.error])).toEqual([["book:A", false, text("errorDetail", "push refused")], ["book:B", true, null]]);
     expect(r.source.book("book:A").calls).toEqual([]);
-    expect(r.states.filter(([uid]) => uid === "book:A").at(-1)?.[1]).toEqual({ state: "error", lastError: "push refused" });
+    expect(r.states.filter(([uid]) => uid === "book:A").at(-1)?.[1]).toEqual({ state: "error", lastError: text("errorDetail", "push refused") });
   });
 
   it("a book Thunderbird cannot create is reported; the others sync", async () => {
@@ -85,7 +86,7 @@ describe("SyncEngine.syncAll", () => {
   it("stops the whole run when BlueMind refuses the credential", async () => {
     const r = rig();
     r.source.book("book:A").beforeCall = () => {
-      throw new AuthenticationError("dead key", { code: "AUTHENTICATION_FAIL", status: 401, needsSignIn: true });
+      throw new AuthenticationError(text("errorApiKeyRefused", "jdoe"), { code: "AUTHENTICATION_FAIL", status: 401, needsSignIn: true });
     };
     await expect(r.engine.syncAll(r.source, [remote("book:A"), remote("book:B")])).rejects.toBeInstanceOf(AuthenticationError);
     expect(r.source.book("book:B").calls).toEqual([]);

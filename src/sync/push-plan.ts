@@ -11,6 +11,7 @@
 // Deletions: only a contact the user deleted here is deleted on BlueMind, and not if someone
 // changed it there meanwhile — then the card comes back (server wins again).
 import type { ContactRecord, GroupRecord } from "./sync-state.ts";
+import { text, type UserText } from "../shared/user-text.ts";
 
 /** The server's copy of an item as the push compares it. */
 export interface ServerCopy<T> {
@@ -113,15 +114,19 @@ export function vCardValueLines(vCard: string): string[] {
  * The local values a conflict overwrites: the properties of the local vCard that the server's
  * version does not have (all of them when the server deleted the card).
  */
-export function describeOverwritten(localVCard: string, serverVCard: string | null): string {
+export function describeOverwritten(localVCard: string, serverVCard: string | null): UserText {
   const server = new Set(serverVCard === null ? [] : vCardValueLines(serverVCard));
   const lost = vCardValueLines(localVCard).filter((line) => !server.has(line));
-  const text = lost.length === 0 ? "(no value of yours differs)" : lost.join("; ");
-  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text;
+  return lost.length === 0 ? text("valuesNoneDiffer") : text("valuesList", shorten(lost.join("; ")));
 }
 
-export function describeListOverwritten(local: ListSnapshot, memberNames: ReadonlyMap<string, string>): string {
+export function describeListOverwritten(local: ListSnapshot, memberNames: ReadonlyMap<string, string>): UserText {
   const members = local.members.map((id) => memberNames.get(id) ?? id);
-  const text = `name “${local.name}”${local.description ? `, description “${local.description}”` : ""}, members: ${members.length > 0 ? members.join(", ") : "none"}`;
-  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text;
+  const shown = members.length > 0 ? shorten(members.join(", ")) : text("listNoMembers");
+  const name = shorten(local.name);
+  return local.description ? text("listValuesDescribed", name, shorten(local.description), shown) : text("listValues", name, shown);
+}
+
+function shorten(value: string): string {
+  return value.length > MAX_DESCRIPTION ? `${value.slice(0, MAX_DESCRIPTION - 1)}…` : value;
 }

@@ -26,6 +26,7 @@ import { recordHash } from "./pull.ts";
 import type { ContainerUpdatesResult, GroupMember, ItemValue, VCard, VCardChanges } from "../bluemind/models.ts";
 import type { CallOptions } from "../bluemind/transport.ts";
 import type { ActivityLevel } from "../shared/status.ts";
+import { text, type TextArg, type UserText } from "../shared/user-text.ts";
 import type { AddressBooksApi, ContactInfo, MailingListInfo } from "../thunderbird/types.ts";
 import { blueMindToVCard, vCardContentHash, vCardToBlueMind } from "../vcard/index.ts";
 import { versionOf } from "./changeset-plan.ts";
@@ -86,7 +87,7 @@ export interface PushOutcome {
   sent: number;
   conflicts: number;
   /** `“name”: message` per change BlueMind refused (for the book's status). */
-  problems: string[];
+  problems: UserText[];
 }
 
 export async function pushBook(target: PushTarget, deps: PushDeps): Promise<PushOutcome> {
@@ -215,7 +216,7 @@ class BookPush {
       }
       const name = cardSummary(contact.vCard).name;
       if (change.refused !== undefined && change.refused.hash === hash) {
-        this.outcome.problems.push(`“${name}”: ${change.refused.message}`);
+        this.outcome.problems.push(text("problemNamed", name, change.refused.message));
         continue;
       }
       const item = record?.item ?? id;
@@ -260,7 +261,7 @@ class BookPush {
         } else {
           if (decision === "conflict") {
             this.outcome.conflicts++;
-            this.log("warning", `A contact deleted here (${copy?.content === null ? p.item : this.nameOnServer(item)}) was changed on BlueMind meanwhile: BlueMind's version wins, it comes back.`);
+            this.log("warning", text("logDeletedContactChanged", copy?.content === null ? p.item : this.nameOnServer(item)));
           }
           this.done(p.id, p.rev);
         }
@@ -273,13 +274,12 @@ class BookPush {
         this.done(p.id, p.rev);
       } else if (decision === "conflict" || decision === "gone") {
         this.outcome.conflicts++;
-        const what = decision === "gone" ? "was deleted on BlueMind" : "was also changed on BlueMind";
-        this.log("warning", `Conflict: “${p.name}” ${what} since the last sync; BlueMind's version wins. Your local values were: ${describeOverwritten(vCard, serverVCard)}`);
+        this.log("warning", text(decision === "gone" ? "logConflictGone" : "logConflictChanged", p.name, describeOverwritten(vCard, serverVCard)));
         this.done(p.id, p.rev);
       } else {
         const converted = vCardToBlueMind(vCard, item ? item.value : null);
         if (!converted.ok) {
-          this.refuseContact(p, `the contact cannot be read: ${converted.reason}`);
+          this.refuseContact(p, text("reasonContactUnreadable", converted.reason));
           continue;
         }
         (p.kind === "add" ? changes.add : changes.modify).push({ uid: p.item, value: converted.value });
@@ -304,7 +304,7 @@ class BookPush {
     this.done(p.id, p.rev);
   }
 
-  private refuseContact(p: PendingContact, message: string): void {
+  private refuseContact(p: PendingContact, message: TextArg): void {
     this.settlement.refusedContacts.push({ id: p.id, rev: p.rev, refused: { hash: p.hash, message } });
     this.refused(p.name, message);
   }
@@ -335,7 +335,7 @@ class BookPush {
       }
       const fingerprint = listFingerprint(local);
       if (change.refused !== undefined && change.refused.hash === fingerprint) {
-        this.outcome.problems.push(`“${list.name}”: ${change.refused.message}`);
+        this.outcome.problems.push(text("problemNamed", list.name, change.refused.message));
         continue;
       }
       const members = this.listMembers.get(listId) ?? [];
@@ -364,7 +364,7 @@ class BookPush {
         } else {
           if (decision === "conflict") {
             this.outcome.conflicts++;
-            this.log("warning", `The mailing list “${p.record.name}” deleted here was changed on BlueMind meanwhile: BlueMind's version wins, it comes back.`);
+            this.log("warning", text("logDeletedListChanged", p.record.name));
           }
           this.done(p.listId, p.rev, "list");
         }
@@ -378,8 +378,7 @@ class BookPush {
       } else if (decision === "conflict" || decision === "gone") {
         this.outcome.conflicts++;
         const names = new Map(p.members.map((c) => [c.id, cardSummary(c.vCard).name]));
-        const what = decision === "gone" ? "was deleted on BlueMind" : "was also changed on BlueMind";
-        this.log("warning", `Conflict: the mailing list “${local.name}” ${what} since the last sync; BlueMind's version wins. Your local list was: ${describeListOverwritten(local, names)}`);
+        this.log("warning", text(decision === "gone" ? "logListConflictGone" : "logListConflictChanged", local.name, describeListOverwritten(local, names)));
         this.done(p.listId, p.rev, "list");
       } else {
         const { members, ids } = await this.groupMembersOf(p, item ?? null);
@@ -403,7 +402,7 @@ class BookPush {
       },
       (p, message) => {
         this.settlement.refusedLists.push({ id: p.listId, rev: p.rev, refused: { hash: p.fingerprint, message } });
-        this.refused(p.local?.name ?? p.record?.name ?? "a mailing list", message);
+        this.refused(p.local?.name ?? p.record?.name ?? text("aMailingList"), message);
       },
     );
   }
@@ -431,7 +430,7 @@ class BookPush {
       else if (record?.item) member = { containerUid: this.target.containerUid, itemUid: record.item, commonName: name, mailto: email };
       else if (record?.email) member = { containerUid: null, itemUid: null, commonName: name, mailto: record.email };
       if (member === null) {
-        this.log("warning", `“${name}” is not on BlueMind yet: left out of the group “${p.local?.name ?? ""}” for now.`);
+        this.log("warning", text("logMemberNotOnServer", name, p.local?.name ?? ""));
         continue;
       }
       members.push(member);
@@ -503,8 +502,8 @@ class BookPush {
     const batchWide = result.errors.find((e) => e.uid === null);
     if (batchWide !== undefined) {
       this.stopped = true;
-      this.outcome.problems.push(batchWide.message);
-      this.log("error", `BlueMind refused the changes to “${this.target.bookName}”: ${batchWide.message}`);
+      this.outcome.problems.push(text("serverSaid", batchWide.message));
+      this.log("error", text("logChangesRefused", this.target.bookName, batchWide.message));
       return;
     }
     const errors = new Map(result.errors.map((e) => [e.uid, e.message]));
@@ -520,9 +519,9 @@ class BookPush {
     }
   }
 
-  private refused(name: string, message: string): void {
-    this.outcome.problems.push(`“${name}”: ${message}`);
-    this.log("warning", `“${name}” could not be saved on BlueMind: ${message}`);
+  private refused(name: TextArg, message: TextArg): void {
+    this.outcome.problems.push(text("problemNamed", name, message));
+    this.log("warning", text("logNotSavedOnServer", name, message));
   }
 
   private done(id: string, rev: number, kind: "contact" | "list" = "contact"): void {
@@ -543,7 +542,7 @@ class BookPush {
     await this.deps.queue.settle(this.target.containerUid, settlement);
   }
 
-  private log(level: ActivityLevel, message: string): void {
+  private log(level: ActivityLevel, message: UserText): void {
     this.deps.reporter.log(level, message, this.target.containerUid);
   }
 }

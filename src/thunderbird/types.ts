@@ -3,6 +3,7 @@
 // in-memory implementation of the same interfaces (test/unit/in-memory-thunderbird.ts), so an
 // MV3 port or an API change touches one folder.
 import type { ManagedSettings } from "../shared/settings.ts";
+import type { UserText } from "../shared/user-text.ts";
 
 export interface AddressBookInfo {
   id: string;
@@ -126,7 +127,8 @@ export interface HostPermissionsApi {
 }
 
 export interface NotificationsApi {
-  notify(message: string): Promise<void>;
+  /** Shown in Thunderbird's language. */
+  notify(message: UserText): Promise<void>;
 }
 
 export interface Thunderbird {

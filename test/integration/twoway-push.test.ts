@@ -8,6 +8,7 @@ import { contactIdFor } from "../../src/sync/contact-uid.ts";
 import { QUEUE_PREFIX } from "../../src/sync/change-queue.ts";
 import { BOOKS, JANE, expectBookMatchesServer, localBookIdOf, serverItems } from "./sync-fixtures.ts";
 import { makeTwoWayWorld, mupdatesCalls, setProperty, typedVCard, useTwoWayWorld, type TwoWayWorld } from "./twoway-fixtures.ts";
+import { englishOf } from "../support/english.ts";
 
 const env = useTwoWayWorld();
 
@@ -136,8 +137,8 @@ describe("pushing local contact changes", () => {
     expect(world.fake.control.getCard(BOOKS.janeContacts, b.uid)?.value.communications?.emails?.map((e) => e.value)).toEqual(b.value.communications?.emails?.map((e) => e.value));
     const status = world.reporter.lastState(BOOKS.janeContacts);
     expect(status?.state).toBe("synced");
-    expect(status?.lastError).toContain(badName);
-    expect(status?.lastError).toContain("Email invalid");
+    expect(englishOf(status?.lastError)).toContain(badName);
+    expect(englishOf(status?.lastError)).toContain("Email invalid");
     expect(world.reporter.lines.some((l) => l.level === "warning" && l.message.includes(badName) && l.message.includes("Email invalid"))).toBe(true);
     // The local edit is kept (not overwritten by the pull) so the user can fix it.
     expect((await world.tb.asUser.getContact(badId))?.vCard).toContain("not an email");
@@ -147,7 +148,7 @@ describe("pushing local contact changes", () => {
     world.fake.control.clearRequestLog();
     await world.sync();
     expect(mupdatesCalls(world)).toBe(0);
-    expect(world.reporter.lastState(BOOKS.janeContacts)?.lastError).toContain(badName);
+    expect(englishOf(world.reporter.lastState(BOOKS.janeContacts)?.lastError)).toContain(badName);
 
     await editAsUser(world, BOOKS.janeContacts, b.uid, (v) => setProperty(v.replace(/^EMAIL[^\r\n]*\r?\n/gim, ""), "EMAIL", "fixed@example.org"));
     await world.settle();
