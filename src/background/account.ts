@@ -57,8 +57,8 @@ export class Account {
   /** Connects with the stored or policy-provided API key, if there is one. */
   async restore(settings: ResolvedSettings): Promise<boolean> {
     const { serverUrl, login, apiKey } = settings;
-    await this.knowSecrets(apiKey);
     this.retryKeyDeletion();
+    await this.knowSecrets(apiKey);
     if (!serverUrl || !login || !apiKey) {
       this.options.status.setAccount({ status: "disconnected", serverUrl, login, message: null });
       return false;

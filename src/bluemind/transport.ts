@@ -265,8 +265,9 @@ export class Transport {
       throw errorFromHttp({
         status: response.status,
         errorCode: fault.errorCode,
-        // BlueMind's 401 message quotes the session key ("session id <k> is not valid").
-        serverMessage: fault.message === null ? null : clean(fault.message),
+        // BlueMind's 401 message quotes the session key ("session id <k> is not valid"). Redacted
+        // before it is cut short: a cut through a secret would leave its start behind.
+        serverMessage: fault.message === null ? null : truncate(clean(fault.message)),
         request: ref,
       });
     }
@@ -277,8 +278,8 @@ export class Transport {
       const parsed: unknown = JSON.parse(body);
       return parsed;
     } catch (cause) {
-      const start = body.trim().slice(0, 40).replace(/\s+/g, " ");
-      throw new MalformedResponseError(start === "" ? text("errorNotJsonEmpty", where(ref)) : text("errorNotJson", where(ref), clean(start)), {
+      const start = clean(body.trim()).slice(0, 40).replace(/\s+/g, " ");
+      throw new MalformedResponseError(start === "" ? text("errorNotJsonEmpty", where(ref)) : text("errorNotJson", where(ref), start), {
         status: response.status,
         code: "MALFORMED_RESPONSE",
         request: ref,
@@ -306,7 +307,7 @@ function parseFault(text: string): { errorCode: string | null; message: string |
     if (isRecord(record)) {
       const errorCode = typeof record.errorCode === "string" && record.errorCode !== "" ? record.errorCode : null;
       const message = typeof record.message === "string" && record.message !== "" ? record.message : null;
-      return { errorCode, message: message === null ? null : truncate(message) };
+      return { errorCode, message };
     }
   } catch {
     // Not JSON: a proxy's HTML page or plain text. Its content is not worth showing a user.

@@ -107,6 +107,23 @@ describe("parseStateAnswer", () => {
   });
 });
 
+describe("a sentence without a message id", () => {
+  it("never reaches the page: a status, a book error, a log line or an error answer in plain text is refused", () => {
+    const withLine = state();
+    (withLine.status.activity[0] as { message: unknown }).message = "Sync failed: network down";
+    const withBookError = state();
+    (withBookError.status.books[0] as { lastError: unknown }).lastError = "Invalid email";
+    const withAccountMessage = state();
+    (withAccountMessage.status.account as { message: unknown }).message = "Sign in again.";
+    const withUnknownKey = state();
+    (withUnknownKey.status.activity[1] as { message: unknown }).message = { key: "Sync failed", args: [] };
+    for (const answer of [{ ok: true, value: withLine }, { ok: true, value: withBookError }, { ok: true, value: withAccountMessage }, { ok: true, value: withUnknownKey }, { ok: false, error: "Not connected to BlueMind." }]) {
+      expect(parseStateAnswer(answer)).toBeNull();
+    }
+    expect(isStatusPush({ type: "status", status: withLine.status })).toBe(false);
+  });
+});
+
 describe("isStatusPush", () => {
   it("accepts a status push and nothing else", () => {
     expect(isStatusPush({ type: "status", status: snapshot() })).toBe(true);
