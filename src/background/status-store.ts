@@ -82,8 +82,8 @@ export class StatusStore {
   }
 
   setAccount(change: Partial<AccountState>): void {
-    const message = change.message === undefined || change.message === null ? change.message : this.redact(change.message);
-    this.update({ account: { ...this.snapshot.account, ...change, ...(message === undefined ? {} : { message }) } });
+    const account = { ...this.snapshot.account, ...change };
+    this.update({ account: account.message === null ? account : { ...account, message: this.redact(account.message) } });
   }
 
   setBooks(books: BookStatus[]): void {
