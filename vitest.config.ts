@@ -27,6 +27,17 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      // Rebuilds the add-on from its source archive (npm ci, a build): after the timed suites,
+      // and rewrites dist/ only once nothing else reads it.
+      {
+        test: {
+          name: "release",
+          include: ["test/release/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });

@@ -15,7 +15,6 @@ import { BlueMindClient } from "../bluemind/client.ts";
 import { AuthenticationError, MissingRoleError } from "../bluemind/errors.ts";
 import type { AuthUser } from "../bluemind/models.ts";
 import type { PendingKeyDeletion, ResolvedSettings } from "../shared/settings.ts";
-import type { HostPermissionsApi, NotificationsApi } from "../thunderbird/types.ts";
 import { describeError } from "../shared/error-message.ts";
 import { text, UserError } from "../shared/user-text.ts";
 import type { SettingsStore } from "./settings-store.ts";
@@ -27,8 +26,6 @@ export const CLIENT_ORIGIN = "bluemind-addressbooks-thunderbird";
 export interface AccountOptions {
   settings: SettingsStore;
   status: StatusStore;
-  hostPermissions: HostPermissionsApi;
-  notifications: NotificationsApi;
   /** For tests: a fetch bound to a fake server, short timeouts. */
   clientOptions?: Partial<ConstructorParameters<typeof BlueMindClient>[0]>;
 }
@@ -40,11 +37,6 @@ export class Account {
   keyDeletion: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: AccountOptions) {}
-
-  /** After the user allowed the server's origin from the options page. */
-  async permissionGranted(settings: ResolvedSettings): Promise<boolean> {
-    return this.restore(settings);
-  }
 
   get connectedClient(): BlueMindClient | null {
     return this.client && this.user && !this.client.session.needsSignIn ? this.client : null;
@@ -63,17 +55,7 @@ export class Account {
       this.options.status.setAccount({ status: "disconnected", serverUrl, login, message: null });
       return false;
     }
-    const client = this.newClient(serverUrl, { kind: "apiKey", login, sid: apiKey });
-    if (!(await this.options.hostPermissions.has(client.transport.baseUrl))) {
-      // Only a click can grant it (Thunderbird's rule), even for a configuration an administrator
-      // deployed: say so once, and wait for the options page's "Allow" button.
-      const message = text("needsPermission", client.transport.baseUrl);
-      this.client = client;
-      this.options.status.setAccount({ status: "needs-permission", serverUrl, login, message });
-      await this.options.notifications.notify(message).catch(() => undefined);
-      return false;
-    }
-    return this.open(client, serverUrl, login);
+    return (await this.open(this.newClient(serverUrl, { kind: "apiKey", login, sid: apiKey }), serverUrl, login)).ok;
   }
 
   /** The options page's "Connect": password login, then an API key replaces the password. */
@@ -82,12 +64,14 @@ export class Account {
     await this.knowSecrets(null, password);
     try {
       const client = this.newClient(serverUrl, { kind: "password", login, password });
-      const ok = await this.open(client, serverUrl, login);
-      if (!ok) throw new UserError(this.options.status.current.account.message ?? text("signInFailed"));
+      const opened = await this.open(client, serverUrl, login);
+      if (!opened.ok) throw opened.error;
       const key = await this.keyFor(client);
-      await this.options.settings.save({ serverUrl: client.transport.baseUrl, login, apiKey: key });
+      // A login typed without its domain was completed by the client: keep the full one.
+      const fullLogin = client.session.credential.login;
+      await this.options.settings.save({ serverUrl: client.transport.baseUrl, login: fullLogin, apiKey: key });
       await this.knowSecrets(key);
-      this.options.status.log("info", text("logSignedIn", client.transport.baseUrl, login));
+      this.options.status.log("info", text("logSignedIn", client.transport.baseUrl, fullLogin));
     } finally {
       // The password is gone from memory once the key replaces it (or the sign-in failed).
       await this.knowSecrets((await this.options.settings.load()).apiKey);
@@ -178,7 +162,8 @@ export class Account {
     return new BlueMindClient({ baseUrl: serverUrl, origin: CLIENT_ORIGIN, credential, ...this.options.clientOptions });
   }
 
-  private async open(client: BlueMindClient, serverUrl: string, login: string): Promise<boolean> {
+  /** Signs in with `client`; says why not when it could not. */
+  private async open(client: BlueMindClient, serverUrl: string, login: string): Promise<{ ok: true } | { ok: false; error: unknown }> {
     const status = this.options.status;
     status.setAccount({ status: "connecting", serverUrl, login, message: null });
     try {
@@ -187,20 +172,21 @@ export class Account {
       this.user = user;
       status.setAccount({
         status: "connected",
+        login: client.session.credential.login,
         displayName: user.displayName,
         userUid: user.uid,
         domainUid: user.domainUid,
         message: null,
         lastContact: Date.now(),
       });
-      return true;
+      return { ok: true };
     } catch (error) {
       // Keep the client for a network failure: the scheduler retries and the session re-opens.
       const refused = error instanceof MissingRoleError || error instanceof AuthenticationError;
       this.client = refused ? null : client;
       status.setAccount({ status: refused ? "needs-sign-in" : "error", message: describeError(error) });
       status.log("error", describeError(error));
-      return false;
+      return { ok: false, error };
     }
   }
 
@@ -208,9 +194,8 @@ export class Account {
   async ensureConnected(): Promise<BlueMindClient | null> {
     if (this.connectedClient) return this.connectedClient;
     const client = this.client;
-    const state = this.options.status.current.account.status;
-    if (!client || client.session.needsSignIn || state === "needs-permission") return null;
+    if (!client || client.session.needsSignIn) return null;
     const { serverUrl, login } = this.options.status.current.account;
-    return (await this.open(client, serverUrl ?? "", login ?? "")) ? client : null;
+    return (await this.open(client, serverUrl ?? "", login ?? "")).ok ? client : null;
   }
 }

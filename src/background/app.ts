@@ -2,15 +2,16 @@
 // options page shows. Kept to wiring; behaviour lives in the modules it composes.
 import type { BlueMindClient } from "../bluemind/client.ts";
 import { ProviderBooks } from "../search/index.ts";
-import { SyncEngine, statusReporter } from "../sync/index.ts";
+import { SyncCancelledError, SyncEngine, statusReporter } from "../sync/index.ts";
 import type { AccountStatus, BookStatus } from "../shared/status.ts";
 import { fetchRemoteBooks, type RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
 import { TwoWaySync } from "../sync/two-way.ts";
+import { detachedBookMessage } from "../sync/detach-book.ts";
 import type { NotificationsApi, Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
 import { describeError } from "../shared/error-message.ts";
 import { MAX_SYNC_INTERVAL_MINUTES, MIN_SYNC_INTERVAL_MINUTES } from "../shared/settings.ts";
-import { text, UserError, type MessageKey } from "../shared/user-text.ts";
+import { listOf, text, UserError, type MessageKey } from "../shared/user-text.ts";
 import { Account, type AccountOptions } from "./account.ts";
 import { SettingsStore } from "./settings-store.ts";
 import { StatusStore } from "./status-store.ts";
@@ -28,7 +29,7 @@ const SYNC_REASONS: Record<SyncReason, MessageKey> = {
 };
 
 /** Account states in which search-only books send nothing: no credential, or one refused. */
-const QUIET_STATES = new Set<AccountStatus>(["disconnected", "needs-permission", "needs-sign-in"]);
+const QUIET_STATES = new Set<AccountStatus>(["disconnected", "needs-sign-in"]);
 
 export interface AppOptions {
   clientOptions?: AccountOptions["clientOptions"];
@@ -43,6 +44,8 @@ export class BackgroundApp {
   readonly providers: ProviderBooks;
   private scheduler: SyncScheduler | null = null;
   private stopWatchingInterval: Unsubscribe | null = null;
+  /** Set while signing out: no sync starts until it is done. */
+  private signingOut = false;
   private readonly unsubscribes: Unsubscribe[] = [];
 
   constructor(
@@ -56,8 +59,6 @@ export class BackgroundApp {
     this.account = new Account({
       settings: this.settings,
       status: this.status,
-      hostPermissions: tb.hostPermissions,
-      notifications,
       clientOptions: options.clientOptions,
     });
     const reporter = statusReporter(this.status);
@@ -72,7 +73,7 @@ export class BackgroundApp {
       onLocalChange: (urgent) => (urgent ? void this.scheduler?.syncNow("local-change") : this.scheduler?.localChange()),
     });
     // The engine writes through the two-way module's marked books: its writes are not user edits.
-    this.engine = SyncEngine.forThunderbird({ addressBooks: this.twoWay.books, localStore: tb.localStore }, reporter, this.twoWay.engineOptions());
+    this.engine = SyncEngine.forThunderbird({ addressBooks: this.twoWay.books, localStore: tb.localStore }, reporter, { ...this.twoWay.engineOptions(), render: (value) => tb.render(value) });
     this.providers = new ProviderBooks({
       providers: tb.searchProviders,
       store: tb.localStore,
@@ -99,7 +100,7 @@ export class BackgroundApp {
     this.scheduler = new SyncScheduler({
       intervalMinutes: settings.syncIntervalMinutes,
       isOnline: () => this.tb.connectivity.isOnline(),
-      runSync: (reason) => this.runSync(reason),
+      runSync: (reason, signal) => this.runSync(reason, signal),
     });
     this.unsubscribes.push(this.tb.connectivity.onChange((online) => this.scheduler?.onlineChanged(online)));
     this.watchInterval(settings.syncIntervalMinutes);
@@ -134,19 +135,29 @@ export class BackgroundApp {
     void this.syncNow();
   }
 
-  /** The options page obtained the host permission (from the user's click): connect now. */
-  async permissionGranted(): Promise<void> {
-    if (await this.account.permissionGranted(await this.settings.load())) void this.syncNow();
-  }
-
+  /**
+   * Disconnect. A running sync is cancelled and waited for (it would re-create what goes next);
+   * while the key still works, what is pending is pushed; then every synced book stops being the
+   * add-on's — removed (keeping what BlueMind does not have, renamed) or kept whole — and only
+   * then does the key go.
+   */
   async signOut(removeLocalBooks: boolean): Promise<void> {
-    await this.account.signOut(await this.settings.load());
-    if (removeLocalBooks) {
-      const removed = await this.engine.removeAllLocalBooks();
-      this.status.log("info", text("logLocalBooksRemoved", String(removed)));
+    this.signingOut = true;
+    try {
+      await this.scheduler?.cancel();
+      await this.engine.settled();
+      const settings = await this.settings.load();
+      await this.twoWay.idle();
+      const released = await this.engine.releaseAllLocalBooks(this.account.connectedClient, removeLocalBooks);
+      await this.account.signOut(settings);
+      if (removeLocalBooks) this.status.log("info", text("logLocalBooksRemoved", String(released.filter((b) => b.deleted).length)));
+      const kept = released.flatMap((b) => (b.keptIn === null ? [] : [detachedBookMessage(b.bookName, b.keptIn)]));
+      if (kept.length > 0) this.status.setAccount({ message: listOf(kept) });
+      await this.providers.removeAll();
+      this.status.setBooks([]);
+    } finally {
+      this.signingOut = false;
     }
-    await this.providers.removeAll();
-    this.status.setBooks([]);
   }
 
   async setSync(containerUid: string, sync: boolean): Promise<void> {
@@ -175,20 +186,24 @@ export class BackgroundApp {
 
   private restoring: Promise<void> = Promise.resolve();
 
-  private async runSync(reason: SyncReason): Promise<boolean> {
+  private async runSync(reason: SyncReason, signal: AbortSignal): Promise<boolean> {
     await this.restoring;
     const client = await this.account.ensureConnected();
     const user = this.account.currentUser;
+    // Cancelled (a sign-out waits for this sync to end): nothing more may be written.
+    if (signal.aborted || this.signingOut) return true;
     if (!client || !user) return this.status.current.account.status !== "error";
     this.status.setSyncing(true);
     try {
       // Local renames and books created in Thunderbird reach BlueMind before the engine compares.
-      const books = await this.twoWay.beforeSync(user, await fetchRemoteBooks(client, user.uid));
+      const books = await this.twoWay.beforeSync(user, await fetchRemoteBooks(client, user.uid, signal));
+      if (signal.aborted) throw new SyncCancelledError();
       this.account.noteContact();
       this.status.setBooks(books.map((b) => this.bookStatus(b)));
       await this.providers.reconcile(books);
-      return await this.syncBooks(client, books, reason);
+      return await this.syncBooks(client, books, reason, signal);
     } catch (error) {
+      if (signal.aborted) return true;
       this.account.noteFailure(error);
       this.status.log("error", text("logSyncFailed", describeError(error)));
       return false;
@@ -197,8 +212,8 @@ export class BackgroundApp {
     }
   }
 
-  private async syncBooks(client: BlueMindClient, books: RemoteBookWithCount[], reason: SyncReason): Promise<boolean> {
-    const result = await this.engine.syncAll(client, books);
+  private async syncBooks(client: BlueMindClient, books: RemoteBookWithCount[], reason: SyncReason, signal: AbortSignal): Promise<boolean> {
+    const result = await this.engine.syncAll(client, books, signal);
     const failed = result.books.filter((b) => !b.ok).length;
     if (failed > 0) this.status.log("warning", text("logSyncBooksFailed", text(SYNC_REASONS[reason]), String(failed)));
     return result.ok;

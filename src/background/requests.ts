@@ -1,5 +1,6 @@
 // Answers the options page's requests (shared/messages.ts) with the app's state, and the few
 // requests of the companion extensions the administrator allows.
+import { BlueMindError } from "../bluemind/errors.ts";
 import type { Answer, PublicSettings, Request, StateAnswer } from "../shared/messages.ts";
 import type { ResolvedSettings } from "../shared/settings.ts";
 import { companionStatus, type CompanionStatus } from "../shared/status.ts";
@@ -25,9 +26,6 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
       case "syncNow":
         void app.syncNow();
         break;
-      case "permissionGranted":
-        await app.permissionGranted();
-        break;
       case "signIn":
         await app.signIn(request.serverUrl, request.login, request.password);
         break;
@@ -43,7 +41,8 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
     }
     return { ok: true, value: await state(app) };
   } catch (error) {
-    return { ok: false, error: app.status.redact(describeError(error)) };
+    const message = app.status.redact(describeError(error));
+    return error instanceof BlueMindError ? { ok: false, error: message, code: error.code } : { ok: false, error: message };
   }
 }
 

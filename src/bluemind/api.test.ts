@@ -2,11 +2,12 @@
 // rejects the answer. The integration tests check the same methods against the fake BlueMind.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BlueMindClient } from "./client.ts";
-import { MalformedResponseError, NotFoundError } from "./errors.ts";
+import { MalformedResponseError, NotFoundError, ValidationError } from "./errors.ts";
 import type { AuthUser, VCard } from "./models.ts";
 import { startWireServer } from "../../test/support/wire-server.ts";
 import type { WireReply, WireServer } from "../../test/support/wire-server.ts";
-import { apiPath } from "./url.ts";
+import { apiPath, type ApiPath } from "./url.ts";
+import type { RequestBody } from "./transport.ts";
 
 const jane: AuthUser = { uid: "u jdoe/1", domainUid: "example.com", displayName: "Jane Doe", roles: ["hasTbird"] };
 const BOOK = "book:Contacts_u jdoe/é+1";
@@ -171,6 +172,32 @@ describe("address book content", () => {
   ] as const)("rejects %s", async (_name, key, json, call) => {
     answers.set(key, { json });
     await expect(call(client)).rejects.toBeInstanceOf(MalformedResponseError);
+  });
+
+  // BlueMind answers these with HTTP 500 on single-card writes and setPhoto. Both calls are
+  // idempotent, so a server error would be sent again: a refusal must not be.
+  it.each([
+    ["ENTITY_TOO_LARGE", "Photo is too big (max 2 MB)"],
+    ["INVALID_GROUP_MEMBER", "member c:9 of group c:1 does not exist"],
+    ["INVALID_PEM_CERTIFICATE", "certificate of c:1 is not valid PEM"],
+    ["FORBIDDEN", "cannot modify a card of this book"],
+  ])("%s on a card update and on setPhoto is a refusal shown with the server's words, sent once", async (errorCode, message) => {
+    const refusal: WireReply = { status: 500, json: { errorCode, errorType: "ServerFault", message } };
+    answers.set(`POST ${at("/c1")}`, refusal);
+    answers.set(`POST ${at("/c1/photo")}`, refusal);
+    // Single-card writes as BlueMind's own clients send them (the add-on itself writes through
+    // _mupdates): the transport and the error mapping are what is under test.
+    const post = (path: ApiPath, body: RequestBody) =>
+      client.session.call({ method: "POST", path, body, response: "void", idempotent: true }, () => undefined);
+    const update = () => post(apiPath`/addressbooks/${BOOK}/c1`, { json: card });
+    const setPhoto = () => post(apiPath`/addressbooks/${BOOK}/c1/photo`, { bytes: new Uint8Array([1, 2, 3]) });
+    for (const write of [update, setPhoto]) {
+      const error = await write().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ code: errorCode, status: 500, retryable: false, serverMessage: message });
+      expect((error as Error).message).toBe(`BlueMind refused the data (${errorCode}): ${message}`);
+    }
+    expect(calls().map((c) => c.line)).toEqual([`POST ${at("/c1")}`, `POST ${at("/c1/photo")}`]);
   });
 
   it("accepts the batch-wide MAX_ITEM_COUNT error, which has no uid", async () => {

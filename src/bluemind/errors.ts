@@ -66,6 +66,19 @@ export class PasswordExpiredError extends AuthenticationError {
   }
 }
 
+/**
+ * A login typed without "@domain" that could not be completed: BlueMind would read it as one of
+ * its global domain and refuse it, and the server names no default domain (or does not say).
+ */
+export class LoginNeedsDomainError extends AuthenticationError {
+  constructor(login: string) {
+    super(text("errorLoginNeedsDomain", login), {
+      code: "LOGIN_NEEDS_DOMAIN",
+      needsSignIn: true,
+    });
+  }
+}
+
 /** The account signs in but lacks a role the product requires (BlueMind's `hasTbird`). */
 export class MissingRoleError extends BlueMindError {
   readonly role: string;
@@ -112,6 +125,10 @@ export class ServerUrlError extends BlueMindError {}
 /**
  * errorCodes that mean "your input is wrong": sending it again will fail again (bluemind-api.md
  * §1, §5, §7). Any other code on a 500 is treated as a server failure, which is retried.
+ * BlueMind answers single-card writes and setPhoto with HTTP 500 for these too: a card or photo
+ * too big (ENTITY_TOO_LARGE), a group member it cannot resolve (INVALID_GROUP_MEMBER), a key or
+ * certificate it cannot parse (INVALID_PEM_CERTIFICATE), a change the user may not make
+ * (FORBIDDEN, not PERMISSION_DENIED's 403).
  */
 export const VALIDATION_CODES: ReadonlySet<string> = new Set([
   "INVALID_PARAMETER",
@@ -120,6 +137,10 @@ export const VALIDATION_CODES: ReadonlySet<string> = new Set([
   "MAX_ITEM_COUNT",
   "VERSION_HAS_CHANGED",
   "INVALID_QUERY",
+  "ENTITY_TOO_LARGE",
+  "INVALID_GROUP_MEMBER",
+  "INVALID_PEM_CERTIFICATE",
+  "FORBIDDEN",
 ]);
 
 export interface HttpFailure {

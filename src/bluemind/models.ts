@@ -46,6 +46,14 @@ export interface LoginResponse {
   authUser: AuthUser | null;
 }
 
+/** GET /api/system/installation/_infos (public). `defaultDomain` is null until an administrator
+ * sets one (BlueMind's system configuration `default_domain`). */
+export interface PublicInfos {
+  defaultDomain: string | null;
+  softwareVersion: string;
+  releaseName: string;
+}
+
 export interface APIKey {
   sid: string;
   displayName: string;

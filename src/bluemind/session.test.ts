@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
   CancelledError,
+  LoginNeedsDomainError,
   MalformedResponseError,
   MissingRoleError,
   NetworkError,
@@ -32,6 +33,8 @@ class MiniServer {
   logins = 0;
   loginAnswer: (secret: string) => LoginResponse | null = () => this.ok();
   onData: (request: WireRequest) => WireReply | null = () => null;
+  /** GET /api/system/installation/_infos, answered to anyone. */
+  infos: WireReply = { json: { defaultDomain: "example.com", softwareVersion: "5.1.4", releaseName: "BlueMind 5" } };
 
   constructor(readonly wire: WireServer) {
     wire.handle((request) => this.route(request));
@@ -49,6 +52,7 @@ class MiniServer {
 
   private route(request: WireRequest): WireReply {
     const path = request.url.split("?")[0];
+    if (path === "/api/system/installation/_infos") return this.infos;
     if (path === "/api/auth/login") {
       const answer = this.loginAnswer(JSON.parse(request.text) as string);
       return answer === null ? { drop: true } : { json: answer };
@@ -242,6 +246,58 @@ describe("password sessions", () => {
   it("exposes identity from the login answer", async () => {
     await expect(session().identity()).resolves.toEqual(jane);
     expect(server.requests("/api/auth")).toHaveLength(0);
+  });
+});
+
+describe("a login typed without @domain", () => {
+  const bare = (): Session => session({ credential: { kind: "password", login: "jdoe", password: "secret" } });
+  const loginsSent = () => server.requests("/api/auth/login").map((r) => new URL(r.url, "http://x").searchParams.get("login"));
+
+  it("is completed with the server's default domain (asked without a session), once, and kept", async () => {
+    const s = bare();
+    await expect(s.call(data, pass)).resolves.toEqual({ ok: true, key: "session-key-1" });
+    const [infos] = wire.requests;
+    expect(infos?.method).toBe("GET");
+    expect(infos?.url).toBe("/api/system/installation/_infos");
+    expect(infos?.headers["x-bm-apikey"]).toBeUndefined();
+    expect(loginsSent()).toEqual(["jdoe@example.com"]);
+    expect(s.credential.login).toBe("jdoe@example.com");
+
+    server.valid.clear(); // a later re-login uses the full login without asking again
+    await s.call(data, pass);
+    expect(loginsSent()).toEqual(["jdoe@example.com", "jdoe@example.com"]);
+    expect(server.requests("/api/system/installation/_infos")).toHaveLength(1);
+  });
+
+  it.each([
+    ["without that endpoint (404 NOT_FOUND)", { status: 404, json: { errorCode: "NOT_FOUND", errorType: "ServerFault", message: "no service registered on GET /api/system/installation/_infos" } }],
+    ["with no default domain set", { json: { defaultDomain: null, softwareVersion: "5.1.4", releaseName: "BlueMind 5" } }],
+    ["answering something else than the infos", { json: "5.1.4" }],
+  ] as [string, WireReply][])("on a server %s, asks for user@domain without sending the login", async (_name, reply) => {
+    server.infos = reply;
+    const s = bare();
+    const error = await failure(s.call(data, pass));
+    expect(error).toBeInstanceOf(LoginNeedsDomainError);
+    expect(error).toMatchObject({ code: "LOGIN_NEEDS_DOMAIN", needsSignIn: true });
+    expect(error.message).toBe('BlueMind cannot tell which domain "jdoe" belongs to: enter your address as user@domain.');
+    expect(loginsSent()).toEqual([]);
+    expect(s.needsSignIn).toBe(true);
+  });
+
+  it("an unreachable server is reported as such, not as a missing domain", async () => {
+    server.infos = { drop: true };
+    const s = bare();
+    const error = await failure(s.call(data, pass));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(s.needsSignIn).toBe(false);
+  });
+
+  it("a refused completed login names the address tried and how to give another domain", async () => {
+    server.loginAnswer = () => ({ status: "Bad", message: "Invalid login or password", authKey: null, latd: null, authUser: null });
+    const error = await failure(bare().call(data, pass));
+    expect(error.message).toBe(
+      "BlueMind refused to sign in jdoe@example.com: the login or password is wrong. If your account is in another domain, enter your address as user@domain.",
+    );
   });
 });
 

@@ -9,12 +9,25 @@
 //    new sign-in.
 //  - credential `apiKey` with strategy `login` → the sid is used as the password of a normal login
 //    (for servers or proxies that would not take the sid as a header); re-login as for a password.
+// A login typed without "@domain" is completed with the server's default domain before the first
+// login (BlueMind reads a bare login as its global domain's and answers Bad).
 // Once the credential itself is refused (login `Bad`/`Expired`, a 401 right after a fresh login,
 // a dead direct key, a missing role) the session is "dead": every call fails at once with the same
 // error, without touching the network, until `setCredential` or `open` (the user acting).
 
-import { AuthenticationError, BlueMindError, CancelledError, MalformedResponseError, MissingRoleError, PasswordExpiredError } from "./errors.ts";
+import {
+  AuthenticationError,
+  BlueMindError,
+  CancelledError,
+  LoginNeedsDomainError,
+  MalformedResponseError,
+  MissingRoleError,
+  NetworkError,
+  PasswordExpiredError,
+  TimeoutError,
+} from "./errors.ts";
 import type { RequestRef } from "./errors.ts";
+import { requestPublicInfos } from "./installation-api.ts";
 import type { AuthUser, LoginResponse } from "./models.ts";
 import { Transport } from "./transport.ts";
 import type { RequestSpec } from "./transport.ts";
@@ -255,12 +268,16 @@ export class Session implements ApiCaller {
   }
 
   private async login(): Promise<string> {
-    const cred = this.cred;
+    const typed = this.cred.login;
+    const cred = await this.withFullLogin();
     const secret = cred.kind === "password" ? cred.password : cred.sid;
     const answer = await requestLogin(this.transport, cred.login, secret);
     if (answer.status === "Bad") {
+      // The domain was the server's guess: the user may belong to another one.
+      const guessed = typed !== cred.login;
+      const refusal = cred.kind === "password" ? (guessed ? "errorWrongPasswordGuessedDomain" : "errorWrongPassword") : guessed ? "errorApiKeyInvalidGuessedDomain" : "errorApiKeyInvalid";
       throw this.die(
-        new AuthenticationError(text(cred.kind === "password" ? "errorWrongPassword" : "errorApiKeyInvalid", cred.login), {
+        new AuthenticationError(text(refusal, cred.login), {
           code: "LOGIN_FAILED",
           needsSignIn: true,
           serverMessage: answer.message,
@@ -287,6 +304,29 @@ export class Session implements ApiCaller {
     this.key = answer.authKey;
     this.currentUser = user;
     return answer.authKey;
+  }
+
+  /**
+   * The credential with a `user@domain` login. A bare login gets the installation's default
+   * domain, as BlueMind's own Thunderbird connector did, and keeps it for later logins. When the
+   * server names none (or does not answer that question), the user must type the domain; when it
+   * cannot be reached at all, that is the error to show.
+   */
+  private async withFullLogin(): Promise<Credential> {
+    const cred = this.cred;
+    if (cred.login.includes("@")) return cred;
+    let domain: string | null;
+    try {
+      domain = (await requestPublicInfos(this.transport)).defaultDomain;
+    } catch (error) {
+      if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof CancelledError || !(error instanceof BlueMindError)) {
+        throw error;
+      }
+      domain = null;
+    }
+    if (domain === null) throw this.die(new LoginNeedsDomainError(cred.login));
+    this.cred = { ...cred, login: `${cred.login}@${domain}` };
+    return this.cred;
   }
 
   private checkRole(user: AuthUser): void {

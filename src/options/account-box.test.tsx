@@ -47,7 +47,14 @@ describe("account box", () => {
     expect(root.textContent).toContain("Connect to BlueMind to see your address books.");
   });
 
-  it("asks for the host permission of the normalised origin before signing in, then forgets the password", async () => {
+  it("after a Disconnect that kept unsent contacts: says in which book", async () => {
+    const told = "“Clients” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “Clients (not saved on BlueMind)”.";
+    const message = text("detachedBookMessage", "Clients", "Clients (not saved on BlueMind)");
+    root = await renderPage(new FakeBackend({ status: snapshot({ account: account({ message }) }), settings: settings() }));
+    expect(root.querySelector(".account .notice")?.textContent).toBe(told);
+  });
+
+  it("signs in to the normalised origin, then forgets the password", async () => {
     const backend = disconnectedBackend();
     const answer = deferred<Answer<StateAnswer>>();
     backend.reply = (request) => (request.type === "signIn" ? answer.promise : undefined);
@@ -55,9 +62,8 @@ describe("account box", () => {
     await fillSignIn(root, " https://bm.example.com/api/ ");
     await submit(root.querySelector("form"));
 
-    expect(backend.log).toEqual([
+    expect(backend.requests).toEqual([
       { type: "getState" },
-      { type: "requestHostPermission", origin: "https://bm.example.com" },
       { type: "signIn", serverUrl: "https://bm.example.com", login: "jeanne.dupont@example.fr", password: "demo" },
     ]);
     // Connecting: the password is already gone, the form is locked and says what is happening.
@@ -82,25 +88,13 @@ describe("account box", () => {
     await fillSignIn(root, "http://bm.example.com");
     await submit(root.querySelector("form"));
     expect(alertText(root)).toContain("uses http://");
-    expect(backend.log).toEqual([{ type: "getState" }]);
+    expect(backend.requests).toEqual([{ type: "getState" }]);
 
     await fillSignIn(root, "http://127.0.0.1:8080");
     await submit(root.querySelector("form"));
-    expect(backend.log.slice(1)).toEqual([
-      { type: "requestHostPermission", origin: "http://127.0.0.1:8080" },
+    expect(backend.requests.slice(1)).toEqual([
       { type: "signIn", serverUrl: "http://127.0.0.1:8080", login: "jeanne.dupont@example.fr", password: "demo" },
     ]);
-  });
-
-  it("does not sign in when the user refuses the host permission", async () => {
-    const backend = disconnectedBackend();
-    backend.grantPermission = false;
-    root = await renderPage(backend);
-    await fillSignIn(root, "bm.example.com");
-    await submit(root.querySelector("form"));
-    expect(backend.requests.map((r) => r.type)).toEqual(["getState"]);
-    expect(alertText(root)).toContain("Thunderbird was not allowed to reach this server.");
-    expect(byLabel(root, "Password").value).toBe("");
   });
 
   it("bad credentials: shows the background's message in the alert region, once, and keeps the form", async () => {
@@ -122,6 +116,38 @@ describe("account box", () => {
     expect(root.querySelector("fieldset")?.disabled).toBe(false);
     // A first sign-in that failed left nothing to disconnect.
     expect(buttonNamed(root, "Disconnect")).toBeNull();
+  });
+
+  it.each([
+    ["en", "Server address", "Login (user@domain)", "Password", "Connect", "Sign-in failed. BlueMind cannot tell which domain this login belongs to: enter your address as user@domain."],
+    [
+      "fr",
+      "Adresse du serveur",
+      "Identifiant (utilisateur@domaine)",
+      "Mot de passe",
+      "Se connecter",
+      "La connexion a échoué. BlueMind ne peut pas savoir à quel domaine appartient cet identifiant : saisissez votre adresse sous la forme utilisateur@domaine.",
+    ],
+  ] as const)("a login without @domain the server cannot complete (%s): asks for user@domain in the page's language, once", async (language, serverLabel, loginLabel, passwordLabel, connect, shown) => {
+    const message = text("errorLoginNeedsDomain", "jdoe");
+    const backend = new FakeBackend({ status: snapshot(), settings: settings() }, language);
+    backend.reply = (request) => {
+      if (request.type !== "signIn") return undefined;
+      backend.state = { ...backend.state, status: snapshot({ account: account({ status: "needs-sign-in", message, serverUrl: request.serverUrl, login: request.login }) }) };
+      return { ok: false, error: message, code: "LOGIN_NEEDS_DOMAIN" };
+    };
+    root = await renderPage(backend);
+    await type(byLabel(root, serverLabel), "https://bm.example.com");
+    await type(byLabel(root, loginLabel), "jdoe");
+    await type(byLabel(root, passwordLabel), "secret");
+    await submit(root.querySelector("form"));
+    await backend.push({});
+    expect(backend.requests.at(-1)).toMatchObject({ type: "signIn", login: "jdoe" });
+    expect(alertText(root)).toBe(shown);
+    // The background's English sentence (the account's message) is not shown beside it.
+    expect(root.textContent).not.toContain('BlueMind cannot tell which domain "jdoe" belongs to: enter your address as user@domain.');
+    expect(root.textContent).not.toContain("BlueMind ne peut pas savoir à quel domaine appartient « jdoe »");
+    expect(buttonNamed(root, connect)).not.toBeNull();
   });
 
   it("connecting with a stored key at start-up: says so, with who and where, and no form", async () => {
@@ -160,23 +186,6 @@ describe("account box", () => {
     expect(byLabel(root, "Login (user@domain)").value).toBe("jeanne.dupont@example.fr");
     expect(byLabel(root, "Password").value).toBe("");
     expect(buttonNamed(root, "Disconnect")).not.toBeNull();
-  });
-
-  it("needs permission: the Allow button asks for that origin in the click, then tells the background", async () => {
-    const backend = new FakeBackend({
-      status: snapshot({ account: account({ status: "needs-permission", serverUrl: "https://bm.example.com", login: "jeanne.dupont@example.fr" }) }),
-      settings: settings({ serverUrl: "https://bm.example.com", login: "jeanne.dupont@example.fr", managed: ["serverUrl", "login", "apiKey"] }),
-    });
-    root = await renderPage(backend);
-    expect(root.querySelector(".state-pill")?.textContent).toBe("Permission needed");
-    expect(root.querySelector("form")).toBeNull();
-    await click(buttonNamed(root, "Allow access to https://bm.example.com"));
-    expect(backend.log.slice(1)).toEqual([{ type: "requestHostPermission", origin: "https://bm.example.com" }, { type: "permissionGranted" }]);
-
-    backend.grantPermission = false;
-    await click(buttonNamed(root, "Allow access to https://bm.example.com"));
-    expect(backend.log.at(-1)).toEqual({ type: "requestHostPermission", origin: "https://bm.example.com" });
-    expect(alertText(root)).toContain("Thunderbird was not allowed to reach this server.");
   });
 
   it("connected: Disconnect asks whether to keep the local copies (keep by default), and Cancel gives focus back", async () => {

@@ -1,5 +1,5 @@
 // The BlueMind account: its state, who and where, and the actions that state allows (connect,
-// allow the server's origin, disconnect). Errors from any of them land in one alert region.
+// disconnect). Errors from any of them land in one alert region.
 import { useState } from "preact/hooks";
 import type { PublicSettings } from "../shared/messages.ts";
 import { checkServerUrl } from "../shared/server-url.ts";
@@ -15,23 +15,29 @@ export interface AccountBoxProps {
   account: AccountState;
   settings: PublicSettings;
   send: Send;
-  requestHostPermission: (origin: string) => Promise<boolean>;
 }
 
-type Busy = "signIn" | "permission" | "signOut" | null;
+type Busy = "signIn" | "signOut" | null;
 type Action = Exclude<Busy, null>;
 
-/** A localised headline saying what failed, and the detail (what the background said). */
+/** What a refused action said: the background's text, and its error code when it has one. */
+interface Refusal {
+  error: UserText;
+  code?: string;
+}
+
+/** A localised headline saying what failed, and the detail. */
 interface Failure {
   action: Action;
   detail: UserText;
+  /** The background's own text (the account's message too), which `detail` may reword. */
+  original: UserText;
 }
 
-const FAILURE_TITLES: Record<Action, MessageKey> = { signIn: "signInFailed", permission: "permissionFailed", signOut: "signOutFailed" };
+const FAILURE_TITLES: Record<Action, MessageKey> = { signIn: "signInFailed", signOut: "signOutFailed" };
 
 const STATUS_NAMES: Record<AccountStatus, MessageKey> = {
   disconnected: "account_disconnected",
-  "needs-permission": "account_needs_permission",
   connecting: "account_connecting",
   connected: "account_connected",
   "needs-sign-in": "account_needs_sign_in",
@@ -42,7 +48,10 @@ function sameText(a: UserText | null | undefined, b: UserText | null | undefined
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
-export function AccountBox({ account, settings, send, requestHostPermission }: AccountBoxProps) {
+/** Refusals the page words itself, in Thunderbird's language: locale key by error code. */
+const WORDED_BY_PAGE: Readonly<Record<string, MessageKey>> = { LOGIN_NEEDS_DOMAIN: "loginNeedsDomain" };
+
+export function AccountBox({ account, settings, send }: AccountBoxProps) {
   const i18n = useI18n();
   const { t, language } = i18n;
   const [error, setError] = useState<Failure | null>(null);
@@ -57,9 +66,12 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
   const canSignOut = !keyManaged && busy === null && (status === "connected" || (status !== "disconnected" && settings.serverUrl !== null));
   const serverUrl = account.serverUrl ?? settings.serverUrl;
 
-  const fail = (action: Action, detail: UserText | null) => setError(detail === null ? null : { action, detail });
+  const fail = (action: Action, refusal: Refusal | null) => {
+    const key = refusal?.code === undefined ? undefined : WORDED_BY_PAGE[refusal.code];
+    setError(refusal === null ? null : { action, detail: key ? text(key) : refusal.error, original: refusal.error });
+  };
 
-  const run = async (action: Action, attempt: () => Promise<UserText | null>) => {
+  const run = async (action: Action, attempt: () => Promise<Refusal | null>) => {
     setBusy(action);
     try {
       fail(action, await attempt());
@@ -71,32 +83,14 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
   const signIn = (input: SignInInput) => {
     const check = checkServerUrl(input.serverUrl);
     if (!check.ok) {
-      fail("signIn", describeUrlError(check.problem));
+      fail("signIn", { error: describeUrlError(check.problem) });
       return;
     }
     const base = check.baseUrl;
     setError(null);
-    // requestHostPermission is the first call made: Thunderbird grants it only inside the click.
-    const permission = requestHostPermission(base);
     void run("signIn", async () => {
-      if (!(await permission)) return text("permissionRefused");
       const answer = await send({ type: "signIn", serverUrl: base, login: input.login, password: input.password });
-      return answer.ok ? null : answer.error;
-    });
-  };
-
-  const allow = () => {
-    const check = checkServerUrl(serverUrl ?? "");
-    if (!check.ok) {
-      fail("permission", describeUrlError(check.problem));
-      return;
-    }
-    const base = check.baseUrl;
-    const permission = requestHostPermission(base);
-    void run("permission", async () => {
-      if (!(await permission)) return text("permissionRefused");
-      const answer = await send({ type: "permissionGranted" });
-      return answer.ok ? null : answer.error;
+      return answer.ok ? null : answer;
     });
   };
 
@@ -104,12 +98,13 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
     setConfirmingSignOut(false);
     void run("signOut", async () => {
       const answer = await send({ type: "signOut", removeLocalBooks });
-      return answer.ok ? null : answer.error;
+      return answer.ok ? null : answer;
     });
   };
 
   // The background's own sentence for a refused sign-in is the error already shown: not twice.
-  const accountMessage = (status === "needs-sign-in" || status === "error") && !sameText(account.message, error?.detail) ? account.message : null;
+  // After a Disconnect, the message says where what BlueMind did not have was kept.
+  const accountMessage = (status === "needs-sign-in" || status === "error" || status === "disconnected") && !sameText(account.message, error?.original) ? account.message : null;
 
   return (
     <section class="card account" aria-labelledby="account-heading">
@@ -146,15 +141,6 @@ export function AccountBox({ account, settings, send, requestHostPermission }: A
       )}
 
       {accountMessage && <p class="notice notice-error">{say(i18n, accountMessage)}</p>}
-
-      {status === "needs-permission" && serverUrl && (
-        <div class="notice notice-warning">
-          <p>{t("permissionExplain")}</p>
-          <button type="button" class="button primary" disabled={busy !== null} onClick={allow}>
-            {t("allowServer", serverUrl)}
-          </button>
-        </div>
-      )}
 
       {keyManaged && (
         <p class="hint">

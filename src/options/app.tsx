@@ -20,7 +20,7 @@ export function App({ backend }: { backend: OptionsBackend }) {
     const connected = status.account.status === "connected";
     body = (
       <>
-        <AccountBox account={status.account} settings={settings} send={send} requestHostPermission={backend.requestHostPermission} />
+        <AccountBox account={status.account} settings={settings} send={send} />
         <SettingsBox status={status} settings={settings} connected={connected} send={send} />
         <BookLists books={status.books} connected={connected} switches={switches} />
         <ActivityLog entries={status.activity} />

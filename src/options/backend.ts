@@ -10,9 +10,6 @@ export interface OptionsBackend {
   /** Never rejects: a background that cannot be reached answers `{ok: false, error}`. */
   sendRequest(request: Request): Promise<Answer<StateAnswer>>;
   onStatusPush(listener: (push: StatusPush) => void): () => void;
-  /** Must be called from a click handler before any other await: Thunderbird grants optional
-   * permissions only during a user action. */
-  requestHostPermission(origin: string): Promise<boolean>;
   t: Translate;
   /** BCP 47 tag used for dates and numbers, the same language Thunderbird's UI uses. */
   language: string;

@@ -1,7 +1,7 @@
 // The OptionsBackend of the real page: the background over runtime messaging, Thunderbird's
 // locale for strings and formats.
 import type { Answer, Request, StateAnswer } from "../shared/messages.ts";
-import { localized, onStatusPush, requestHostPermission, sendRequest, uiLanguage } from "../thunderbird/runtime-messaging.ts";
+import { localized, onStatusPush, sendRequest, uiLanguage } from "../thunderbird/runtime-messaging.ts";
 import { describeError } from "../shared/error-message.ts";
 import { text } from "../shared/user-text.ts";
 import type { OptionsBackend } from "./backend.ts";
@@ -18,7 +18,6 @@ export function messengerBackend(): OptionsBackend {
       }
     },
     onStatusPush,
-    requestHostPermission,
     // A missing key shows the key rather than an empty label, so it gets noticed and fixed.
     t: (key, ...substitutions) => localized(key, substitutions) || key,
     language: uiLanguage(),

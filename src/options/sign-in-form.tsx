@@ -15,7 +15,7 @@ export interface SignInFormProps {
   serverManaged: boolean;
   loginManaged: boolean;
   busy: boolean;
-  /** Called synchronously from the submit event (the host-permission request depends on it). */
+  /** Called from the submit event, after the password was cleared from the form. */
   onSubmit: (input: SignInInput) => void;
 }
 

@@ -44,7 +44,6 @@ describe("isRequest", () => {
     for (const request of [
       { type: "getState" },
       { type: "syncNow" },
-      { type: "permissionGranted" },
       { type: "signIn", serverUrl: "https://bm.example.com", login: "a@b", password: "x" },
       { type: "signOut", removeLocalBooks: false },
       { type: "setSync", containerUid: "book:x", sync: true },

@@ -13,7 +13,6 @@ export type PublicSettings = Omit<ResolvedSettings, "apiKey">;
 export type Request =
   | { type: "getState" }
   | { type: "syncNow" }
-  | { type: "permissionGranted" }
   | { type: "signIn"; serverUrl: string; login: string; password: string }
   | { type: "signOut"; removeLocalBooks: boolean }
   | { type: "setSync"; containerUid: string; sync: boolean }
@@ -24,7 +23,8 @@ export interface StateAnswer {
   settings: PublicSettings;
 }
 
-export type Answer<T = StateAnswer> = { ok: true; value: T } | { ok: false; error: UserText };
+/** `code`: BlueMind's (or the client's) error code, for the page to word the errors it knows. */
+export type Answer<T = StateAnswer> = { ok: true; value: T } | { ok: false; error: UserText; code?: string };
 
 /** Pushed by the background to open pages whenever the status changes. */
 export interface StatusPush {
@@ -36,7 +36,6 @@ export interface StatusPush {
 const REQUEST_FIELDS: { [T in Request["type"]]: FieldGuards<Omit<Extract<Request, { type: T }>, "type">> } = {
   getState: {},
   syncNow: {},
-  permissionGranted: {},
   signIn: { serverUrl: isString, login: isString, password: isString },
   signOut: { removeLocalBooks: isBoolean },
   setSync: { containerUid: isString, sync: isBoolean },

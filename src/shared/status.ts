@@ -9,7 +9,7 @@ import { isUserText, type MessageKey, type UserText } from "./user-text.ts";
 export const STATUS_KEY = "status";
 export const ACTIVITY_LIMIT = 200;
 
-const ACCOUNT_STATUSES = ["disconnected", "needs-permission", "connecting", "connected", "needs-sign-in", "error"] as const;
+const ACCOUNT_STATUSES = ["disconnected", "connecting", "connected", "needs-sign-in", "error"] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 export interface AccountState {

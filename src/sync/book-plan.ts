@@ -9,9 +9,13 @@
 //  - subscribed with sync on, but the local copy the index names is gone from Thunderbird → the
 //    user deleted it: reported as `missing`, the engine's policy decides (by default re-create
 //    it; the background's policy, TwoWaySync's, switches sync off on BlueMind);
-//  - sync off, unsubscribed, or the container deleted (it then has no descriptor and is not in
-//    the remote list) → remove the local copy. Provider (search-only) books are not this plan's
-//    business: `unsynced` lists the books the caller registers them for.
+//  - sync off → remove the local copy;
+//  - unsubscribed, or the container deleted (it then has no descriptor and is not in the remote
+//    list) → remove the local copy, but only when the previous listing did not name it either:
+//    one listing that leaves a book out (a bad answer) must not cost its local copy. Until then
+//    the book is `unlisted`, and left alone.
+// Provider (search-only) books are not this plan's business: `unsynced` lists the books the
+// caller registers them for.
 import type { AddressBookInfo } from "../thunderbird/types.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import type { SyncIndex } from "./sync-state.ts";
@@ -31,12 +35,16 @@ export interface BookPlan {
   operations: BookOperation[];
   /** Subscribed books with sync off: the search-only (provider) books to register. */
   unsynced: RemoteBook[];
+  /** Synced books this listing does not name: pass them as `unlistedBefore` to the next plan. */
+  unlisted: string[];
 }
 
-export function planBooks(remote: readonly RemoteBook[], index: SyncIndex, localBooks: readonly AddressBookInfo[]): BookPlan {
+/** `unlistedBefore`: the `unlisted` of the previous plan (the previous listing). */
+export function planBooks(remote: readonly RemoteBook[], index: SyncIndex, localBooks: readonly AddressBookInfo[], unlistedBefore: ReadonlySet<string>): BookPlan {
   const local = new Map(localBooks.map((b) => [b.id, b]));
   const operations: BookOperation[] = [];
   const unsynced: RemoteBook[] = [];
+  const unlisted: string[] = [];
   const seen = new Set<string>();
 
   for (const book of remote) {
@@ -62,9 +70,10 @@ export function planBooks(remote: readonly RemoteBook[], index: SyncIndex, local
 
   for (const [containerUid, entry] of Object.entries(index.books)) {
     if (seen.has(containerUid)) continue;
-    operations.push(removal(containerUid, entry.localBookId, "unsubscribed", null, local));
+    unlisted.push(containerUid);
+    if (unlistedBefore.has(containerUid)) operations.push(removal(containerUid, entry.localBookId, "unsubscribed", null, local));
   }
-  return { operations, unsynced };
+  return { operations, unsynced, unlisted };
 }
 
 function removal(

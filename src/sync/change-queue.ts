@@ -176,6 +176,14 @@ export class ChangeQueue {
     this.persist(containerUid, queue);
   }
 
+  /** Forgets what is queued for one contact (a pull settled it: the server's side won). */
+  async dropContact(containerUid: string, contactId: string): Promise<void> {
+    const queue = await this.get(containerUid);
+    if (queue.contacts[contactId] === undefined) return;
+    delete queue.contacts[contactId];
+    this.persist(containerUid, queue);
+  }
+
   /** Asks the next push to compare the whole book with the sync state. */
   async requestFullPush(containerUid: string): Promise<void> {
     const queue = await this.get(containerUid);

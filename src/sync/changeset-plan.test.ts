@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decideContactWrite, FULL_CHECK_INTERVAL_MS, planPull, planPullStart, versionOf } from "./changeset-plan.ts";
+import { decideContactWrite, FULL_CHECK_INTERVAL_MS, LISTING_SHORTFALL_ITEMS, listingContradictsCount, planPull, planPullStart, versionOf } from "./changeset-plan.ts";
 import { emptyBookState, type BookSyncState, type ContactRecord } from "./sync-state.ts";
 import { MemoryBook, individual } from "../../test/support/memory-content.ts";
 
@@ -142,5 +142,27 @@ describe("decideContactWrite", () => {
   it("versionOf treats a missing or odd version as unknown", () => {
     expect(versionOf({ uid: "x", version: 4, value: null })).toBe(4);
     expect(versionOf({ uid: "x", value: null } as unknown as { uid: string; version: number; value: null })).toBe(-1);
+  });
+});
+
+describe("listingContradictsCount", () => {
+  it("refuses an empty listing of a book with something to lose, unless the count says it is empty", () => {
+    expect(listingContradictsCount({ listed: 0, itemCount: 12, atRisk: 12 })).toBe(true);
+    expect(listingContradictsCount({ listed: 0, itemCount: 1, atRisk: 1 })).toBe(true);
+    expect(listingContradictsCount({ listed: 0, itemCount: null, atRisk: 3 })).toBe(true);
+    expect(listingContradictsCount({ listed: 0, itemCount: 0, atRisk: 3 })).toBe(false);
+  });
+
+  it("refuses a listing far shorter than the count, within the margin it is the book's content", () => {
+    expect(listingContradictsCount({ listed: 500, itemCount: 1_000, atRisk: 500 })).toBe(true);
+    expect(listingContradictsCount({ listed: 920, itemCount: 1_000, atRisk: 80 })).toBe(false);
+    expect(listingContradictsCount({ listed: 10, itemCount: 10 + LISTING_SHORTFALL_ITEMS, atRisk: 5 })).toBe(false);
+    expect(listingContradictsCount({ listed: 9, itemCount: 10 + LISTING_SHORTFALL_ITEMS, atRisk: 5 })).toBe(true);
+  });
+
+  it("never refuses a listing that removes nothing, nor one longer than the count or without a count", () => {
+    expect(listingContradictsCount({ listed: 0, itemCount: 500, atRisk: 0 })).toBe(false);
+    expect(listingContradictsCount({ listed: 900, itemCount: 10, atRisk: 4 })).toBe(false);
+    expect(listingContradictsCount({ listed: 3, itemCount: null, atRisk: 40 })).toBe(false);
   });
 });

@@ -15,6 +15,11 @@
 //    comes back), `created` ∪ `updated` are fetched, plus the uids kept for retry;
 //  - with _all: also whatever the state knows and the server lacks goes, and whatever the server
 //    has and the state does not know is fetched.
+//
+// Plausibility: a full listing (since 0, or _all) that would remove something here is checked
+// against the book's `_itemCount` first (listingContradictsCount). One bad answer — an empty
+// `_all`, a truncated changeset — would otherwise empty the book, and what it removed would only
+// come back at the next full check. Such a listing is not applied at all; the pull is retried.
 import type { ContainerChangeset, ItemValue } from "../bluemind/models.ts";
 import type { BookSyncState, ContactRecord } from "./sync-state.ts";
 
@@ -36,6 +41,35 @@ export function planPullStart(state: BookSyncState, internalId: number | null, n
   if (state.version <= 0) return { since: 0, recreated: false, fullCheck: false };
   const due = state.lastFullCheck === null || now - state.lastFullCheck >= fullCheckIntervalMs;
   return { since: state.version, recreated: false, fullCheck: due };
+}
+
+/**
+ * Items a listing may lack against the book's `_itemCount` before it is taken for a bad answer:
+ * the count is read at the start of the run, before this run's own push and other clients'
+ * writes of the seconds in between — a handful of items, or a few percent of a big book.
+ */
+export const LISTING_SHORTFALL_ITEMS = 20;
+export const LISTING_SHORTFALL_RATIO = 0.1;
+
+export interface ListingCheck {
+  /** Items the listing names (uids of the changeset from 0, or of _all). */
+  listed: number;
+  /** The book's `_itemCount` (RemoteBookWithCount.itemCount); null when it could not be read. */
+  itemCount: number | null;
+  /** What applying the listing would remove here (planned deletions, local contacts to reconcile). */
+  atRisk: number;
+}
+
+/**
+ * True when a listing must not be applied: it would remove something, and it is empty while the
+ * count does not confirm an empty book, or it falls short of the count by more than the margin.
+ * A listing longer than the count removes nothing it should not: it is never refused.
+ */
+export function listingContradictsCount({ listed, itemCount, atRisk }: ListingCheck): boolean {
+  if (atRisk === 0) return false;
+  if (listed === 0) return itemCount !== 0;
+  if (itemCount === null) return false;
+  return itemCount - listed > Math.max(LISTING_SHORTFALL_ITEMS, itemCount * LISTING_SHORTFALL_RATIO);
 }
 
 export interface PullInputs {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AuthenticationError } from "../bluemind/errors.ts";
+import { AuthenticationError, BlueMindError } from "../bluemind/errors.ts";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import { contactIdFor } from "./contact-uid.ts";
-import { SyncEngine, type SyncEngineOptions } from "./engine.ts";
+import { SyncEngine, type ReleasedBook, type SyncEngineOptions } from "./engine.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import type { BookStateChange, SyncReporter } from "./reporter.ts";
 import { SYNC_INDEX_KEY, type SyncIndex } from "./sync-state.ts";
@@ -143,16 +143,40 @@ describe("echo suppression", () => {
 });
 
 describe("local books", () => {
-  it("removeAllLocalBooks deletes the books the add-on created and its state, nothing else", async () => {
+  it("releaseAllLocalBooks with remove deletes the books the add-on created and its state, nothing else", async () => {
     const r = rig();
     r.source.book("book:A").put("a1", individual("A1"));
     await r.engine.syncAll(r.source, [remote("book:A"), remote("book:B")]);
     const before = (await r.tb.asUser.listBooks()).length;
-    expect(await r.engine.removeAllLocalBooks()).toBe(2);
+    expect((await r.engine.releaseAllLocalBooks(null, true)).filter((b) => b.deleted).length).toBe(2);
     expect((await r.tb.asUser.listBooks()).map((b) => b.name)).toEqual(["Personal Address Book", "Collected Addresses"]);
     expect(before).toBe(4);
     expect(Object.keys(r.tb.storeSnapshot()).filter((k) => k.startsWith("sync.book."))).toEqual([]);
     expect((r.tb.storeSnapshot()[SYNC_INDEX_KEY] as SyncIndex).books).toEqual({});
+  });
+
+  it("releaseAllLocalBooks keeping the books leaves them whole and no longer the add-on's: no index, no state", async () => {
+    const released: ReleasedBook[] = [];
+    const r = rig({ onBookReleased: async (book) => void released.push(book) });
+    r.source.book("book:A").put("a1", individual("A1"));
+    await r.engine.syncAll(r.source, [remote("book:A"), remote("book:B")]);
+    const books = await r.tb.asUser.listBooks();
+    const bookA = localIdOf(r.tb, "book:A");
+    const expected = [
+      { containerUid: "book:A", bookName: "book:A", keptIn: null, deleted: false },
+      { containerUid: "book:B", bookName: "book:B", keptIn: null, deleted: false },
+    ];
+    expect(await r.engine.releaseAllLocalBooks(null, false)).toEqual(expected);
+    expect(released).toEqual(expected);
+    expect(await r.tb.asUser.listBooks()).toEqual(books);
+    expect(r.tb.contactCount(bookA)).toBe(1);
+    expect((r.tb.storeSnapshot()[SYNC_INDEX_KEY] as SyncIndex).books).toEqual({});
+    expect(Object.keys(r.tb.storeSnapshot()).filter((k) => k.startsWith("sync.book."))).toEqual([]);
+    // A later sign-in, with another account: the kept books are not its to remove.
+    await r.engine.syncAll(r.source, [remote("book:other")]);
+    await r.engine.syncAll(r.source, [remote("book:other")]);
+    expect(r.tb.contactCount(bookA)).toBe(1);
+    expect((await r.tb.asUser.listBooks()).map((b) => b.name)).toEqual([...books.map((b) => b.name), "book:other"]);
   });
 
   it("containerOfLocalBook maps a Thunderbird book back to its BlueMind container", async () => {
@@ -168,5 +192,75 @@ describe("local books", () => {
     await r.engine.syncAll(r.source, [remote("book:A", true, "New")]);
     expect((await r.tb.asUser.listBooks()).find((b) => b.id === localIdOf(r.tb, "book:A"))?.name).toBe("New");
     expect(r.events).toContain("info book:A Address book renamed to “New”.");
+  });
+});
+
+describe("a synced book let go while it holds something BlueMind does not have", () => {
+  const typed = (name: string, email: string): string => `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${name}\r\nEMAIL:${email}\r\nEND:VCARD\r\n`;
+
+  /** book:A synced with three cards; then, in Thunderbird, one edited and one created (neither sent). */
+  async function withUnsent(options: SyncEngineOptions = {}): Promise<{ r: Rig; bookId: string; edited: string; created: string; unchanged: string[]; released: ReleasedBook[] }> {
+    const released: ReleasedBook[] = [];
+    const r = rig({ ...options, onBookReleased: async (book) => void released.push(book) });
+    for (const uid of ["a1", "a2", "a3"]) r.source.book("book:A").put(uid, individual(uid.toUpperCase(), `${uid}@example.org`));
+    await r.engine.syncAll(r.source, [remote("book:A", true, "Clients")]);
+    await r.engine.settled();
+    const bookId = localIdOf(r.tb, "book:A");
+    const edited = await contactIdFor("book:A", "a1");
+    const vCard = (await r.tb.asUser.getContact(edited))?.vCard ?? "";
+    await r.tb.asUser.updateContact(edited, vCard.replace("a1@example.org", "not an email"));
+    const created = await r.tb.asUser.createContact(bookId, typed("New Person", "new@example.org"));
+    return { r, bookId, edited, created, unchanged: [await contactIdFor("book:A", "a2"), await contactIdFor("book:A", "a3")], released };
+  }
+
+  it("sync switched off: the unsent contacts stay in a renamed plain book, the synced ones go, and the user is told", async () => {
+    const { r, bookId, edited, created, unchanged, released } = await withUnsent({ pushPending: async () => ({ problems: [text("problemNamed", "A1", "Email invalid")] }) });
+    const result = await r.engine.syncAll(r.source, [remote("book:A", false, "Clients")]);
+    expect(result.removed).toEqual([{ containerUid: "book:A", reason: "sync-off" }]);
+    const book = (await r.tb.asUser.listBooks()).find((b) => b.id === bookId);
+    expect(book?.name).toBe("Clients (not saved on BlueMind)");
+    expect((await r.tb.asUser.listContacts(bookId)).map((c) => c.id).sort()).toEqual([edited, created].sort());
+    for (const id of unchanged) expect(await r.tb.asUser.getContact(id)).toBeNull();
+    expect((r.tb.storeSnapshot()[SYNC_INDEX_KEY] as SyncIndex).books).toEqual({});
+    expect(r.tb.storeSnapshot()["sync.book.book:A"]).toBeUndefined();
+    expect(released).toEqual([{ containerUid: "book:A", bookName: "Clients", keptIn: "Clients (not saved on BlueMind)", deleted: false }]);
+    const told = "“Clients” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “Clients (not saved on BlueMind)”.";
+    expect(r.events).toContain(`warning book:A ${told}`);
+    expect(r.states.at(-1)).toEqual(["book:A", { state: "error", lastError: text("detachedBookMessage", "Clients", "Clients (not saved on BlueMind)") }]);
+    expect(inEnglish(text("detachedBookMessage", "Clients", "Clients (not saved on BlueMind)"))).toBe(told);
+    // No longer the add-on's: switched on again, BlueMind's book comes back beside it.
+    await r.engine.syncAll(r.source, [remote("book:A", true, "Clients")]);
+    expect(localIdOf(r.tb, "book:A")).not.toBe(bookId);
+  });
+
+  it("a mailing list the user made stays with its members; a synced, unchanged book goes whole", async () => {
+    const { r, bookId, created, unchanged } = await withUnsent();
+    const listId = await r.tb.asUser.createList(bookId, { name: "Mine" });
+    await r.tb.asUser.addMember(listId, unchanged[0] ?? "");
+    r.source.book("book:B").put("b1", individual("B1"));
+    await r.engine.syncAll(r.source, [remote("book:A", true, "Clients"), remote("book:B")]);
+    const bookB = localIdOf(r.tb, "book:B");
+    await r.engine.releaseAllLocalBooks(null, true);
+    expect((await r.tb.asUser.listBooks()).map((b) => b.id)).not.toContain(bookB);
+    expect((await r.tb.asUser.listLists(bookId)).map((l) => l.name)).toEqual(["Mine"]);
+    expect((await r.tb.asUser.listMembers(listId)).map((c) => c.id)).toEqual([unchanged[0]]);
+    expect(await r.tb.asUser.getContact(created)).not.toBeNull();
+    expect(await r.tb.asUser.getContact(unchanged[1] ?? "")).toBeNull();
+  });
+
+  it("a push that may pass later (offline) postpones the removal; a refusal for good does not", async () => {
+    let failure: Error = new BlueMindError(text("errorDetail", "offline"), { code: "NETWORK_ERROR", retryable: true });
+    const { r, bookId, edited, created } = await withUnsent({ pushPending: async ({ book }) => { if (!book.sync) throw failure; } });
+    const first = await r.engine.syncAll(r.source, [remote("book:A", false, "Clients")]);
+    expect(first.ok).toBe(false);
+    expect(first.removed).toEqual([]);
+    expect(localIdOf(r.tb, "book:A")).toBe(bookId);
+    expect(r.tb.contactCount(bookId)).toBe(4);
+
+    failure = new BlueMindError(text("errorDetail", "gone"), { code: "NOT_FOUND", status: 404 });
+    const second = await r.engine.syncAll(r.source, [remote("book:A", false, "Clients")]);
+    expect(second.removed).toEqual([{ containerUid: "book:A", reason: "sync-off" }]);
+    expect((await r.tb.asUser.listContacts(bookId)).map((c) => c.id).sort()).toEqual([edited, created].sort());
+    expect(r.events.some((e) => e.startsWith("warning book:A Changes to “Clients” could not be sent to BlueMind: gone"))).toBe(true);
   });
 });

@@ -11,17 +11,24 @@
 //  - created when a subscription has sync on; its id is stored in the index at once, so a crash
 //    right after cannot leave an unknown twin behind;
 //  - renamed when the server's name changes;
-//  - deleted when sync goes off (after its pending changes are pushed), when unsubscribed, or when
-//    the container is gone — never anything on the server because of a local event;
+//  - deleted when sync goes off, when unsubscribed, or when the container is gone (after its
+//    pending changes are pushed) — never anything on the server because of a local event; what the
+//    push could not send stays in Thunderbird, in the book detached and renamed (detach-book.ts);
+//  - at sign-out, released (releaseAllLocalBooks): removed the same way, or kept whole, and no
+//    longer the add-on's either way;
 //  - deleted by the user in Thunderbird: `onLocalBookMissing` decides (default: re-create).
 import type { Thunderbird, AddressBooksApi, KeyValueStore } from "../thunderbird/types.ts";
 import { vCardContentHash } from "../vcard/index.ts";
+import { BlueMindError } from "../bluemind/errors.ts";
 import { describeError } from "../shared/error-message.ts";
 import { text, type UserText } from "../shared/user-text.ts";
 import { planBooks, type BookOperation, type RemovalReason } from "./book-plan.ts";
-import { pullBook, type PullOptions, type PullOutcome, recordHash } from "./pull.ts";
+import { BaseCopies } from "./base-copies.ts";
+import { detachedBookMessage, detachedBookName, keepOnlyUnsent } from "./detach-book.ts";
+import { pullBook, type PendingChanges, type PullOptions, type PullOutcome, recordHash } from "./pull.ts";
 import type { BookContent, ContentSource } from "./remote-content.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
+import type { RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
 import { isRunFatal, SyncCancelledError, throwIfAborted } from "./sync-errors.ts";
 import { emptyBookState, SyncStateStore, type BookSyncState, type SyncIndex } from "./sync-state.ts";
@@ -35,6 +42,8 @@ export interface PushContext {
   /** The book's sync state (records of what the add-on wrote): read it, do not replace it. */
   state: BookSyncState;
   content: BookContent;
+  /** The merge bases of the book's contacts. */
+  bases: BaseCopies;
   signal?: AbortSignal;
 }
 
@@ -55,6 +64,27 @@ export interface SyncEngineOptions extends PullOptions {
    * before they were sent). Resolving with a report puts its problems on the book's status.
    */
   pushPending?: (context: PushContext) => Promise<PushReport | void>;
+  /** The queue of local changes of a book (TwoWaySync's), so a pull never overwrites one. */
+  pendingChanges?: (containerUid: string) => Promise<PendingChanges>;
+  /**
+   * A synced book stopped being synced (sync off, unsubscribed, sign-out), its index entry and
+   * state are gone: forget what was queued for it, and when `keptIn` names the book that now holds
+   * what BlueMind does not have, tell the user (TwoWaySync).
+   */
+  onBookReleased?: (released: ReleasedBook) => Promise<void>;
+  /** Renders what the engine writes into Thunderbird's own data (a detached book's name) in
+   * Thunderbird's language; English when not given. */
+  render?: (value: UserText) => string;
+}
+
+export interface ReleasedBook {
+  containerUid: string;
+  /** The name the user knew the book by. */
+  bookName: string;
+  /** The plain Thunderbird book now holding what BlueMind does not have; null when there is none. */
+  keptIn: string | null;
+  /** The local copy was deleted. */
+  deleted: boolean;
 }
 
 export interface SyncEngineDeps {
@@ -90,11 +120,18 @@ interface BookToPull {
 
 export class SyncEngine {
   private readonly books: AddressBooksApi;
+  private readonly store: KeyValueStore;
   private readonly stateStore: SyncStateStore;
   private readonly reporter: SyncReporter;
   private readonly now: () => number;
   /** States of the synced books, shared with running pulls (which update them in place). */
   private readonly states = new Map<string, BookSyncState>();
+  /** Merge bases per synced book (loaded shard by shard on demand). */
+  private readonly bases = new Map<string, BaseCopies>();
+  /** Each book as the last listing of subscriptions that named it described it (with its count). */
+  private readonly listed = new Map<string, ListedBook>();
+  /** Synced books the last run's listing did not name: a second listing without them confirms. */
+  private unlistedBefore: ReadonlySet<string> = new Set();
   private running = false;
   private readonly finishing = new Set<Promise<void>>();
 
@@ -103,6 +140,7 @@ export class SyncEngine {
     private readonly options: SyncEngineOptions = {},
   ) {
     this.books = deps.books;
+    this.store = deps.store;
     this.stateStore = new SyncStateStore(deps.store);
     this.reporter = deps.reporter ?? silentReporter;
     this.now = options.now ?? Date.now;
@@ -118,7 +156,7 @@ export class SyncEngine {
    * (`ok` false when a book failed); rejects when cancelled or when BlueMind refuses the
    * credential. Not re-entrant: the scheduler never runs two at once.
    */
-  async syncAll(source: ContentSource, remote: readonly RemoteBook[], signal?: AbortSignal): Promise<SyncRunResult> {
+  async syncAll(source: ContentSource, remote: readonly ListedBook[], signal?: AbortSignal): Promise<SyncRunResult> {
     if (this.running) throw new Error("A sync is already running.");
     this.running = true;
     try {
@@ -191,29 +229,46 @@ export class SyncEngine {
     return found ? found[0] : null;
   }
 
-  /** Sign-out clean-up: deletes every local book this add-on created, and their sync state. */
-  async removeAllLocalBooks(): Promise<number> {
-    const index = await this.stateStore.loadIndex();
-    const existing = new Set((await this.books.listBooks()).map((b) => b.id));
-    let removed = 0;
-    for (const [containerUid, entry] of Object.entries(index.books)) {
-      if (existing.has(entry.localBookId)) {
-        await this.books.deleteBook(entry.localBookId);
-        removed++;
+  /**
+   * Sign-out: every synced book stops being the add-on's. While BlueMind can be reached (`source`)
+   * pending changes are pushed first; then with `remove` each local copy goes, or keeps only what
+   * BlueMind does not have (renamed), and without it each stays whole. No index entry, state or
+   * queue is left, so a later sign-in (with any account) never takes these books for its own.
+   * Not while a sync runs: the caller cancels it and waits first.
+   */
+  async releaseAllLocalBooks(source: ContentSource | null, remove: boolean): Promise<ReleasedBook[]> {
+    if (this.running) throw new Error("A sync is running.");
+    this.running = true;
+    try {
+      const index = await this.stateStore.loadIndex();
+      await this.loadStatesOf(index);
+      const existing = new Set((await this.books.listBooks()).map((b) => b.id));
+      const released: ReleasedBook[] = [];
+      for (const [containerUid, { localBookId }] of Object.entries(index.books)) {
+        const book = this.listed.get(containerUid);
+        if (existing.has(localBookId) && source !== null) await this.pushBeforeRelease(book, localBookId, source, undefined, true);
+        released.push(await this.releaseLocalCopy(containerUid, localBookId, book, index, remove));
       }
-      await this.stateStore.removeBook(containerUid);
-      this.states.delete(containerUid);
-      delete index.books[containerUid];
-      await this.stateStore.saveIndex(index);
+      this.listed.clear();
+      this.unlistedBefore = new Set();
+      return released;
+    } finally {
+      this.running = false;
     }
-    return removed;
   }
 
-  private async run(source: ContentSource, remote: readonly RemoteBook[], signal?: AbortSignal): Promise<SyncRunResult> {
+  private async run(source: ContentSource, remote: readonly ListedBook[], signal?: AbortSignal): Promise<SyncRunResult> {
     const index = await this.stateStore.loadIndex();
     await this.loadStatesOf(index);
     const localBooks = await this.books.listBooks();
-    const plan = planBooks(remote, index, localBooks);
+    for (const book of remote) this.listed.set(book.containerUid, book);
+    const plan = planBooks(remote, index, localBooks, this.unlistedBefore);
+    for (const containerUid of plan.unlisted) {
+      if (!this.unlistedBefore.has(containerUid)) {
+        this.reporter.log("info", text("logBookNotListed"), containerUid);
+      }
+    }
+    this.unlistedBefore = new Set(plan.unlisted);
     const result: SyncRunResult = { ok: true, books: [], unsynced: plan.unsynced, removed: [] };
 
     const synced: BookToPull[] = [];
@@ -269,21 +324,68 @@ export class SyncEngine {
         return null;
       }
       case "remove": {
-        const { containerUid, localBookId, reason, book } = operation;
-        const state = this.states.get(containerUid);
-        if (reason === "sync-off" && book !== null && state !== undefined && this.options.pushPending) {
-          await this.options.pushPending({ book, localBookId, state, content: source.addressBook(containerUid), signal });
-        }
-        await this.books.deleteBook(localBookId);
-        await this.forgetBook(containerUid, index);
+        const { containerUid, localBookId, reason } = operation;
+        const book = operation.book ?? this.listed.get(containerUid);
+        await this.pushBeforeRelease(book, localBookId, source, signal, false);
+        const released = await this.releaseLocalCopy(containerUid, localBookId, book, index, true);
         result.removed.push({ containerUid, reason });
-        this.reporter.log("info", text(reason === "sync-off" ? "logSyncOffRemoved" : "logUnsubscribedRemoved"), containerUid);
+        if (released.deleted) {
+          this.reporter.log("info", text(reason === "sync-off" ? "logSyncOffRemoved" : "logUnsubscribedRemoved"), containerUid);
+        }
         return null;
       }
       case "forget":
         await this.forgetBook(operation.containerUid, index);
         return null;
     }
+  }
+
+  /**
+   * Sends what is pending before a book's local copy goes. At sign-out (`final`) a failure is logged
+   * and the release goes on: what was not sent is kept. Otherwise only a refusal for good does so
+   * (the container is gone, the right withdrawn); anything that may pass (offline, not connected)
+   * is thrown, and the removal waits for the next sync.
+   */
+  private async pushBeforeRelease(book: RemoteBook | undefined, localBookId: string, source: ContentSource, signal: AbortSignal | undefined, final: boolean): Promise<void> {
+    const state = book === undefined ? undefined : this.states.get(book.containerUid);
+    if (book === undefined || state === undefined || this.options.pushPending === undefined) return;
+    try {
+      await this.options.pushPending({ book, localBookId, state, content: source.addressBook(book.containerUid), bases: this.basesOf(book.containerUid), signal });
+    } catch (error) {
+      const forGood = error instanceof BlueMindError && !error.retryable && !isRunFatal(error, signal);
+      if (signal?.aborted === true || !(final || forGood)) throw error;
+      this.reporter.log("warning", text("logChangesNotSent", book.displayName, describeError(error)), book.containerUid);
+    }
+  }
+
+  /**
+   * Ends the engine's hold on a synced book. With `remove`, its local copy (if still there) is
+   * deleted, or keeps only what BlueMind does not have and is renamed (detach-book.ts); without,
+   * it stays whole. Its index entry and state go either way.
+   */
+  private async releaseLocalCopy(containerUid: string, localBookId: string, book: RemoteBook | undefined, index: SyncIndex, remove: boolean): Promise<ReleasedBook> {
+    const local = (await this.books.listBooks()).find((b) => b.id === localBookId);
+    const released: ReleasedBook = { containerUid, bookName: book?.displayName ?? local?.name ?? containerUid, keptIn: null, deleted: false };
+    if (local !== undefined && remove) {
+      // Changes in a read-only book are undone, never sent: nothing of it can be waiting.
+      const kept = book?.readOnly === true ? { contacts: 0, lists: 0 } : await keepOnlyUnsent(this.books, local.id, this.states.get(containerUid));
+      if (kept.contacts + kept.lists === 0) {
+        await this.books.deleteBook(local.id);
+        released.deleted = true;
+      } else {
+        released.keptIn = detachedBookName(local.name, this.options.render);
+      }
+    }
+    await this.forgetBook(containerUid, index);
+    if (local !== undefined && released.keptIn !== null) {
+      // After the index lost it: the rename is the add-on's, never one to send to BlueMind.
+      await this.books.renameBook(local.id, released.keptIn);
+      const message = detachedBookMessage(released.bookName, released.keptIn);
+      this.reporter.log("warning", message, containerUid);
+      this.reporter.bookState(containerUid, { state: "error", lastError: message });
+    }
+    await this.options.onBookReleased?.(released);
+    return released;
   }
 
   private async createLocalBook(book: RemoteBook, index: SyncIndex): Promise<BookToPull> {
@@ -301,7 +403,19 @@ export class SyncEngine {
     delete index.books[containerUid];
     await this.stateStore.saveIndex(index);
     await this.stateStore.removeBook(containerUid);
+    await this.basesOf(containerUid).drop();
+    this.bases.delete(containerUid);
     this.states.delete(containerUid);
+  }
+
+  /** The merge bases of a synced book. */
+  basesOf(containerUid: string): BaseCopies {
+    let bases = this.bases.get(containerUid);
+    if (bases === undefined) {
+      bases = new BaseCopies(this.store, containerUid);
+      this.bases.set(containerUid, bases);
+    }
+    return bases;
   }
 
   private async syncBook({ book, localBookId, fresh }: BookToPull, source: ContentSource, signal?: AbortSignal): Promise<BookRunResult> {
@@ -314,10 +428,12 @@ export class SyncEngine {
     this.reporter.bookState(containerUid, { state: "syncing" });
     try {
       const content = source.addressBook(containerUid);
-      const pushed = this.options.pushPending ? await this.options.pushPending({ book, localBookId, state, content, signal }) : undefined;
+      const bases = this.basesOf(containerUid);
+      const pushed = this.options.pushPending ? await this.options.pushPending({ book, localBookId, state, content, bases, signal }) : undefined;
+      const changes = await this.options.pendingChanges?.(containerUid);
       const outcome = await pullBook(
-        { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, state },
-        { books: this.books, content, reporter: this.reporter, save: (s) => this.stateStore.saveBook(s), now: this.now, signal },
+        { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, itemCount: itemCountOf(this.listed.get(containerUid)), state, readOnly: book.readOnly },
+        { books: this.books, content, bases, changes, reporter: this.reporter, save: (s) => this.stateStore.saveBook(s), now: this.now, signal },
         this.options,
       );
       this.reportOutcome(book, outcome);
@@ -366,6 +482,13 @@ function bookProblems(pushed: PushReport | undefined, outcome: PullOutcome): Use
   const [refusedPart, failedPart] = parts;
   if (refusedPart === undefined) return null;
   return failedPart === undefined ? refusedPart : text("twoSentences", refusedPart, failedPart);
+}
+
+/** A book as the caller lists it: the background's listing also carries `_itemCount`. */
+export type ListedBook = RemoteBook | RemoteBookWithCount;
+
+function itemCountOf(book: ListedBook | undefined): number | null {
+  return book !== undefined && "itemCount" in book ? book.itemCount : null;
 }
 
 function containerUidOf(operation: BookOperation): string {

@@ -32,7 +32,7 @@ describe("groupMembers", () => {
       { containerUid: null, itemUid: null, mailto: "ext@example.org" },
       { containerUid: null, itemUid: null, mailto: null },
     ]);
-    expect(groupMembers(card, "book:A")).toEqual({
+    expect(groupMembers(card, "book:A", (uid) => uid === "c1")).toEqual({
       sameBook: ["c1"],
       bare: [
         { email: "ext@example.org", name: "Ext" },
@@ -42,8 +42,22 @@ describe("groupMembers", () => {
     });
   });
 
+  it("takes a member without a containerUid but with an item of this book as that card, else by its address", () => {
+    const card = group("Imported", [
+      { containerUid: null, itemUid: "c1", mailto: "one@example.org", commonName: "One" },
+      { containerUid: null, itemUid: "gone", mailto: "gone@example.org", commonName: "Gone" },
+      { containerUid: null, itemUid: "gone-too", mailto: null, commonName: "Gone too" },
+      { containerUid: "book:A", itemUid: "c1" },
+    ]);
+    expect(groupMembers(card, "book:A", (uid) => uid === "c1")).toEqual({
+      sameBook: ["c1"],
+      bare: [{ email: "gone@example.org", name: "Gone" }],
+      unusable: 1,
+    });
+  });
+
   it("copes with a group without members", () => {
-    expect(groupMembers({ kind: "group" }, "book:A")).toEqual({ sameBook: [], bare: [], unusable: 0 });
+    expect(groupMembers({ kind: "group" }, "book:A", () => true)).toEqual({ sameBook: [], bare: [], unusable: 0 });
   });
 });
 

@@ -5,6 +5,9 @@
 //   (containerUid null) or a card of another book, which Thunderbird cannot reference — becomes a
 //   contact of the book made for that address (memberContactIdFor), shared by every group that
 //   lists the address and removed when no group does any more.
+// - A member with a null containerUid but an itemUid is what BlueMind's vCard and CardDAV imports
+//   make, and its web application reads it as a card of the group's own book: so it is, when that
+//   book has such a card; otherwise it is known by its address like any external member.
 // - Thunderbird refuses list names that are empty, hold `, ; " < >` or two spaces in a row (with
 //   an unhelpful "An unexpected error occurred"): names are cleaned rather than the group dropped.
 import type { GroupMember, ItemValue, VCard } from "../bluemind/models.ts";
@@ -53,7 +56,8 @@ function addressOf(member: GroupMember): string | null {
   return mailto === "" ? null : mailto;
 }
 
-export function groupMembers(card: VCard, containerUid: string): GroupMembers {
+/** `isCardOfBook(itemUid)`: whether the book has that card (for members without a containerUid). */
+export function groupMembers(card: VCard, containerUid: string, isCardOfBook: (itemUid: string) => boolean): GroupMembers {
   const members = Array.isArray(card.organizational?.member) ? card.organizational.member : [];
   const sameBook: string[] = [];
   const bare: BareMember[] = [];
@@ -65,9 +69,10 @@ export function groupMembers(card: VCard, containerUid: string): GroupMembers {
       unusable++;
       continue;
     }
-    if (member.containerUid === containerUid && typeof member.itemUid === "string" && member.itemUid !== "") {
-      if (!seenUids.has(member.itemUid)) sameBook.push(member.itemUid);
-      seenUids.add(member.itemUid);
+    const itemUid = typeof member.itemUid === "string" && member.itemUid !== "" ? member.itemUid : null;
+    if (itemUid !== null && (member.containerUid === containerUid || (member.containerUid === null && isCardOfBook(itemUid)))) {
+      if (!seenUids.has(itemUid)) sameBook.push(itemUid);
+      seenUids.add(itemUid);
       continue;
     }
     const email = addressOf(member);

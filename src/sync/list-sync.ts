@@ -48,10 +48,14 @@ export async function syncLists(groups: readonly ItemValue<VCard>[], deps: ListS
   const existing = deps.freshBook
     ? new Set<string>()
     : new Set((await deps.writer.call(() => deps.books.listLists(deps.writer.bookId))).map((l) => l.id));
+  // The book's cards (written, or failed this time): what a member without a containerUid may name.
+  const items = new Set<string>();
+  for (const record of Object.values(deps.state.contacts)) if (record.item !== null) items.add(record.item);
+  const isCardOfBook = (itemUid: string): boolean => items.has(itemUid) || deps.state.retry[itemUid] !== undefined;
   // One group at a time: groups are few, and their member calls already fill the limiter.
   for (const group of groups) {
     try {
-      const result = await syncList(group, existing, deps);
+      const result = await syncList(group, existing, isCardOfBook, deps);
       counts[result]++;
     } catch (error) {
       if (isRunFatal(error, deps.signal)) throw error;
@@ -64,10 +68,10 @@ export async function syncLists(groups: readonly ItemValue<VCard>[], deps: ListS
   return counts;
 }
 
-async function syncList(group: ItemValue<VCard>, existing: ReadonlySet<string>, deps: ListSyncDeps): Promise<keyof ListCounts> {
+async function syncList(group: ItemValue<VCard>, existing: ReadonlySet<string>, isCardOfBook: (itemUid: string) => boolean, deps: ListSyncDeps): Promise<keyof ListCounts> {
   const { state, writer, books, containerUid } = deps;
   const fields = listFieldsOf(group);
-  const members = groupMembers(group.value, containerUid);
+  const members = groupMembers(group.value, containerUid, isCardOfBook);
   const desired: string[] = [];
   for (const itemUid of members.sameBook) {
     const id = await contactIdOfItem(containerUid, itemUid, state.contacts, deps.listing);

@@ -110,6 +110,15 @@ export class LocalBooks {
     return (await this.state()).known[containerUid];
   }
 
+  /** A book the engine let go: nothing about it is kept (a later sign-in may be another account). */
+  async forget(containerUid: string): Promise<void> {
+    const state = await this.state();
+    if (state.known[containerUid] === undefined && state.renames[containerUid] === undefined) return;
+    delete state.known[containerUid];
+    delete state.renames[containerUid];
+    await this.save();
+  }
+
   // ───────────── Thunderbird events (own writes already filtered out) ─────────────
 
   async bookCreated(book: AddressBookInfo): Promise<void> {

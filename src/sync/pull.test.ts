@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ItemValue, VCard } from "../bluemind/models.ts";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import { contactIdFor } from "./contact-uid.ts";
+import { BaseCopies } from "./base-copies.ts";
 import { pullBook, type PullOptions, type PullOutcome } from "./pull.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
 import { SyncCancelledError } from "./sync-errors.ts";
@@ -19,6 +20,8 @@ interface Rig {
   state: BookSyncState;
   saves: BookSyncState[];
   logs: string[];
+  /** The book's `_itemCount` the next pulls are given (null: unknown). */
+  itemCount: number | null;
   pull(options?: PullOptions, signal?: AbortSignal): Promise<PullOutcome>;
 }
 
@@ -27,6 +30,7 @@ async function rig(): Promise<Rig> {
   const server = new MemoryBook();
   const bookId = await tb.asUser.createBook("A");
   const saves: BookSyncState[] = [];
+  const bases = new BaseCopies(tb.localStore, BOOK);
   const logs: string[] = [];
   const reporter: SyncReporter = { ...silentReporter, log: (level, message) => logs.push(`${level}: ${inEnglish(message)}`) };
   let fresh = true;
@@ -37,10 +41,11 @@ async function rig(): Promise<Rig> {
     state: emptyBookState(BOOK, 1),
     saves,
     logs,
+    itemCount: null,
     async pull(options = {}, signal) {
       const outcome = await pullBook(
-        { containerUid: BOOK, localBookId: bookId, freshBook: fresh, internalId: 1, state: r.state },
-        { books: tb.addressBooks, content: server, reporter, save: async (s) => void saves.push(structuredClone(s)), now: () => 1_000, signal },
+        { containerUid: BOOK, localBookId: bookId, freshBook: fresh, internalId: 1, itemCount: r.itemCount, state: r.state, readOnly: false },
+        { books: tb.addressBooks, content: server, bases, reporter, save: async (s) => void saves.push(structuredClone(s)), now: () => 1_000, signal },
         options,
       );
       fresh = false;
@@ -64,6 +69,36 @@ describe("pullBook", () => {
     expect(r.state.version).toBe(5);
     expect(r.saves.at(-1)?.version).toBe(5);
     expect(r.tb.calls.listContacts).toBe(0);
+  });
+
+  it("an empty _all at the daily check, or a changeset from 0 short of the count, deletes nothing and fails the pull", async () => {
+    const r = await rig();
+    for (let i = 0; i < 4; i++) r.server.put(`c${i}`, individual(`Card ${i}`));
+    await r.pull();
+    const allUids = r.server.allUids.bind(r.server);
+    r.server.allUids = async () => [];
+    const day = { fullCheckIntervalMs: 0 };
+    await expect(r.pull(day)).rejects.toThrow(/listed 0 items in this address book, which could not be counted: nothing was removed/);
+    expect(r.tb.contactCount(r.bookId)).toBe(4);
+    expect(Object.keys(r.state.contacts)).toHaveLength(4);
+    expect(r.state.version).toBe(4);
+
+    // The count confirms an empty book: then the listing is the truth.
+    r.itemCount = 0;
+    for (let i = 0; i < 4; i++) r.server.remove(`c${i}`);
+    r.server.allUids = allUids;
+    await r.pull(day);
+    expect(r.tb.contactCount(r.bookId)).toBe(0);
+
+    const since0 = await rig();
+    for (let i = 0; i < 40; i++) since0.server.put(`c${i}`, individual(`Card ${i}`));
+    await since0.pull();
+    since0.state.version = 0;
+    since0.itemCount = 40;
+    const changeset = since0.server.changeset.bind(since0.server);
+    since0.server.changeset = async (since) => ({ ...(await changeset(since)), created: ["c0", "c1"] });
+    await expect(since0.pull()).rejects.toThrow(/listed 2 items in this address book, which counts 40/);
+    expect(since0.tb.contactCount(since0.bookId)).toBe(40);
   });
 
   it("does not rewrite the stored state when nothing changed, and does as soon as something did", async () => {

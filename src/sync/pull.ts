@@ -15,6 +15,10 @@
 // version; cards already written at the same version and content are skipped (decideContactWrite),
 // and when the state lost track of them, a listing of the book finds them instead.
 //
+// A full listing (since 0, or the daily _all) that contradicts the book's `_itemCount` and would
+// remove something is not applied (changeset-plan.ts, listingContradictsCount): the pull fails
+// before any write, the book is reported, and the next sync asks again.
+//
 // One bad card never blocks a book: a card the converter rejects, an _mget value that is not a
 // card, or a contact Thunderbird refuses is logged with its uid and reason and kept in
 // state.retry, and the version still moves on — otherwise the book would be stuck re-reading the
@@ -23,13 +27,16 @@
 import type { ItemValue, VCard } from "../bluemind/models.ts";
 import type { ActivityLevel } from "../shared/status.ts";
 import type { AddressBooksApi } from "../thunderbird/types.ts";
-import { blueMindToVCard, vCardContentHash, type ConversionResult } from "../vcard/index.ts";
+import { blueMindToVCard, describeFieldConflict, vCardContentHash, type ConversionResult } from "../vcard/index.ts";
 import { describeError } from "../shared/error-message.ts";
 import { inEnglish, listOf, text, UserError, type UserText } from "../shared/user-text.ts";
-import { decideContactWrite, FULL_CHECK_INTERVAL_MS, planPull, planPullStart, versionOf, type ContactWrite } from "./changeset-plan.ts";
+import { FULL_CHECK_INTERVAL_MS, listingContradictsCount, planPull, planPullStart, versionOf, type ContactWrite } from "./changeset-plan.ts";
 import { allSettledOrThrow, chunk, Limiter, runWorkers } from "./concurrency.ts";
 import { contactIdsFor, isDerivedContactId } from "./contact-uid.ts";
+import type { BaseCopies } from "./base-copies.ts";
+import { vCardValueLines } from "./conflict-report.ts";
 import { ContactWriter } from "./contact-writer.ts";
+import { decideIncoming, type IncomingAction } from "./incoming-card.ts";
 import { fetchCards, MGET_BATCH_SIZE, type CardFailure } from "./fetch-cards.ts";
 import { fingerprintBytes } from "./fingerprint.ts";
 import { dropList, removeUnusedMemberContacts, syncLists, type ListSyncDeps } from "./list-sync.ts";
@@ -93,13 +100,30 @@ export interface PullTarget {
   freshBook: boolean;
   /** The container's current internalId (RemoteBook.internalId). */
   internalId: number | null;
+  /** The book's `_itemCount` as listed at the start of the run; null or absent when unknown. */
+  itemCount?: number | null;
   /** Mutated in place as the pull goes, so readers of it (echo suppression) stay current. */
   state: BookSyncState;
+  /** Local edits are undone rather than merged. */
+  readOnly: boolean;
+}
+
+/** The book's queue of local changes, as far as a pull needs it (ChangeQueue, book-bound). */
+export interface PendingChanges {
+  pending(contactId: string): "upsert" | "delete" | null;
+  /** Keeps (or puts) an upsert queued: Thunderbird holds something BlueMind lacks. */
+  requeue(contactId: string, item: string): Promise<void>;
+  /** Drops whatever is queued: the server's side won. */
+  drop(contactId: string): Promise<void>;
 }
 
 export interface PullDeps {
   books: AddressBooksApi;
   content: BookContent;
+  /** The merge bases of the book's contacts. */
+  bases: BaseCopies;
+  /** Without it (a book with no two-way), only Thunderbird's content tells a local change. */
+  changes?: PendingChanges;
   reporter: SyncReporter;
   save(state: BookSyncState): Promise<void>;
   now(): number;
@@ -180,13 +204,14 @@ class BookPull {
         knownItems: this.knownItems(),
         retry: Object.keys(this.state.retry),
       });
-      for (const uid of plan.droppedRetries) delete this.state.retry[uid];
 
       // Only a book that may hold contacts the state does not know is listed: a first sync cut
       // short (lastSuccess null) or a re-created container. A synced book that is merely empty
       // (version 0) has nothing to find.
       const completedBefore = this.state.lastSuccess !== null && !start.recreated;
       if (start.since === 0 && !this.target.freshBook && !completedBefore) await this.listLocalBook();
+      if (plan.serverUids !== null) this.checkListing(plan.serverUids.size, plan.deletions.length + (this.listing?.size ?? 0));
+      for (const uid of plan.droppedRetries) delete this.state.retry[uid];
       for (const [uid, id] of await contactIdsFor(containerUid, [...plan.deletions, ...plan.fetch])) {
         this.ids.set(uid, localContactId(uid, this.state.contacts, this.listing) ?? id);
       }
@@ -218,6 +243,8 @@ class BookPull {
       this.state.lastSuccess = this.deps.now();
       if (start.since === 0 || start.fullCheck) this.state.lastFullCheck = this.state.lastSuccess;
       this.summariseFailures();
+      // Bases first: a base without its record is harmless, a record without its base is not.
+      await this.deps.bases.flush();
       if (!untouched) await this.checkpoint();
       const finishing = this.deferredHashes.length > 0 ? this.fillDeferredHashes() : Promise.resolve();
       return {
@@ -232,6 +259,7 @@ class BookPull {
       };
     } catch (error) {
       // Keep what was written so far (with the old version): a re-run skips it.
+      await this.deps.bases.flush().catch(() => undefined);
       await this.checkpoint().catch(() => undefined);
       throw error;
     }
@@ -267,6 +295,13 @@ class BookPull {
     for (const group of Object.values(this.state.groups)) group.v = -1;
   }
 
+  /** Throws, before anything is written, when the server's full listing contradicts its count. */
+  private checkListing(listed: number, atRisk: number): void {
+    const itemCount = this.target.itemCount ?? null;
+    if (!listingContradictsCount({ listed, itemCount, atRisk })) return;
+    throw new UserError(itemCount === null ? text("errorListingUncounted", String(listed)) : text("errorListingContradictsCount", String(listed), String(itemCount)));
+  }
+
   private knownItems(): Set<string> {
     const known = new Set<string>(Object.keys(this.state.groups));
     for (const record of Object.values(this.state.contacts)) if (record.item !== null) known.add(record.item);
@@ -294,11 +329,13 @@ class BookPull {
         this.counts.deleted++;
       }
       const id = await this.idOf(uid);
+      if (this.state.contacts[id] !== undefined) await this.reportLostEdit(id);
       if (this.state.contacts[id] !== undefined || this.listing?.has(id)) {
         await this.writer.remove(id);
         this.counts.deleted++;
       }
       delete this.state.contacts[id];
+      await this.deps.bases.delete(id);
       this.listing?.delete(id);
       delete this.state.retry[uid];
     } catch (error) {
@@ -348,24 +385,26 @@ class BookPull {
       const vCard = converted.value;
       const record = this.state.contacts[contactId];
       if (record !== undefined) recordHash(record);
-      const local = this.listing?.get(contactId);
       // A plain create decides nothing by hash: its hash (for echo suppression) is computed after
       // the book is complete, off the path the user waits on (see fillDeferredHashes).
       const needsHash = record !== undefined || this.listing !== null;
       const hash = needsHash ? vCardContentHash(vCard) : null;
       const version = versionOf(item);
-      const decision = decideContactWrite({
-        record,
-        version,
-        hash,
-        listing: this.listing === null ? undefined : { exists: local !== undefined, localHash: () => (local === undefined ? null : vCardContentHash(local)) },
-      });
-      if (decision !== "skip") {
-        const result = await this.writer.write(contactId, vCard, decision);
-        this.counts[result === "updated" ? "updated" : "created"]++;
-      } else {
-        this.counts.unchanged++;
-      }
+      const action = await decideIncoming(
+        {
+          contactId,
+          card: item.value,
+          version,
+          serverVCard: vCard,
+          hash,
+          record,
+          listed: this.listing === null ? null : { vCard: this.listing.get(contactId) },
+          readOnly: this.target.readOnly,
+          pending: this.deps.changes?.pending(contactId) ?? null,
+        },
+        { readLocal: (id) => this.readLocal(id), readBase: (id) => this.deps.bases.get(id) },
+      );
+      const decision = await this.applyIncoming(action, contactId, item);
       const next: ContactRecord = { item: uid, v: version, h: hash };
       if (!needsHash) {
         this.deferredHashes.push({ record: next, vCard });
@@ -373,6 +412,7 @@ class BookPull {
       }
       if (record?.p !== undefined && decision !== "create") next.p = record.p;
       this.state.contacts[contactId] = next;
+      await this.deps.bases.set(contactId, vCard);
       delete this.state.retry[uid];
       this.consecutiveWriteFailures = 0;
       await this.syncPhoto(item, contactId, next, decision);
@@ -382,6 +422,57 @@ class BookPull {
     } finally {
       this.ticker?.advance();
     }
+  }
+
+  /** Writes what decideIncoming chose; says what happened, for the photo step. */
+  private async applyIncoming(action: IncomingAction, contactId: string, item: ItemValue<VCard>): Promise<ContactWrite> {
+    switch (action.kind) {
+      case "skip":
+        this.counts.unchanged++;
+        return "skip";
+      case "merge": {
+        const name = cardName(item);
+        for (const conflict of action.conflicts) {
+          this.log("warning", text("logFieldConflict", name, describeFieldConflict(conflict)));
+        }
+        if (action.push) await this.deps.changes?.requeue(contactId, item.uid);
+        if (action.vCard === null) {
+          this.counts.unchanged++;
+          return "skip";
+        }
+        await this.writer.write(contactId, action.vCard, "update");
+        this.counts.updated++;
+        return "update";
+      }
+      default: {
+        const result = await this.writer.write(contactId, action.vCard, action.kind === "update" ? "update" : "create");
+        this.counts[result === "updated" ? "updated" : "created"]++;
+        if (action.kind === "comes-back") {
+          await this.deps.changes?.drop(contactId);
+          this.log("warning", text("logDeletedContactComesBack", cardName(item)));
+        }
+        return result === "updated" ? "update" : "create";
+      }
+    }
+  }
+
+  /** Thunderbird's current vCard of a contact, read right before it is written. */
+  private async readLocal(contactId: string): Promise<string | null> {
+    const contact = await this.writer.call(() => this.deps.books.getContact(contactId));
+    return contact !== null && contact.parentId === this.target.localBookId ? contact.vCard : null;
+  }
+
+  /**
+   * A contact the server deleted while it was changed here and not sent: BlueMind's deletion wins
+   * (design.md: the server wins a conflict), and what the user had typed goes to the activity log.
+   */
+  private async reportLostEdit(contactId: string): Promise<void> {
+    const record = this.state.contacts[contactId];
+    if (record === undefined || record.item === null || this.target.readOnly) return;
+    const local = this.listing !== null ? (this.listing.get(contactId) ?? null) : await this.readLocal(contactId);
+    if (local === null || record.h === null || vCardContentHash(local) === record.h) return;
+    await this.deps.changes?.drop(contactId);
+    this.log("warning", text("logChangedContactDeleted", vCardValueLines(local).join("; ")));
   }
 
   /** A card that became a group: its contact goes (the list replaces it). */
@@ -505,4 +596,9 @@ class BookPull {
   private log(level: ActivityLevel, message: UserText): void {
     this.deps.reporter.log(level, message, this.target.containerUid);
   }
+}
+
+/** The card's name as the user knows it, for messages. */
+function cardName(item: ItemValue<VCard>): string {
+  return item.value.identification?.formatedName?.value?.trim() || item.displayName || item.uid;
 }

@@ -4,11 +4,10 @@ import {
   decideContactUpsert,
   decideListDelete,
   decideListUpsert,
-  describeOverwritten,
   sameList,
-  vCardValueLines,
   type ListSnapshot,
 } from "./push-plan.ts";
+import { describeOverwritten, vCardValueLines } from "./conflict-report.ts";
 import type { ContactRecord, GroupRecord } from "./sync-state.ts";
 import { inEnglish } from "../shared/user-text.ts";
 

@@ -10,6 +10,7 @@
 //
 // Deletions: only a contact the user deleted here is deleted on BlueMind, and not if someone
 // changed it there meanwhile — then the card comes back (server wins again).
+import { clipForLog } from "./conflict-report.ts";
 import type { ContactRecord, GroupRecord } from "./sync-state.ts";
 import { text, type UserText } from "../shared/user-text.ts";
 
@@ -87,46 +88,9 @@ export function decideListDelete(input: { record: GroupRecord; server: ServerCop
   return server.version > record.v && !sameList(server.content, snapshotOf(record)) ? "conflict" : "delete";
 }
 
-/** The activity log keeps 200 short lines: a conflict report stays readable. */
-const MAX_DESCRIPTION = 600;
-const SKIPPED_PROPERTIES = new Set(["BEGIN", "END", "VERSION", "UID", "PRODID", "REV", "PHOTO"]);
-
-/** "EMAIL: jane@example.com" per property of a vCard (unfolded, light unescaping). */
-export function vCardValueLines(vCard: string): string[] {
-  const lines: string[] = [];
-  for (const line of vCard.replace(/\r?\n[ \t]/g, "").split(/\r?\n/)) {
-    const colon = line.indexOf(":");
-    if (colon <= 0) continue;
-    const name = (line.slice(0, colon).split(";")[0] ?? "").toUpperCase();
-    const value = line
-      .slice(colon + 1)
-      .replace(/\\n/gi, " / ")
-      .replace(/\\([,;\\])/g, "$1")
-      .replace(/;+/g, " ")
-      .trim();
-    if (SKIPPED_PROPERTIES.has(name) || value === "") continue;
-    lines.push(`${name}: ${value}`);
-  }
-  return lines;
-}
-
-/**
- * The local values a conflict overwrites: the properties of the local vCard that the server's
- * version does not have (all of them when the server deleted the card).
- */
-export function describeOverwritten(localVCard: string, serverVCard: string | null): UserText {
-  const server = new Set(serverVCard === null ? [] : vCardValueLines(serverVCard));
-  const lost = vCardValueLines(localVCard).filter((line) => !server.has(line));
-  return lost.length === 0 ? text("valuesNoneDiffer") : text("valuesList", shorten(lost.join("; ")));
-}
-
 export function describeListOverwritten(local: ListSnapshot, memberNames: ReadonlyMap<string, string>): UserText {
   const members = local.members.map((id) => memberNames.get(id) ?? id);
-  const shown = members.length > 0 ? shorten(members.join(", ")) : text("listNoMembers");
-  const name = shorten(local.name);
-  return local.description ? text("listValuesDescribed", name, shorten(local.description), shown) : text("listValues", name, shown);
-}
-
-function shorten(value: string): string {
-  return value.length > MAX_DESCRIPTION ? `${value.slice(0, MAX_DESCRIPTION - 1)}…` : value;
+  const shown = members.length > 0 ? clipForLog(members.join(", ")) : text("listNoMembers");
+  const name = clipForLog(local.name);
+  return local.description ? text("listValuesDescribed", name, clipForLog(local.description), shown) : text("listValues", name, shown);
 }

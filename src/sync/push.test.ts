@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { ContainerUpdatesResult, ItemValue, VCard, VCardChanges } from "../bluemind/models.ts";
+import { group } from "../../test/support/memory-content.ts";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import { vCardContentHash } from "../vcard/index.ts";
 import { ChangeQueue } from "./change-queue.ts";
+import { contactIdFor } from "./contact-uid.ts";
 import { groupCard, pushBook, type PushServer } from "./push.ts";
+import { BaseCopies } from "./base-copies.ts";
 import { silentReporter } from "./reporter.ts";
 import { emptyBookState, type BookSyncState } from "./sync-state.ts";
 import { inEnglish } from "../shared/user-text.ts";
@@ -18,6 +21,8 @@ class ScriptedServer implements PushServer {
   readonly mgets: number[] = [];
   refuse: (uid: string, value: VCard | null) => string | null = () => null;
   batchWide: string | null = null;
+  /** BlueMind's item limit: a batch whose adds would pass it is refused whole. */
+  itemLimit = Infinity;
   failAfterBatches = Infinity;
 
   async mget(uids: readonly string[]): Promise<ItemValue<VCard>[]> {
@@ -31,6 +36,10 @@ class ScriptedServer implements PushServer {
     const result: ContainerUpdatesResult = { added: [], updated: [], removed: [], unhandled: [], errors: [], version: this.version };
     if (this.batchWide !== null) {
       result.errors.push({ uid: null, errorCode: "MAX_ITEM_COUNT", message: this.batchWide });
+      return result;
+    }
+    if (this.items.size + (changes.add?.length ?? 0) - (changes.delete?.length ?? 0) > this.itemLimit) {
+      result.errors.push({ uid: null, errorCode: "MAX_ITEM_COUNT", message: "Max items count in addressbook exceeded" });
       return result;
     }
     for (const [list, key] of [
@@ -100,6 +109,7 @@ async function rig(count: number): Promise<Rig> {
           books: tb.addressBooks,
           server,
           queue,
+          bases: new BaseCopies(tb.localStore, BOOK),
           saveState: async () => void r.saved++,
           reporter: silentReporter,
         },
@@ -148,12 +158,83 @@ describe("pushBook", () => {
     expect(Object.keys((await r.queue.get(BOOK)).contacts)).toHaveLength(60);
   });
 
+  it("sends a batch the item limit refused whole again without its adds; the adds are refused, not resent, and later changes go out", async () => {
+    const r = await rig(3);
+    r.server.itemLimit = 3;
+    const added: string[] = [];
+    for (const name of ["New One", "New Two"]) {
+      const id = await r.tb.asUser.createContact(r.bookId, `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${name}\r\nEMAIL:${name.replace(" ", ".")}@example.com\r\nEND:VCARD`);
+      await r.queue.recordContact(BOOK, id, { op: "upsert", uid: null });
+      added.push(id);
+    }
+    const outcome = await r.run();
+    expect(r.server.batches).toEqual([
+      { add: 2, modify: 3, delete: 0 },
+      { add: 0, modify: 3, delete: 0 },
+    ]);
+    expect(outcome.sent).toBe(3);
+    expect(outcome.problems.map(inEnglish)).toEqual(["“New One”: Max items count in addressbook exceeded", "“New Two”: Max items count in addressbook exceeded"]);
+    expect(r.server.items.get("i1")?.value.identification?.formatedName?.value).toBe("Person 1 edited");
+    expect(Object.keys((await r.queue.get(BOOK)).contacts).sort()).toEqual([...added].sort());
+
+    await r.tb.asUser.updateContact("c0", vCard("c0", "Person 0 again", "p0@example.com"));
+    await r.queue.recordContact(BOOK, "c0", { op: "upsert", uid: "i0" });
+    const later = await r.run();
+    expect(r.server.batches.slice(2)).toEqual([{ add: 0, modify: 1, delete: 0 }]);
+    expect(later.sent).toBe(1);
+    expect(later.problems).toHaveLength(2);
+  });
+
   it("keeps what landed when the connection drops mid-push, the rest stays queued", async () => {
     const r = await rig(70);
     r.server.failAfterBatches = 1;
     await expect(r.run()).rejects.toThrow("network down");
     expect(Object.keys((await r.queue.get(BOOK)).contacts)).toHaveLength(20);
     expect(r.saved).toBeGreaterThan(0);
+  });
+
+  it("does not add a contact with a derived id but no record: it stays queued until a record re-links it", async () => {
+    const r = await rig(0);
+    const id = await contactIdFor(BOOK, "i9");
+    const written = vCard(id, "Person 9", "p9@example.com");
+    await r.tb.addressBooks.createContact(r.bookId, written);
+    await r.queue.recordContact(BOOK, id, { op: "upsert", uid: null });
+    const outcome = await r.run();
+    expect(r.server.batches).toEqual([]);
+    expect(r.server.mgets).toEqual([]);
+    expect(outcome).toEqual({ sent: 0, conflicts: 0, problems: [] });
+    expect(Object.keys((await r.queue.get(BOOK)).contacts)).toEqual([id]);
+
+    // The pull re-linked it with the content Thunderbird holds: nothing to send, the entry goes.
+    r.state.contacts[id] = { item: "i9", v: 50, h: vCardContentHash(written) };
+    await r.run();
+    expect(r.server.batches).toEqual([]);
+    expect((await r.queue.get(BOOK)).contacts).toEqual({});
+  });
+
+  it("reads a server member without a containerUid as the book's card: kept as it is, not doubled, no conflict", async () => {
+    const r = await rig(0);
+    const ids: string[] = [];
+    for (const [item, name] of [["ia", "Ann"], ["ib", "Bob"]] as const) {
+      const id = await contactIdFor(BOOK, item);
+      const written = vCard(id, name, `${item}@example.com`);
+      await r.tb.addressBooks.createContact(r.bookId, written);
+      r.state.contacts[id] = { item, v: 50, h: vCardContentHash(written) };
+      ids.push(id);
+    }
+    // What BlueMind's vCard import makes; rewritten by BlueMind itself since the last sync (v 70).
+    r.server.items.set("g", { uid: "g", version: 70, value: group("G", [{ containerUid: null, itemUid: "ia", mailto: "ia@example.com", commonName: "Ann" }]) });
+    const listId = await r.tb.addressBooks.createList(r.bookId, { name: "G", description: "" });
+    for (const id of ids) await r.tb.addressBooks.addMember(listId, id);
+    r.state.groups.g = { list: listId, v: 60, name: "G", description: "", members: [ids[0] ?? ""] };
+    await r.queue.recordList(BOOK, listId, { op: "upsert", uid: "g" });
+
+    const outcome = await r.run();
+    expect(outcome).toEqual({ sent: 1, conflicts: 0, problems: [] });
+    expect(r.server.items.get("g")?.value.organizational?.member?.map((m) => [m.containerUid, m.itemUid])).toEqual([
+      [null, "ia"],
+      [BOOK, "ib"],
+    ]);
   });
 
   it("drops a change whose content equals what the sync wrote (an echo) without sending anything", async () => {

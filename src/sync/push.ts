@@ -12,12 +12,15 @@
 // current version anyway, and when there is none the fetched copy is exactly the last one pulled
 // — so the merge base costs one _mget per 50 changes instead of a copy of every card in storage.
 //
-// Contacts born in Thunderbird get their Thunderbird id as item uid (item-ids.ts).
+// Contacts born in Thunderbird get their Thunderbird id as item uid (item-ids.ts). A contact under
+// a derived id (contact-uid.ts) but without a record is never sent as new: it waits for the pull
+// to re-link it, or BlueMind would get its twin.
 //
 // _mupdates is not transactional: a card BlueMind refuses (INVALID_EMAIL…) is reported with the
 // contact's name and the server's message, stays queued with the refused content's hash (not sent
-// again until the user changes it), and the rest of the batch lands. A batch-wide refusal
-// (MAX_ITEM_COUNT, uid null) stops this book's push; everything stays queued.
+// again until the user changes it), and the rest of the batch lands. A batch refused whole because
+// of the book's item limit is sent again without its adds, which are refused like such a card
+// (item-limit.ts); any other batch-wide refusal (uid null) stops this book's push, all queued.
 //
 // Crash safety: records are saved before the queue forgets an entry, so a crash can only make a
 // change be sent twice — harmless: `_mupdates` applies "make it so", and a re-sent change whose
@@ -28,25 +31,28 @@ import type { CallOptions } from "../bluemind/transport.ts";
 import type { ActivityLevel } from "../shared/status.ts";
 import { text, type TextArg, type UserText } from "../shared/user-text.ts";
 import type { AddressBooksApi, ContactInfo, MailingListInfo } from "../thunderbird/types.ts";
-import { blueMindToVCard, vCardContentHash, vCardToBlueMind } from "../vcard/index.ts";
+import { blueMindToVCard, describeFieldConflict, mergeContacts, vCardContentHash, vCardToBlueMind } from "../vcard/index.ts";
+import type { BaseCopies } from "./base-copies.ts";
 import { versionOf } from "./changeset-plan.ts";
 import { emptySettlement, type BookQueue, type ChangeQueue, type ContactChange, type ListChange, type LocalEvent, type QueueSettlement } from "./change-queue.ts";
 import { chunk } from "./concurrency.ts";
-import { memberContactIdFor } from "./contact-uid.ts";
+import { isDerivedContactId, memberContactIdFor } from "./contact-uid.ts";
 import { listFieldsOf } from "./groups.ts";
 import { contactIdOfItem } from "./item-ids.ts";
+import { mupdatesWithinItemLimit } from "./item-limit.ts";
 import {
   decideContactDelete,
   decideContactUpsert,
   decideListDelete,
   decideListUpsert,
   describeListOverwritten,
-  describeOverwritten,
   sameList,
   type ListSnapshot,
   type ServerCopy,
 } from "./push-plan.ts";
 import type { SyncReporter } from "./reporter.ts";
+import { describeOverwritten } from "./conflict-report.ts";
+import { describeError } from "../shared/error-message.ts";
 import { throwIfAborted } from "./sync-errors.ts";
 import type { BookSyncState, ContactRecord, GroupRecord } from "./sync-state.ts";
 
@@ -54,6 +60,11 @@ import type { BookSyncState, ContactRecord, GroupRecord } from "./sync-state.ts"
 export const PUSH_BATCH_SIZE = 50;
 /** Above this many changed contacts, one listing of the book is cheaper than one get each. */
 const LISTING_THRESHOLD = 20;
+/**
+ * Missing contacts above which a catch-up deletes nothing when they are also more than half the
+ * book: a user deletes a few contacts while the add-on is off, not most of a book.
+ */
+const MISSING_DELETION_LIMIT = 10;
 /** Batches between saves of the state and the queue: a big push (a published book) stays cheap. */
 const CHECKPOINT_BATCHES = 10;
 
@@ -76,6 +87,8 @@ export interface PushDeps {
   books: AddressBooksApi;
   server: PushServer;
   queue: ChangeQueue;
+  /** The merge bases of the book's contacts: read for a merge, written for what BlueMind accepted. */
+  bases: BaseCopies;
   saveState(state: BookSyncState): Promise<void>;
   reporter: SyncReporter;
   signal?: AbortSignal;
@@ -91,7 +104,9 @@ export interface PushOutcome {
 }
 
 export async function pushBook(target: PushTarget, deps: PushDeps): Promise<PushOutcome> {
-  return new BookPush(target, deps).run();
+  const { server } = deps;
+  const withinLimit: PushServer = { mget: (uids, options) => server.mget(uids, options), mupdates: (changes, options) => mupdatesWithinItemLimit(server, changes, options) };
+  return new BookPush(target, { ...deps, server: withinLimit }).run();
 }
 
 /** Name and default email of a vCard as BlueMind would read them. */
@@ -116,7 +131,17 @@ interface PendingContactFields {
 
 /** A contact to send: its vCard, or for a deletion the record of what the last sync wrote. */
 type PendingContact = PendingContactFields &
-  ({ kind: "add" | "modify"; record: ContactRecord | undefined; vCard: string } | { kind: "delete"; record: ContactRecord; vCard: null });
+  (
+    | {
+        kind: "add" | "modify";
+        record: ContactRecord | undefined;
+        /** Thunderbird's vCard, or after a merge with the server's changes the merged one. */
+        vCard: string;
+        /** The merged vCard is not what Thunderbird holds: write it there once BlueMind took it. */
+        writeHere?: boolean;
+      }
+    | { kind: "delete"; record: ContactRecord; vCard: null }
+  );
 
 interface PendingListFields {
   listId: string;
@@ -177,6 +202,7 @@ class BookPush {
       if (record !== undefined && (record.item === null || recordHash(record) === vCardContentHash(contact.vCard))) continue;
       changedContacts[contact.id] = { op: "upsert", uid: record?.item ?? null };
     }
+    this.queueMissingContacts(changedContacts);
     const changedLists: Record<string, LocalEvent> = {};
     for (const list of await this.lists()) {
       const groupUid = this.groupOfList(list.id);
@@ -185,6 +211,30 @@ class BookPush {
       changedLists[list.id] = { op: "upsert", uid: groupUid };
     }
     await this.deps.queue.expandFullPush(this.target.containerUid, changedContacts, changedLists);
+  }
+
+  /**
+   * Synced contacts no longer in Thunderbird, deleted while the add-on was not listening: their
+   * deletion is queued like one the user just made. Unless too many are gone at once (a book
+   * emptied by something else than a user, say): then nothing is deleted on BlueMind and the next
+   * pull brings them back.
+   */
+  private queueMissingContacts(changed: Record<string, LocalEvent>): void {
+    const local = this.localContacts;
+    if (local === null) return;
+    const synced = Object.entries(this.state.contacts).filter(([, record]) => record.item !== null);
+    const missing = synced.filter(([id]) => !local.has(id));
+    if (missing.length === 0) return;
+    if (missing.length > MISSING_DELETION_LIMIT && missing.length * 2 > synced.length) {
+      for (const [, record] of missing) {
+        if (record.item === null) continue;
+        record.v = -1;
+        this.state.retry[record.item] = "missing in Thunderbird";
+      }
+      this.log("warning", text("logContactsMissingHere", String(missing.length), this.target.bookName));
+      return;
+    }
+    for (const [id, record] of missing) changed[id] = { op: "delete", uid: record.item };
   }
 
   // ───────────── contacts ─────────────
@@ -209,6 +259,10 @@ class BookPush {
         this.done(id, change.rev);
         continue;
       }
+      // A derived id is a BlueMind card's: without a record (first sync cut short, state lost,
+      // container re-created) an add would make its twin on BlueMind. It stays queued until the
+      // pull re-links it; then it is compared with its record like any other.
+      if (record === undefined && isDerivedContactId(id)) continue;
       const hash = vCardContentHash(contact.vCard);
       if (record !== undefined && hash !== null && recordHash(record) === hash) {
         this.done(id, change.rev);
@@ -271,7 +325,18 @@ class BookPush {
       const decision = decideContactUpsert({ record: p.record, localHash: p.hash, server: copy });
       if (decision === "in-sync" && item) {
         this.state.contacts[p.id] = { ...p.record, item: p.item, v: versionOf(item), h: p.hash };
+        await this.deps.bases.set(p.id, vCard);
         this.done(p.id, p.rev);
+      } else if (decision === "conflict" && item) {
+        const merged = await this.mergeWithServer(p, item);
+        if (merged === null) continue;
+        const converted = vCardToBlueMind(merged.vCard, item.value);
+        if (!converted.ok) {
+          this.refuseContact(p, `the contact cannot be read: ${converted.reason}`);
+          continue;
+        }
+        changes.modify.push({ uid: p.item, value: converted.value });
+        sent.set(p.item, { ...p, vCard: merged.vCard, hash: vCardContentHash(merged.vCard), writeHere: merged.writeHere });
       } else if (decision === "conflict" || decision === "gone") {
         this.outcome.conflicts++;
         this.log("warning", text(decision === "gone" ? "logConflictGone" : "logConflictChanged", p.name, describeOverwritten(vCard, serverVCard)));
@@ -288,20 +353,64 @@ class BookPush {
     }
     if (sent.size === 0) return;
     const result = await this.deps.server.mupdates(changes, { signal: this.deps.signal });
-    this.applyResult(result, sent, (p) => this.contactSent(p, result.version), (p, message) => this.refuseContact(p, message));
+    const accepted: PendingContact[] = [];
+    this.applyResult(result, sent, (p) => accepted.push(p), (p, message) => this.refuseContact(p, message));
+    for (const p of accepted) await this.contactSent(p, result.version);
   }
 
-  private contactSent(p: PendingContact, version: number): void {
-    if (p.kind === "delete") delete this.state.contacts[p.id];
-    else {
+  private async contactSent(p: PendingContact, version: number): Promise<void> {
+    if (p.kind === "delete") {
+      delete this.state.contacts[p.id];
+      await this.deps.bases.delete(p.id);
+    } else {
       // The container's version after the batch bounds this card's new version from above: a
       // later change by someone else is newer, which is what conflict detection needs.
       const record: ContactRecord = { item: p.item, v: version, h: p.hash };
       if (p.record?.p !== undefined) record.p = p.record.p;
       this.state.contacts[p.id] = record;
+      await this.deps.bases.set(p.id, p.vCard);
       delete this.state.retry[p.item];
+      if (p.writeHere === true) await this.writeMerged(p.id, p.vCard);
     }
     this.done(p.id, p.rev);
+  }
+
+  /**
+   * Both sides changed the contact since the last sync: three-way merge with the stored base
+   * (vcard/contact-merge.ts). Fields changed on one side come from that side; a field changed on
+   * both is the server's, and the user's value goes to the activity log. Null when nothing is left
+   * to send (the record then follows the server, and Thunderbird gets the merged contact).
+   */
+  private async mergeWithServer(p: PendingContact & { kind: "add" | "modify" }, item: ItemValue<VCard>): Promise<{ vCard: string; writeHere: boolean } | null> {
+    const server = blueMindToVCard(item.value, p.id, { thunderbirdVCard: p.vCard });
+    const merged = server.ok ? mergeContacts({ base: await this.deps.bases.get(p.id), local: p.vCard, server: server.value }) : null;
+    if (!server.ok || merged === null || !merged.ok) {
+      // Unreadable on one side: the server's copy wins whole, as before the merge existed.
+      this.outcome.conflicts++;
+      this.log("warning", text("logConflictChanged", p.name, describeOverwritten(p.vCard, server.ok ? server.value : null)));
+      this.done(p.id, p.rev);
+      return null;
+    }
+    const { conflicts, merged: vCard, serverOutdated, thunderbirdOutdated } = merged.value;
+    if (conflicts.length > 0) this.outcome.conflicts++;
+    for (const conflict of conflicts) {
+      this.log("warning", text("logFieldConflict", p.name, describeFieldConflict(conflict)));
+    }
+    if (serverOutdated) return { vCard, writeHere: thunderbirdOutdated };
+    this.state.contacts[p.id] = { ...p.record, item: p.item, v: versionOf(item), h: vCardContentHash(server.value) };
+    await this.deps.bases.set(p.id, server.value);
+    if (thunderbirdOutdated) await this.writeMerged(p.id, vCard);
+    this.done(p.id, p.rev);
+    return null;
+  }
+
+  /** Thunderbird gets the merged contact (an own write: it does not bounce back). */
+  private async writeMerged(contactId: string, vCard: string): Promise<void> {
+    try {
+      await this.deps.books.updateContact(contactId, vCard);
+    } catch (error) {
+      this.log("warning", text("logMergedNotWritten", describeError(error)));
+    }
   }
 
   private refuseContact(p: PendingContact, message: TextArg): void {
@@ -333,6 +442,9 @@ class BookPush {
         this.done(listId, change.rev, "list");
         continue;
       }
+      // Only members whose contacts BlueMind does not have differ: nothing to send, the list
+      // waits queued until they are there (groupMembersOf).
+      if (record !== undefined && sameList(record, { ...local, members: local.members.filter((id) => this.isOnBlueMind(id)) })) continue;
       const fingerprint = listFingerprint(local);
       if (change.refused !== undefined && change.refused.hash === fingerprint) {
         this.outcome.problems.push(text("problemNamed", list.name, change.refused.message));
@@ -398,7 +510,8 @@ class BookPush {
           const { local } = p;
           this.state.groups[p.groupUid] = { list: p.listId, v: result.version, name: local.name, description: local.description, members: p.sentMembers };
         }
-        this.done(p.listId, p.rev, "list");
+        // A member left out keeps the list queued: a later push adds it once its contact is there.
+        if (p.sentMembers.length === p.members.length) this.done(p.listId, p.rev, "list");
       },
       (p, message) => {
         this.settlement.refusedLists.push({ id: p.listId, rev: p.rev, refused: { hash: p.fingerprint, message } });
@@ -411,7 +524,7 @@ class BookPush {
    * BlueMind members for the list's contacts: a member already in the server's group keeps its
    * entry as is; a contact synced from this book becomes a reference to its card; a contact made
    * for an address-only member stays address-only. A contact BlueMind does not have (its own push
-   * was refused) cannot be referenced: it is left out, and said so.
+   * was refused, or waits) cannot be referenced: it is left out, and said so; the list stays queued.
    */
   private async groupMembersOf(p: PendingList, server: ItemValue<VCard> | null): Promise<{ members: GroupMember[]; ids: string[] }> {
     const existing = new Map<string, GroupMember>();
@@ -439,11 +552,21 @@ class BookPush {
     return { members, ids };
   }
 
+  /** Whether a group can reference the contact: a card of this book, or an address-only member. */
+  private isOnBlueMind(contactId: string): boolean {
+    const record = this.state.contacts[contactId];
+    return Boolean(record?.item) || Boolean(record?.email);
+  }
+
+  /** The contact a server member stands for, read as the pull reads it (groups.ts). */
   private async memberIdOf(member: GroupMember): Promise<string | null> {
     const { containerUid } = this.target;
-    if (member.containerUid === containerUid && typeof member.itemUid === "string" && member.itemUid !== "") {
-      const id = await contactIdOfItem(containerUid, member.itemUid, this.state.contacts);
-      return this.state.contacts[id] === undefined ? null : id;
+    const itemUid = typeof member.itemUid === "string" && member.itemUid !== "" ? member.itemUid : null;
+    if (itemUid !== null && (member.containerUid === containerUid || member.containerUid === null)) {
+      const id = await contactIdOfItem(containerUid, itemUid, this.state.contacts);
+      if (this.state.contacts[id] !== undefined) return id;
+      // Without a containerUid, an item this book does not have is an address.
+      if (member.containerUid === containerUid || this.state.retry[itemUid] !== undefined) return null;
     }
     const email = typeof member.mailto === "string" ? member.mailto.trim().toLowerCase() : "";
     return email === "" ? null : memberContactIdFor(containerUid, email);
@@ -538,6 +661,7 @@ class BookPush {
   private async checkpoint(): Promise<void> {
     const settlement = this.settlement;
     this.settlement = emptySettlement();
+    await this.deps.bases.flush();
     await this.deps.saveState(this.state);
     await this.deps.queue.settle(this.target.containerUid, settlement);
   }

@@ -17,7 +17,7 @@ import { describeError } from "../shared/error-message.ts";
 import { text, type UserText } from "../shared/user-text.ts";
 import { isDerivedContactId } from "./contact-uid.ts";
 import { cardSummary } from "./push.ts";
-import { vCardValueLines } from "./push-plan.ts";
+import { vCardValueLines } from "./conflict-report.ts";
 import type { SyncReporter } from "./reporter.ts";
 import type { BookSyncState } from "./sync-state.ts";
 

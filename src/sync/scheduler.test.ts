@@ -183,6 +183,36 @@ describe("SyncScheduler", () => {
     expect(calls).toBe(1);
   });
 
+  it("cancel aborts the running sync's signal, drops a queued one, and resolves only once the sync has ended", async () => {
+    const clock = new ManualClock();
+    const runs: string[] = [];
+    const stopping: { finish?: () => void } = {};
+    const scheduler = new SyncScheduler({
+      intervalMinutes: 5,
+      clock,
+      isOnline: () => true,
+      runSync: async (reason, signal) => {
+        runs.push(reason);
+        // A sync that notices the cancellation, then needs a moment to stop.
+        await new Promise<void>((resolve) => signal.addEventListener("abort", () => void (stopping.finish = resolve)));
+        runs.push(`${reason} stopped`);
+        return true;
+      },
+    });
+    scheduler.start();
+    await clock.advance(FIRST_SYNC_DELAY_MS);
+    void scheduler.syncNow("manual");
+    let cancelled = false;
+    const cancelling = scheduler.cancel().then(() => void (cancelled = true));
+    await flush();
+    expect(runs).toEqual(["startup"]);
+    expect(cancelled).toBe(false);
+    stopping.finish?.();
+    await cancelling;
+    expect(runs).toEqual(["startup", "startup stopped"]);
+    expect(scheduler.isRunning).toBe(false);
+  });
+
   it("clamps the interval to 1..1440 minutes", async () => {
     const { clock, runs, scheduler } = setup({ intervalMinutes: 0 });
     scheduler.start();

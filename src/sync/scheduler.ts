@@ -5,7 +5,9 @@
 // - then every interval, on "sync now", and a few seconds after a local edit (debounced);
 // - skipped while offline, run as soon as the connection comes back;
 // - after a failed sync the next automatic one waits exponentially longer (capped), so a broken
-//   server is not hammered by every Thunderbird of the company at once.
+//   server is not hammered by every Thunderbird of the company at once;
+// - every sync runs with a cancellation signal: cancel() aborts it and resolves once it has ended
+//   (sign-out must not delete the books under a sync that would then re-create them).
 
 import { systemClock, type Clock } from "../shared/clock.ts";
 import { DEFAULT_SYNC_INTERVAL_MINUTES, clampSyncInterval } from "../shared/settings.ts";
@@ -20,8 +22,8 @@ export type SyncReason = "startup" | "interval" | "manual" | "local-change" | "o
 
 export interface SchedulerOptions {
   intervalMinutes: number;
-  /** Runs one sync; rejects or resolves `false` when it failed and back-off applies. */
-  runSync(reason: SyncReason): Promise<boolean>;
+  /** Runs one sync, stopping when `signal` aborts; rejects or resolves `false` when it failed and back-off applies. */
+  runSync(reason: SyncReason, signal: AbortSignal): Promise<boolean>;
   isOnline(): boolean;
   clock?: Clock;
 }
@@ -32,6 +34,7 @@ export class SyncScheduler {
   private timer: unknown = null;
   private timerReason: SyncReason | null = null;
   private running: Promise<void> | null = null;
+  private cancelling: AbortController | null = null;
   private pendingReason: SyncReason | null = null;
   private failures = 0;
   private lastEnded = Number.NEGATIVE_INFINITY;
@@ -89,6 +92,13 @@ export class SyncScheduler {
     if (online && !this.stopped) this.schedule("online", 0);
   }
 
+  /** Aborts the running sync, forgets a queued one, and resolves once the running one has ended. */
+  async cancel(): Promise<void> {
+    this.pendingReason = null;
+    this.cancelling?.abort();
+    while (this.running) await this.running;
+  }
+
   get isRunning(): boolean {
     return this.running !== null;
   }
@@ -118,18 +128,21 @@ export class SyncScheduler {
       this.schedule("interval", this.intervalMs);
       return;
     }
+    const controller = new AbortController();
     const done = (async () => {
       let ok = false;
       try {
-        ok = await this.options.runSync(reason);
+        ok = await this.options.runSync(reason, controller.signal);
       } catch {
         ok = false;
       }
       this.failures = ok ? 0 : this.failures + 1;
     })();
     this.running = done;
+    this.cancelling = controller;
     await done;
     this.running = null;
+    this.cancelling = null;
     this.lastEnded = this.clock.now();
     if (this.stopped) return;
     const pending = this.pendingReason;

@@ -17,9 +17,12 @@ import type { AuthUser } from "../bluemind/models.ts";
 import type { AddressBooksApi, KeyValueStore, NotificationsApi, Unsubscribe } from "../thunderbird/types.ts";
 import { describeError } from "../shared/error-message.ts";
 import { text, UserError } from "../shared/user-text.ts";
+import { FULL_CHECK_INTERVAL_MS } from "./changeset-plan.ts";
 import { ChangeQueue, isEmptyQueue } from "./change-queue.ts";
 import { ChangeTracker, groupOfList } from "./change-tracker.ts";
-import type { MissingBookDecision, PushContext, PushReport, SyncEngine, SyncEngineOptions } from "./engine.ts";
+import type { PendingChanges } from "./pull.ts";
+import { detachedBookMessage } from "./detach-book.ts";
+import type { MissingBookDecision, PushContext, PushReport, ReleasedBook, SyncEngine, SyncEngineOptions } from "./engine.ts";
 import type { RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { LocalBooks } from "./local-books.ts";
 import { OwnWrites } from "./own-writes.ts";
@@ -27,7 +30,7 @@ import { pushBook } from "./push.ts";
 import { ReadOnlyGuard, REVERT_REASON } from "./read-only.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import type { SyncReporter } from "./reporter.ts";
-import { SyncStateStore } from "./sync-state.ts";
+import { SyncStateStore, type BookSyncState } from "./sync-state.ts";
 
 export interface TwoWayDeps {
   /** Thunderbird's address books, unmarked: TwoWaySync.books is the marked one to write with. */
@@ -52,6 +55,8 @@ export class TwoWaySync {
   readonly localBooks: LocalBooks;
   readonly readOnly: ReadOnlyGuard;
   private readonly tracker: ChangeTracker;
+  /** Books whose unobserved edits were looked for in this session. */
+  private readonly caughtUp = new Set<string>();
   private readonly stateStore: SyncStateStore;
 
   constructor(private readonly deps: TwoWayDeps) {
@@ -98,11 +103,30 @@ export class TwoWaySync {
     });
   }
 
-  /** The engine's hooks: push before each pull, sync off for a book deleted here. */
-  engineOptions(): Pick<SyncEngineOptions, "pushPending" | "onLocalBookMissing"> {
+  /** The engine's hooks: push before each pull, the queue the pull respects, sync off for a book deleted here, a book let go. */
+  engineOptions(): Pick<SyncEngineOptions, "pushPending" | "onLocalBookMissing" | "pendingChanges" | "onBookReleased"> {
     return {
       pushPending: (context) => this.pushPending(context),
       onLocalBookMissing: (book) => this.onLocalBookMissing(book),
+      pendingChanges: (containerUid) => this.pendingChanges(containerUid),
+      onBookReleased: (released) => this.bookReleased(released),
+    };
+  }
+
+  /** One book's queue as a pull reads and settles it. */
+  async pendingChanges(containerUid: string): Promise<PendingChanges> {
+    // Events received before the pull are in the queue before it reads it.
+    await this.tracker.idle();
+    const queue = await this.queue.get(containerUid);
+    return {
+      pending: (contactId) => queue.contacts[contactId]?.op ?? null,
+      requeue: async (contactId, item) => {
+        if (queue.contacts[contactId]?.op === "upsert") return;
+        await this.queue.recordContact(containerUid, contactId, { op: "upsert", uid: item });
+        // A merged contact BlueMind lacks part of: pushed a few seconds later, not at the next interval.
+        this.deps.onLocalChange(false);
+      },
+      drop: (contactId) => this.queue.dropContact(containerUid, contactId),
     };
   }
 
@@ -122,13 +146,23 @@ export class TwoWaySync {
     return this.localBooks.beforeSync(user, books);
   }
 
+  /** A book is no longer synced: nothing of it stays queued; where its unsent content went is said. */
+  private async bookReleased({ containerUid, bookName, keptIn }: ReleasedBook): Promise<void> {
+    await this.tracker.idle();
+    await this.queue.drop(containerUid);
+    await this.queue.flush();
+    await this.localBooks.forget(containerUid);
+    if (keptIn !== null) await this.deps.notifications.notify(detachedBookMessage(bookName, keptIn)).catch(() => undefined);
+  }
+
   onLocalBookMissing(book: RemoteBook): Promise<MissingBookDecision> {
     return this.localBooks.localBookMissing(book);
   }
 
   async pushPending(context: PushContext): Promise<PushReport> {
-    const { book, localBookId, state, signal } = context;
+    const { book, localBookId, state, bases, signal } = context;
     await this.tracker.idle();
+    if (!book.readOnly && this.catchUpDue(book.containerUid, state)) await this.queue.requestFullPush(book.containerUid);
     const queue = await this.queue.get(book.containerUid);
     if (isEmptyQueue(queue)) return { problems: [] };
     if (book.readOnly) {
@@ -143,6 +177,7 @@ export class TwoWaySync {
         books: this.books,
         server: client.addressBook(book.containerUid),
         queue: this.queue,
+        bases,
         saveState: (s) => this.stateStore.saveBook(s),
         reporter: this.deps.reporter,
         signal,
@@ -150,6 +185,18 @@ export class TwoWaySync {
     );
     if (outcome.sent > 0) this.deps.reporter.log("info", text("logLocalChangesSaved", book.displayName, String(outcome.sent)), book.containerUid);
     return { problems: outcome.problems };
+  }
+
+  /**
+   * Edits made while the add-on was not listening (Thunderbird starting, the add-on updated or
+   * disabled) raise no event: once per session and at each daily full check, the push compares
+   * the whole book with the sync state (a full push) and sends what changed unobserved.
+   */
+  private catchUpDue(containerUid: string, state: BookSyncState): boolean {
+    const now = (this.deps.now ?? Date.now)();
+    const due = !this.caughtUp.has(containerUid) || state.lastFullCheck === null || now - state.lastFullCheck >= FULL_CHECK_INTERVAL_MS;
+    this.caughtUp.add(containerUid);
+    return due && state.lastSuccess !== null;
   }
 
   /**

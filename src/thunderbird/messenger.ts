@@ -54,11 +54,6 @@ function trackBookContacts(bookId: string): Promise<unknown> {
   return messenger.contacts.list(bookId);
 }
 
-/** "https://bm.example.com" → "https://bm.example.com/*"; ports are ignored by match patterns. */
-export function originPattern(origin: string): string {
-  const url = new URL(origin);
-  return `${url.protocol}//${url.hostname}/*`;
-}
 
 /** Thunderbird's UI language; a key missing there shows itself rather than an empty line. */
 const localize: Lookup = (key, substitutions) => browser.i18n.getMessage(key, substitutions) || key;
@@ -199,10 +194,7 @@ export function createMessengerThunderbird(): Thunderbird {
         };
       },
     },
-    hostPermissions: {
-      has: (origin) => browser.permissions.contains({ origins: [originPattern(origin)] }),
-      request: (origin) => browser.permissions.request({ origins: [originPattern(origin)] }),
-    },
+    render: (value) => renderText(value, localize),
     notifications: {
       async notify(message) {
         await browser.notifications.create({

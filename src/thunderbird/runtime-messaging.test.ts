@@ -86,7 +86,7 @@ describe("serveExternalRequests: other extensions' door", () => {
         { type: "signOut", removeLocalBooks: true },
         { type: "setSync", containerUid: "book:x", sync: false },
         { type: "saveSettings", syncIntervalMinutes: 1 },
-        { type: "permissionGranted" },
+        { type: "status" },
       ]) {
         expect(deliver(runtime.events.external, message, OTHER_EXTENSION)).toEqual([undefined]);
       }

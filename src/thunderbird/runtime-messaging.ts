@@ -7,7 +7,6 @@
 // extensions reach a separate door, runtime.onMessageExternal, answered only when the
 // administrator's policy lists them (background/requests.ts decides what they get).
 import browser, { type Runtime } from "webextension-polyfill";
-import { originPattern } from "./messenger.ts";
 import { isRequest, isStatusPush, parseStateAnswer, type Answer, type Request, type StateAnswer, type StatusPush } from "../shared/messages.ts";
 import { text } from "../shared/user-text.ts";
 
@@ -87,9 +86,4 @@ export function uiLanguage(): string {
 
 export function localized(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions);
-}
-
-/** From a click in the options page: Thunderbird only grants optional permissions to a user action. */
-export function requestHostPermission(origin: string): Promise<boolean> {
-  return browser.permissions.request({ origins: [originPattern(origin)] });
 }

@@ -115,17 +115,6 @@ export interface ConnectivityApi {
   onChange(listener: (online: boolean) => void): Unsubscribe;
 }
 
-/**
- * Host permission for the BlueMind server's origin (an optional permission: the server is chosen
- * at run time). Without it Thunderbird applies CORS to the add-on's requests and BlueMind does
- * not answer preflights, so every call fails.
- */
-export interface HostPermissionsApi {
-  has(origin: string): Promise<boolean>;
-  /** Only works from a user's click (Thunderbird's rule); resolves false when refused. */
-  request(origin: string): Promise<boolean>;
-}
-
 export interface NotificationsApi {
   /** Shown in Thunderbird's language. */
   notify(message: UserText): Promise<void>;
@@ -139,5 +128,6 @@ export interface Thunderbird {
   alarms: AlarmsApi;
   connectivity: ConnectivityApi;
   notifications: NotificationsApi;
-  hostPermissions: HostPermissionsApi;
+  /** A text in Thunderbird's UI language, for what the add-on writes into Thunderbird's own data. */
+  render(value: UserText): string;
 }

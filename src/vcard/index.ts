@@ -6,3 +6,11 @@ export { vCardToBlueMind } from "./from-vcard.ts";
 export { normalizedVCardKey, vCardContentHash } from "./key.ts";
 export { htmlToText, looksLikeHtml } from "./html-to-text.ts";
 export type { ConversionFailure, ConversionResult, ConversionSuccess } from "./result.ts";
+export {
+  describeFieldConflict,
+  mergeContacts,
+  sameBlueMindContent,
+  type ContactMerge,
+  type ContactMergeInput,
+  type FieldConflict,
+} from "./contact-merge.ts";

@@ -17,7 +17,8 @@ export function vCardContentHash(vCardText: string): string | null {
   return key === null ? null : fingerprint(key);
 }
 
-function stableStringify(value: unknown): string {
+/** JSON with object keys sorted: equal for equal content. */
+export function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value)

@@ -23,7 +23,7 @@ import type { VCard } from "../../src/bluemind/models.ts";
 import type { CompanionBookStatus, CompanionStatus } from "../../src/shared/status.ts";
 import { blueMindToVCard } from "../../src/vcard/index.ts";
 import { bookRequests } from "../e2e/support/synced.ts";
-import { ADDON_ID, builtAddonXpi, policiesFor, profileAllowing } from "../e2e/support/addon.ts";
+import { ADDON_ID, builtAddonXpi, policiesFor } from "../e2e/support/addon.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
 import { killAllThunderbirds, startThunderbird, type ThunderbirdInstance } from "../thunderbird/runner.ts";
@@ -293,7 +293,6 @@ export async function main(): Promise<void> {
     const tb = await startThunderbird({
       // BENCH_ADDON_XPI: an instrumented or experimental build of the add-on, to find where time goes.
       addons: [probe.addon, floorAddon, process.env.BENCH_ADDON_XPI ?? builtAddonXpi()],
-      profileDir: profileAllowing(fake.url),
       // A long interval: only the bench's own "sync now" runs after the first sync.
       policies: policiesFor({ serverUrl: fake.url, login: JANE.login, apiKey, syncIntervalMinutes: 600 }),
       systemAccess: true,

@@ -1,10 +1,10 @@
 // `npm start`: the fake BlueMind server with the demo dataset, and a Thunderbird on a fresh
 // profile with the freshly built add-on pre-configured against it (the administrator's policy
-// path, plus the user's one-time permission for the server). A window when a display is there,
+// path). A window when a display is there,
 // headless otherwise. Ctrl-C stops both and removes the temporary profile.
 import { startFakeBlueMind } from "../fake-bluemind/index.ts";
 import { startThunderbird } from "../thunderbird/runner.ts";
-import { builtAddonXpi, policiesFor, profileAllowing } from "../e2e/support/addon.ts";
+import { builtAddonXpi, policiesFor } from "../e2e/support/addon.ts";
 
 const port = Number(process.env.DEMO_PORT ?? 0);
 const headless = !process.env.DISPLAY || process.env.DEMO_HEADLESS === "1";
@@ -21,7 +21,6 @@ console.log(`  API key of ${login}: ${apiKey}`);
 
 const tb = await startThunderbird({
   addons: [builtAddonXpi()],
-  profileDir: profileAllowing(fake.url),
   policies: policiesFor({ serverUrl: fake.url, login, apiKey, syncIntervalMinutes: 5 }),
   headless,
   timeoutMs: 120_000,

@@ -7,7 +7,7 @@ import { ProbeClient } from "../thunderbird/probe.ts";
 import { useProbe } from "./support/probe-suite.ts";
 import { startThunderbird } from "../thunderbird/runner.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
-import { builtAddonXpi, policiesFor, profileAllowing } from "./support/addon.ts";
+import { builtAddonXpi, policiesFor } from "./support/addon.ts";
 import { inOptionsPage, openOptionsTab } from "./support/options-tab.ts";
 
 const COLLECTED = "book:CollectedContacts_u-jdoe";
@@ -48,7 +48,6 @@ describeWithThunderbird("options page in a real Thunderbird", () => {
     const tb = await startThunderbird({
       addons: [probe.addon, builtAddonXpi()],
       systemAccess: true,
-      profileDir: profileAllowing(fake.url),
       policies: policiesFor({ serverUrl: fake.url, login: "jdoe@example.com", apiKey }),
     });
     await probe.waitForReady();

@@ -7,9 +7,10 @@ import { contactIdFor } from "../../src/sync/contact-uid.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
 import { useProbe } from "./support/probe-suite.ts";
+import { createProfileDir } from "../thunderbird/profile.ts";
 import { startThunderbird } from "../thunderbird/runner.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
-import { builtAddonXpi, policiesFor, profileAllowing } from "./support/addon.ts";
+import { builtAddonXpi, policiesFor } from "./support/addon.ts";
 
 const JANE = { login: "jdoe@example.com", uid: "u-jdoe" };
 const MY_CONTACTS = `book:Contacts_${JANE.uid}`;
@@ -55,7 +56,6 @@ describeWithThunderbird("two-way sync in a real Thunderbird", () => {
     if (!apiKey) throw new Error("no API key");
     const tb = await startThunderbird({
       addons: [probe.addon, builtAddonXpi()],
-      profileDir: profileAllowing(fake.url),
       policies: policiesFor({ serverUrl: fake.url, login: JANE.login, apiKey }),
     });
     await probe.waitForReady();
@@ -117,7 +117,7 @@ describeWithThunderbird("two-way sync in a real Thunderbird", () => {
   it("pushes after a restart an edit queued just before Thunderbird quit, once", async () => {
     const apiKey = fake.control.datasetInfo().apiKeys[JANE.login];
     if (!apiKey) throw new Error("no API key");
-    const profileDir = profileAllowing(fake.url);
+    const profileDir = createProfileDir();
     const start = () =>
       startThunderbird({ addons: [probe.addon, builtAddonXpi()], profileDir, policies: policiesFor({ serverUrl: fake.url, login: JANE.login, apiKey }) });
     const first = await start();
@@ -146,7 +146,6 @@ describeWithThunderbird("two-way sync in a real Thunderbird", () => {
     if (!apiKey) throw new Error("no API key");
     const tb = await startThunderbird({
       addons: [probe.addon, builtAddonXpi()],
-      profileDir: profileAllowing(fake.url),
       policies: policiesFor({ serverUrl: fake.url, login: JANE.login, apiKey }),
     });
     await probe.waitForReady();

@@ -71,6 +71,34 @@ describe("authentication", () => {
     expect(anonymous.json()).toMatchObject({ errorCode: "PERMISSION_DENIED", errorType: "ServerFault" });
   });
 
+  it("a login without @domain is one of BlueMind's global domain: refused, while the full login signs in", async () => {
+    const api = new Api(env.fake.url);
+    const bare = await api.post("/api/auth/login?login=jdoe", "secret");
+    expect(bare.json()).toMatchObject({ status: "Bad", authKey: null });
+    const full = await api.post(`/api/auth/login?login=${enc(JANE.login)}`, "secret");
+    expect(full.json()).toMatchObject({ status: "Ok" });
+  });
+
+  it("tells anyone the installation's default domain (GET /api/system/installation/_infos, no key)", async () => {
+    const res = await new Api(env.fake.url).get("/api/system/installation/_infos");
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ defaultDomain: "example.com", softwareVersion: "5.1.4", releaseName: "BlueMind 5" });
+  });
+
+  it("an installation without a default domain says null; one without the service answers 404 NOT_FOUND", async () => {
+    const unset = await startFakeBlueMind({ defaultDomain: null });
+    const absent = await startFakeBlueMind({ installationInfos: false });
+    try {
+      expect((await new Api(unset.url).get("/api/system/installation/_infos")).json()).toMatchObject({ defaultDomain: null });
+      const missing = await new Api(absent.url).get("/api/system/installation/_infos");
+      expect(missing.status).toBe(404);
+      expect(missing.json()).toMatchObject({ errorCode: "NOT_FOUND", errorType: "ServerFault" });
+    } finally {
+      await unset.close();
+      await absent.close();
+    }
+  });
+
   it("GET /api/auth returns the caller", async () => {
     const api = await login(env.fake, BOB);
     const res = await api.get("/api/auth");

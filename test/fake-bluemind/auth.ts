@@ -53,9 +53,13 @@ export function openSession(state: FakeState, user: User, origin: string | null)
   return key;
 }
 
+/** BlueMind's domain for logins typed without one: only its own admin0 lives there. */
+export const GLOBAL_DOMAIN = "global.virt";
+
 /** The secret is the password or one of the user's API-key sids. A failure is a 200 "Bad". */
 export function login(state: FakeState, login: string, secret: unknown, origin: string | null): LoginResponse {
-  const user = state.userByLogin(login);
+  // As BlueMind: "jdoe" is "jdoe@global.virt", not a user of the default domain.
+  const user = state.userByLogin(login.includes("@") ? login : `${login}@${GLOBAL_DOMAIN}`);
   const bad: LoginResponse = { status: "Bad", message: "Invalid login or password", authKey: null, latd: null, authUser: null };
   if (!user || typeof secret !== "string") return bad;
   const apiKey = state.apiKeys.get(secret);

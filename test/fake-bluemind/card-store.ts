@@ -1,5 +1,6 @@
 // Writes to an address book, with BlueMind's side effects: each create/update/delete takes the
-// container's next version and a changelog entry; a non-domain book holds at most 15,000 items;
+// container's next version and a changelog entry; a non-domain book holds at most 15,000 items
+// (fewer when a test gives it `maxItems`);
 // groups of the same book are rewritten when a member's display name or default email changes,
 // or when the member is deleted (the member then loses its containerUid, as BlueMind does).
 // Used alike by the REST routes and the control API, so both produce identical changesets.
@@ -17,6 +18,10 @@ import type { Book, FakeState, StoredItem } from "./state.ts";
 import { defaultMail, formatedNameOf } from "./vcard-utils.ts";
 
 export const MAX_ITEMS = 15_000;
+
+function itemLimitOf(book: Book): number {
+  return book.itemLimit ?? MAX_ITEMS;
+}
 
 /** BlueMind reports the batch-wide MAX_ITEM_COUNT error with a null uid. */
 export type UpdatesResult = Omit<ContainerUpdatesResult, "errors"> & {
@@ -69,7 +74,7 @@ export function insertTrusted(state: FakeState, book: Book, uid: string, card: V
 
 export function createCard(state: FakeState, book: Book, uid: string, input: unknown, actor: string, photo?: Buffer | null): StoredItem {
   if (!uid) throw new ServerFault("INVALID_PARAMETER", "uid must not be empty");
-  if (!book.isDomainBook && book.items.size >= MAX_ITEMS) {
+  if (!book.isDomainBook && book.items.size >= itemLimitOf(book)) {
     throw new ServerFault("MAX_ITEM_COUNT", "Max items count in addressbook exceeded");
   }
   const card = sanitizeCard(input);
@@ -169,7 +174,7 @@ export function applyUpdates(state: FakeState, book: Book, changes: VCardChanges
   const result: UpdatesResult = { added: [], updated: [], removed: [], unhandled: [], errors: [], version: 0 };
 
   // BlueMind estimates the final size from the request alone and refuses the whole batch.
-  if (!book.isDomainBook && book.items.size + add.length - del.length > MAX_ITEMS) {
+  if (!book.isDomainBook && book.items.size + add.length - del.length > itemLimitOf(book)) {
     result.errors.push({ uid: null, errorCode: "MAX_ITEM_COUNT", message: "Max items count in addressbook exceeded" });
     result.version = book.version;
     return result;

@@ -179,6 +179,7 @@ export function createControl({ state, faults, requests, dataset, seed }: Contro
       const owner = state.users.get(spec.owner);
       const b = createBook(state, { uid: spec.uid, name: spec.name, owner: spec.owner, domainUid: owner?.domainUid ?? dataset.domain });
       for (const [subject, verbs] of Object.entries(spec.acl ?? {})) b.acl.set(subject, verbs);
+      if (spec.maxItems !== undefined) b.itemLimit = spec.maxItems;
       fillBook(state, b, spec.items ?? 0, { seed, domain: dataset.domain, groups: spec.groups ?? 0 });
     },
     setAcl(bookUid, subject, verbs) {

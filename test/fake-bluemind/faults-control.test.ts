@@ -51,6 +51,15 @@ describe("fault injection", () => {
     expect(() => res.json()).toThrow(SyntaxError);
   });
 
+  it("answers an empty list with a 200", async () => {
+    const api = await login(env.fake);
+    env.fake.faults.inject({ pathPattern: "*/_all", kind: "empty" });
+    const res = await api.get(bookPath(BOOKS.janeContacts, "/_all"));
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual([]);
+    expect((await api.get(bookPath(BOOKS.janeContacts, "/_all"))).json()).not.toEqual([]);
+  });
+
   it("expires the caller's session", async () => {
     const api = await login(env.fake);
     env.fake.faults.inject({ pathPattern: "/api/users/*", kind: "expire" });

@@ -1,9 +1,10 @@
 // Fault injection: the next N calls matching a method and path pattern fail in a chosen way
-// (an error status, a delay, a dropped connection, a malformed JSON body, a session expiry),
+// (an error status, a delay, a dropped connection, a malformed JSON body, an empty list, a session
+// expiry),
 // so the client's retry, back-off and re-login paths can be tested deterministically.
 import type { FaultInjector, FaultKind, FaultRule } from "./types.ts";
 
-const KINDS: readonly FaultKind[] = ["status", "delay", "drop", "malformed", "expire"];
+const KINDS: readonly FaultKind[] = ["status", "delay", "drop", "malformed", "empty", "expire"];
 
 interface ActiveRule {
   rule: FaultRule;

@@ -17,6 +17,7 @@ import { authRoutes } from "./routes-auth.ts";
 import { containerRoutes } from "./routes-containers.ts";
 import { mgmtRoutes } from "./routes-mgmt.ts";
 import { subscriptionRoutes } from "./routes-subscriptions.ts";
+import { systemRoutes } from "./routes-system.ts";
 import { Router } from "./router.ts";
 import { FakeState } from "./state.ts";
 import type { FakeBlueMindOptions, FaultInjector, FaultRule, RequestLogEntry } from "./types.ts";
@@ -35,7 +36,7 @@ export interface FakeBlueMind {
 /** The log is capped so that a long demo session does not grow without bound. */
 const MAX_LOG_ENTRIES = 50_000;
 
-const router = new Router([...authRoutes, ...subscriptionRoutes, ...containerRoutes, ...addressBookRoutes, ...mgmtRoutes]);
+const router = new Router([...authRoutes, ...systemRoutes, ...subscriptionRoutes, ...containerRoutes, ...addressBookRoutes, ...mgmtRoutes]);
 
 const MALFORMED_JSON = '{"created":["broken", "updated":';
 
@@ -53,6 +54,8 @@ export async function startFakeBlueMind(opts: FakeBlueMindOptions = {}): Promise
   const seed = opts.seed ?? 1;
   const spec = typeof opts.dataset === "object" ? opts.dataset : datasetSpec(opts.dataset ?? "minimal");
   const dataset = buildDataset(state, spec, seed);
+  state.defaultDomain = opts.defaultDomain === undefined ? spec.domain : opts.defaultDomain;
+  state.installationInfos = opts.installationInfos ?? true;
   const faults = new Faults();
   const requests: RequestLogEntry[] = [];
   const control = createControl({ state, faults, requests, dataset, seed });
@@ -98,6 +101,10 @@ export async function startFakeBlueMind(opts: FakeBlueMindOptions = {}): Promise
         return 0;
       case "malformed":
         res.writeHead(200, { "Content-Type": "application/json" }).end(MALFORMED_JSON);
+        return 200;
+      case "empty":
+        // A well-formed answer that lists nothing (an `_all` of a book that has cards).
+        res.writeHead(200, { "Content-Type": "application/json" }).end("[]");
         return 200;
       case "expire": {
         // A session key dies for good; an API key stays valid (only this call fails), as on a

@@ -90,6 +90,8 @@ export class Book {
   private plannedCount = 0;
   /** Bumped on every change of `items` (photos included), so search indexes know when to rebuild. */
   revision = 0;
+  /** A lower item limit than BlueMind's (card-store.ts MAX_ITEMS), set by tests; kept on re-creation. */
+  itemLimit: number | undefined;
 
   constructor(init: BookInit) {
     this.uid = init.uid;
@@ -176,6 +178,10 @@ export class FakeState {
   readonly sessions = new Map<string, Session>();
   readonly apiKeys = new Map<string, ApiKeyRecord>();
   sessionIdleMs: number;
+  /** The installation's default domain, as /api/system/installation/_infos tells it. */
+  defaultDomain: string | null = null;
+  /** False: that endpoint answers 404 as on a server (or proxy) that does not offer it. */
+  installationInfos = true;
   /** Added to Date.now(), so tests can age sessions without waiting. */
   clockOffsetMs = 0;
   private lastContainerId = 0;

@@ -72,6 +72,11 @@ export interface FakeBlueMindOptions {
   sessionIdleMs?: number;
   /** Seed of the data generator (default 1). */
   seed?: number;
+  /** The installation's default domain (/api/system/installation/_infos): the dataset's domain
+   * by default; null for an installation where none is set. */
+  defaultDomain?: string | null;
+  /** Default true; false makes /api/system/installation/_infos answer 404 (no such service). */
+  installationInfos?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -85,7 +90,7 @@ export interface RequestLogEntry {
   at: number;
 }
 
-export type FaultKind = "status" | "delay" | "drop" | "malformed" | "expire";
+export type FaultKind = "status" | "delay" | "drop" | "malformed" | "empty" | "expire";
 
 export interface FaultRule {
   method?: string;
@@ -145,4 +150,6 @@ export interface AddBookSpec {
   /** Number of groups among generated cards. */
   groups?: number;
   acl?: Record<string, Verb[]>;
+  /** The book's item limit, below BlueMind's 15,000 (MAX_ITEMS): a full book without 15,000 cards. */
+  maxItems?: number;
 }

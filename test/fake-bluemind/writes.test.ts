@@ -123,6 +123,24 @@ describe("_mupdates", () => {
     expect(full.status).toBe(500);
     expect(full.json()).toMatchObject({ errorCode: "MAX_ITEM_COUNT" });
   });
+
+  it("takes a lower item limit from addBook (maxItems): adds beyond it refuse the whole batch, the rest passes alone", async () => {
+    const bookUid = "small-book";
+    env.fake.control.addBook({ uid: bookUid, name: "Small", owner: "u-jdoe", items: 3, maxItems: 3 });
+    const api = await login(env.fake);
+    const [first, second] = (await api.get(bookPath(bookUid, "/_all"))).json<string[]>();
+    if (first === undefined || second === undefined) throw new Error("book not filled");
+    const over = await api.put(bookPath(bookUid, "/_mupdates"), { add: [{ uid: "x1", value: person("X", "One") }], modify: [{ uid: first, value: person("Y", "Edited") }] });
+    expect(over.json<{ errors: unknown[]; updated: string[] }>()).toMatchObject({ updated: [], errors: [{ uid: null, errorCode: "MAX_ITEM_COUNT" }] });
+    const alone = await api.put(bookPath(bookUid, "/_mupdates"), { modify: [{ uid: first, value: person("Y", "Edited") }] });
+    expect(alone.json<{ errors: unknown[]; updated: string[] }>()).toMatchObject({ updated: [first], errors: [] });
+    // A deletion in the batch passes the estimate, but adds run before deletions: the add is
+    // refused on its own (BlueMind's per-card check), the deletion lands.
+    const swap = await api.put(bookPath(bookUid, "/_mupdates"), { add: [{ uid: "x1", value: person("X", "One") }], delete: [{ uid: second }] });
+    expect(swap.json<{ added: string[]; removed: string[] }>()).toMatchObject({ added: [], removed: [second], errors: [{ uid: "x1", errorCode: "MAX_ITEM_COUNT" }] });
+    expect((await api.put(bookPath(bookUid, "/x2"), person("X", "Two"))).status).toBe(200);
+    expect((await api.put(bookPath(bookUid, "/x3"), person("X", "Three"))).json()).toMatchObject({ errorCode: "MAX_ITEM_COUNT" });
+  });
 });
 
 describe("group rewrite", () => {

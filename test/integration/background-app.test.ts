@@ -6,8 +6,10 @@ import { handleExternalRequest, handleRequest } from "../../src/background/reque
 import { SETTINGS_KEY } from "../../src/background/settings-store.ts";
 import { STATUS_KEY, type StatusSnapshot } from "../../src/shared/status.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
+import { contactIdFor } from "../../src/sync/contact-uid.ts";
 import { InMemoryThunderbird } from "../unit/in-memory-thunderbird.ts";
 import { inEnglish, text } from "../../src/shared/user-text.ts";
+import { englishOf } from "../support/english.ts";
 
 const LOGIN = "jdoe@example.com";
 
@@ -17,11 +19,6 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function hostOf(url: string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.hostname}`;
 }
 
 describe("background app", () => {
@@ -45,7 +42,6 @@ describe("background app", () => {
 
   it("connects with the policy's key at start, syncs the books and publishes its state in storage", async () => {
     managedByPolicy();
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     await until(() => app!.status.current.books.some((b) => b.state === "synced"), "a synced book");
@@ -60,7 +56,6 @@ describe("background app", () => {
 
   it("registers the interval as a Thunderbird alarm, follows interval changes, and an alarm right after a sync sends nothing", async () => {
     managedByPolicy();
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     expect([...tb.registeredAlarms().values()]).toEqual([5]);
@@ -75,23 +70,7 @@ describe("background app", () => {
     expect(listings()).toBe(before);
   });
 
-  it("without the host permission, sends nothing, tells the user, and connects once it is granted", async () => {
-    managedByPolicy();
-    app = new BackgroundApp(tb);
-    await app.start();
-    await until(() => app!.status.current.account.status === "needs-permission", "needs-permission");
-    expect(tb.notified.join(" ")).toMatch(/permission/);
-    await new Promise((resolve) => setTimeout(resolve, 1_700));
-    expect(fake.requests).toEqual([]);
-
-    tb.grantedOrigins.add(hostOf(fake.url));
-    const answer = await handleRequest(app, { type: "permissionGranted" });
-    expect(answer.ok).toBe(true);
-    await until(() => app!.status.current.account.status === "connected", "connected");
-  });
-
   it("signs in with a password, keeps only an API key, and signing out deletes that key on the server", async () => {
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     const keysBefore = fake.state.apiKeys.size;
@@ -109,8 +88,110 @@ describe("background app", () => {
     expect(app.status.current.account.status).toBe("disconnected");
   });
 
+  async function signedInAndSynced(): Promise<BackgroundApp> {
+    const started = new BackgroundApp(tb);
+    app = started;
+    await started.start();
+    expect((await handleRequest(started, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "secret" })).ok).toBe(true);
+    await until(() => started.status.current.books.filter((b) => b.sync).every((b) => b.state === "synced") && !started.status.current.syncing, "synced books");
+    return started;
+  }
+
+  /** A card of `containerUid` edited in Thunderbird as the user would; returns its contact id. */
+  async function editAsUser(containerUid: string, edit: (vCard: string) => string): Promise<{ id: string; uid: string }> {
+    const card = fake.control.snapshot().books.find((b) => b.uid === containerUid)?.items.find((i) => i.value.kind === "individual" && (i.value.communications?.emails ?? []).length > 0);
+    if (card === undefined) throw new Error(`no card in ${containerUid}`);
+    const id = await contactIdFor(containerUid, card.uid);
+    const contact = await tb.asUser.getContact(id);
+    if (contact === null) throw new Error(`no contact for ${card.uid}`);
+    await tb.asUser.updateContact(id, edit(contact.vCard));
+    return { id, uid: card.uid };
+  }
+
+  const syncKeys = (): string[] => Object.keys(tb.storeSnapshot()).filter((k) => k.startsWith("sync.book.") || k.startsWith("sync.queue."));
+
+  it("Disconnect removing the local copies: an unsent edit reaches BlueMind first, a contact BlueMind refuses stays in a plain book, and the page says where", async () => {
+    const started = await signedInAndSynced();
+    const myContacts = (await tb.findBooksByName("My contacts"))[0]?.id ?? "";
+    const edited = await editAsUser("book:CollectedContacts_u-jdoe", (v) => v.replace(/^TITLE[^\r\n]*\r?\n/gm, "").replace(/^END:VCARD/m, "TITLE:Sent at sign-out\r\nEND:VCARD"));
+    const refused = await editAsUser("book:Contacts_u-jdoe", (v) => v.replace(/^EMAIL[^\r\n]*$/gm, "EMAIL:not an email"));
+    await tb.settled();
+    await started.twoWay.idle();
+
+    expect((await handleRequest(started, { type: "signOut", removeLocalBooks: true })).ok).toBe(true);
+    expect(fake.control.getCard("book:CollectedContacts_u-jdoe", edited.uid)?.value.organizational?.title).toBe("Sent at sign-out");
+    const books = await tb.asUser.listBooks();
+    expect(books.map((b) => b.name).sort()).toEqual(["Collected Addresses", "My contacts (not saved on BlueMind)", "Personal Address Book"]);
+    expect((await tb.asUser.listContacts(myContacts)).map((c) => c.id)).toEqual([refused.id]);
+    const told = "“My contacts” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “My contacts (not saved on BlueMind)”.";
+    expect(started.status.current.account).toMatchObject({ status: "disconnected" });
+    expect(englishOf(started.status.current.account.message)).toBe(told);
+    expect(tb.notified).toContain(told);
+    expect(started.status.current.activity.some((e) => inEnglish(e.message) === told)).toBe(true);
+    expect(syncKeys()).toEqual([]);
+    expect((tb.storeSnapshot()["sync.index"] as { books: object }).books).toEqual({});
+  });
+
+  it("Disconnect keeping the local copies: the books stay whole and are no longer the add-on's, so another account's sign-in leaves them alone", async () => {
+    const started = await signedInAndSynced();
+    const kept = [...(await tb.findBooksByName("My contacts")), ...(await tb.findBooksByName("Collected contacts"))];
+    const counts = kept.map((b) => tb.contactCount(b.id));
+    expect(kept).toHaveLength(2);
+    expect((await handleRequest(started, { type: "signOut", removeLocalBooks: false })).ok).toBe(true);
+    expect(syncKeys()).toEqual([]);
+    expect((tb.storeSnapshot()["sync.index"] as { books: object }).books).toEqual({});
+
+    expect((await handleRequest(started, { type: "signIn", serverUrl: fake.url, login: "bob@example.com", password: "secret" })).ok).toBe(true);
+    await until(() => started.status.current.account.displayName === "Bob Martin" && started.status.current.books.some((b) => b.state === "synced"), "Bob's books");
+    await started.syncNow();
+    await started.syncNow();
+    expect(kept.map((b) => tb.contactCount(b.id))).toEqual(counts);
+    expect((await tb.asUser.listBooks()).filter((b) => kept.some((k) => k.id === b.id)).map((b) => b.name).sort()).toEqual(["Collected contacts", "My contacts"]);
+  });
+
+  it("Disconnect during a slow sync cancels it and waits for its end: afterwards no book or search-only book comes back", async () => {
+    fake.faults.inject({ pathPattern: "/api/addressbooks/*/_mget", kind: "delay", delayMs: 700, times: Number.POSITIVE_INFINITY });
+    const started = new BackgroundApp(tb);
+    app = started;
+    await started.start();
+    expect((await handleRequest(started, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "secret" })).ok).toBe(true);
+    await until(() => started.status.current.syncing && tb.findBooksByName("My contacts").length === 1, "a sync under way");
+    expect((await handleRequest(started, { type: "signOut", removeLocalBooks: true })).ok).toBe(true);
+    expect(started.status.current.syncing).toBe(false);
+    // Longer than the delayed answers the cancelled sync was waiting for.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await tb.asUser.listBooks()).map((b) => b.name).sort()).toEqual(["Collected Addresses", "Personal Address Book"]);
+    expect(syncKeys()).toEqual([]);
+    expect((tb.storeSnapshot()["sync.index"] as { books: object }).books).toEqual({});
+    expect(started.status.current.account.status).toBe("disconnected");
+  });
+
+  it("signs in with a login typed without @domain: the server's default domain completes it, and the full login is kept", async () => {
+    app = new BackgroundApp(tb);
+    await app.start();
+    const answer = await handleRequest(app, { type: "signIn", serverUrl: fake.url, login: "jdoe", password: "secret" });
+    expect(answer.ok).toBe(true);
+    expect(fake.requests.filter((r) => r.path.startsWith("/api/auth/login")).map((r) => new URL(r.path, fake.url).searchParams.get("login"))).toEqual([LOGIN]);
+    expect((await tb.localStore.get(SETTINGS_KEY) as { login?: unknown } | undefined)?.login).toBe(LOGIN);
+    expect(app.status.current.account).toMatchObject({ status: "connected", login: LOGIN });
+  });
+
+  it("a login without @domain on a server that does not name its default domain: asks for user@domain, sends no login", async () => {
+    const bare = await startFakeBlueMind({ dataset: "minimal", installationInfos: false });
+    try {
+      app = new BackgroundApp(tb);
+      await app.start();
+      const answer = await handleRequest(app, { type: "signIn", serverUrl: bare.url, login: "jdoe", password: "secret" });
+      expect(answer).toMatchObject({ ok: false, code: "LOGIN_NEEDS_DOMAIN" });
+      expect(!answer.ok && inEnglish(answer.error)).toMatch(/enter your address as user@domain/);
+      expect(bare.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(["GET /api/system/installation/_infos 404"]);
+      expect(app.status.current.account.status).toBe("needs-sign-in");
+    } finally {
+      await bare.close();
+    }
+  });
+
   it("reports a wrong password and a user without the hasTbird role clearly, and stores nothing", async () => {
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     const bad = await handleRequest(app, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "wrong" });
@@ -123,7 +204,6 @@ describe("background app", () => {
 
   it("leaves the book as it was when BlueMind refuses the sync switch", async () => {
     managedByPolicy();
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     await until(() => app!.status.current.books.some((b) => b.containerUid === "book:CollectedContacts_u-jdoe" && b.state === "synced"), "synced");
@@ -135,7 +215,6 @@ describe("background app", () => {
   });
 
   it("a sign-in whose API key BlueMind will not create logs the password session out and stays disconnected", async () => {
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     fake.faults.inject({ method: "PUT", pathPattern: "/api/auth/keys", kind: "status", status: 500, message: "keys are disabled", times: 1 });
@@ -150,7 +229,6 @@ describe("background app", () => {
   });
 
   it("a key Disconnect cannot delete is kept out of every message, kept for later, deleted at the next start", async () => {
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     expect((await handleRequest(app, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "secret" })).ok).toBe(true);
@@ -181,7 +259,6 @@ describe("background app", () => {
 
   it("saveSettings stores only the interval and the publish switch, and refuses an interval out of range", async () => {
     managedByPolicy();
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     const sneaky = { type: "saveSettings", syncIntervalMinutes: 10, serverUrl: "https://evil.example.com", apiKey: "stolen", login: "eve@example.com" } as const;
@@ -195,7 +272,6 @@ describe("background app", () => {
 
   it("answers another extension only when the policy lists it, and then only states and counts", async () => {
     tb.setManaged({ serverUrl: fake.url, login: LOGIN, apiKey: fake.control.datasetInfo().apiKeys[LOGIN]!, companionExtensions: ["companion@example.com"] });
-    tb.grantedOrigins.add(hostOf(fake.url));
     app = new BackgroundApp(tb);
     await app.start();
     await until(() => app!.status.current.books.some((b) => b.state === "synced"), "a synced book");

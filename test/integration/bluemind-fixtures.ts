@@ -6,6 +6,7 @@ import type { BlueMindClientOptions } from "../../src/bluemind/client.ts";
 import type { RetryInfo } from "../../src/bluemind/transport.ts";
 import { apiPath } from "../../src/bluemind/url.ts";
 import { startFakeBlueMind } from "../fake-bluemind/index.ts";
+import { rejectionOf } from "../support/bluemind-failure.ts";
 
 export type Fake = Awaited<ReturnType<typeof startFakeBlueMind>>;
 
@@ -88,12 +89,6 @@ export function requestsTo(fake: Fake, method: string, path: string | RegExp): {
 }
 
 /** The error a promise rejects with (fails the test if it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
+export function rejection(promise: Promise<unknown>): Promise<Error> {
+  return rejectionOf(promise, Error);
 }

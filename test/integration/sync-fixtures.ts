@@ -170,7 +170,7 @@ export async function expectBookMatchesServer(world: SyncWorld, containerUid: st
   for (const group of groups) {
     const list = lists.find((l) => l.name === listFieldsOf(group).name);
     if (list === undefined) throw new Error(`no list for group ${group.uid}`);
-    const members = groupMembers(group.value, containerUid);
+    const members = groupMembers(group.value, containerUid, (uid) => items.some((i) => i.uid === uid && i.value.kind !== "group"));
     const want: string[] = [];
     for (const uid of members.sameBook) {
       const card = items.find((i) => i.uid === uid);

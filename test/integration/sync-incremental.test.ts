@@ -154,12 +154,36 @@ describe("books following the subscriptions", () => {
     fake.control.setOfflineSync(JANE.uid, BOOKS.directory, true);
     fake.control.unsubscribe(JANE.uid, BOOKS.bobContacts);
     fake.control.deleteBook(BOOKS.janeCollected);
+    // The first listing without them is confirmed by the next one.
+    expect((await env.world.sync()).removed).toEqual([]);
     const result = await env.world.sync();
     expect(result.removed.map((r) => r.containerUid).sort()).toEqual([BOOKS.bobContacts, BOOKS.janeCollected].sort());
     expect(result.removed.every((r) => r.reason === "unsubscribed")).toBe(true);
     expect(Object.keys(indexOf(tb).books).sort()).toEqual([BOOKS.directory, BOOKS.janeContacts].sort());
     expect((await tb.asUser.listBooks()).map((b) => b.name)).toContain("Directory");
     await expectBookMatchesServer(env.world, BOOKS.directory);
+  });
+
+  it("one listing of subscriptions that leaves the books out removes nothing; they stay synced", async () => {
+    const { fake, tb } = env.world;
+    await syncedTwice();
+    const before = indexOf(tb).books;
+    const contacts = tb.contactCount(localBookIdOf(tb, BOOKS.janeContacts));
+    fake.faults.inject({ pathPattern: `/api/users/*/subscriptions/${JANE.uid}`, kind: "empty" });
+    const bad = await env.world.sync();
+    expect(bad.removed).toEqual([]);
+    expect(indexOf(tb).books).toEqual(before);
+    expect(tb.contactCount(localBookIdOf(tb, BOOKS.janeContacts))).toBe(contacts);
+    expect(env.world.reporter.lines.filter((l) => /did not list this address book/.test(l.message)).map((l) => l.containerUid).sort()).toEqual(Object.keys(before).sort());
+
+    const next = await env.world.sync();
+    expect(next.ok).toBe(true);
+    expect(next.removed).toEqual([]);
+    expect(indexOf(tb).books).toEqual(before);
+    // And a later single miss is again only a miss.
+    fake.faults.inject({ pathPattern: `/api/users/*/subscriptions/${JANE.uid}`, kind: "empty" });
+    expect((await env.world.sync()).removed).toEqual([]);
+    await expectBookMatchesServer(env.world, BOOKS.janeContacts);
   });
 
   it("a local copy deleted by the user is created again while the book is synced (default policy)", async () => {

@@ -4,8 +4,9 @@
 // add-on's own writes. Every outcome is read from the fake server's state.
 import { describe, expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
-import { contactIdFor } from "../../src/sync/contact-uid.ts";
+import { contactIdFor, memberContactIdFor } from "../../src/sync/contact-uid.ts";
 import { QUEUE_PREFIX } from "../../src/sync/change-queue.ts";
+import { bookStateKey } from "../../src/sync/sync-state.ts";
 import { BOOKS, JANE, expectBookMatchesServer, localBookIdOf, serverItems } from "./sync-fixtures.ts";
 import { makeTwoWayWorld, mupdatesCalls, setProperty, typedVCard, useTwoWayWorld, type TwoWayWorld } from "./twoway-fixtures.ts";
 import { englishOf } from "../support/english.ts";
@@ -157,25 +158,28 @@ describe("pushing local contact changes", () => {
     expect(world.reporter.lastState(BOOKS.janeContacts)?.lastError).toBeNull();
   });
 
-  it("lets the server win a conflict, and keeps the overwritten local values in the activity log", async () => {
+  it("merges field by field: a field changed on one side comes from that side; on both, the server wins and the local value is logged", async () => {
     const world = await syncedWorld();
     const [card] = plainCards(world, BOOKS.janeContacts);
     if (card === undefined) throw new Error("no card");
     const id = await editAsUser(world, BOOKS.janeContacts, card.uid, (v) => setProperty(setProperty(v, "TITLE", "Local title"), "NOTE", "typed here"));
     await world.settle();
-    world.fake.control.updateCard(BOOKS.janeContacts, card.uid, { ...card.value, organizational: { title: "Server title" } });
+    world.fake.control.updateCard(BOOKS.janeContacts, card.uid, { ...card.value, organizational: { ...card.value.organizational, title: "Server title" } });
 
     await world.sync();
     await world.settle();
-    expect(world.fake.control.getCard(BOOKS.janeContacts, card.uid)?.value.organizational?.title).toBe("Server title");
-    expect(mupdatesCalls(world)).toBe(0);
+    const onServer = world.fake.control.getCard(BOOKS.janeContacts, card.uid)?.value;
+    expect(onServer?.organizational?.title).toBe("Server title");
+    expect(onServer?.explanatory?.note).toContain("typed here");
+    expect(mupdatesCalls(world)).toBe(1);
     const local = (await world.tb.asUser.getContact(id))?.vCard ?? "";
     expect(local).toContain("Server title");
     expect(local).not.toContain("Local title");
-    const conflict = world.reporter.lines.find((l) => l.message.startsWith("Conflict"));
-    expect(conflict?.containerUid).toBe(BOOKS.janeContacts);
-    expect(conflict?.message).toContain("TITLE: Local title");
-    expect(conflict?.message).toContain("NOTE: typed here");
+    expect(local).toContain("typed here");
+    const conflicts = world.reporter.lines.filter((l) => l.message.startsWith("Conflict"));
+    expect(conflicts.map((c) => c.containerUid)).toEqual([BOOKS.janeContacts]);
+    expect(conflicts[0]?.message).toContain("TITLE: Local title");
+    expect(conflicts[0]?.message).not.toContain("typed here");
     await expectBookMatchesServer(world as never, BOOKS.janeContacts);
   });
 
@@ -221,6 +225,78 @@ describe("no echo", () => {
       world.stop();
       await world.fake.close();
     }
+  });
+});
+
+describe("a book at BlueMind's item limit", () => {
+  it("still takes edits and deletions; new contacts and lists are refused with BlueMind's message, not resent, and later changes go out", async () => {
+    const world = env.world;
+    world.fake.control.addBook({ uid: "book:full", name: "Full", owner: JANE.uid, items: 6, groups: 0, maxItems: 6 });
+    world.fake.control.subscribe(JANE.uid, "book:full", true);
+    await syncedWorld();
+    const bookId = localBookIdOf(world.tb, "book:full");
+    const [edited, deleted, later, member] = serverItems(world.fake, "book:full");
+    if (edited === undefined || deleted === undefined || later === undefined || member === undefined) throw new Error("not enough cards");
+    // 6 + 2 adds − 1 deletion: the whole batch is refused.
+    await editAsUser(world, "book:full", edited.uid, (v) => setProperty(v, "TITLE", "Still editable"));
+    await world.tb.asUser.deleteContact(await contactIdFor("book:full", deleted.uid));
+    const added = await world.tb.asUser.createContact(bookId, typedVCard("Nouveau Venu", "nouveau@example.org"));
+    await world.tb.asUser.createContact(bookId, typedVCard("Autre Venu", "autre@example.org"));
+    await world.settle();
+    await world.sync();
+    await world.settle();
+
+    expect(world.fake.control.getCard("book:full", edited.uid)?.value.organizational?.title).toBe("Still editable");
+    expect(world.fake.control.getCard("book:full", deleted.uid)).toBeNull();
+    expect(world.fake.control.getCard("book:full", added)).toBeNull();
+    expect(englishOf(world.reporter.lastState("book:full")?.lastError)).toContain("“Nouveau Venu”: Max items count in addressbook exceeded");
+    // Kept in Thunderbird, where the user can make room and change it.
+    expect(await world.tb.asUser.getContact(added)).not.toBeNull();
+
+    // Someone else fills the room again; a new list is refused the same way, a later edit goes out.
+    world.fake.control.createCard("book:full", "someone-else", { kind: "individual", identification: { formatedName: { value: "Someone Else" } } });
+    await editAsUser(world, "book:full", later.uid, (v) => setProperty(v, "TITLE", "Later"));
+    const listId = await world.tb.asUser.createList(bookId, { name: "No room", description: "" });
+    await world.tb.asUser.addMember(listId, await contactIdFor("book:full", member.uid));
+    await world.settle();
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    await world.settle();
+    expect(world.fake.control.getCard("book:full", later.uid)?.value.organizational?.title).toBe("Later");
+    expect(world.fake.control.getCard("book:full", listId)).toBeNull();
+    expect(englishOf(world.reporter.lastState("book:full")?.lastError)).toContain("and 2 more");
+    expect(world.reporter.lines.some((l) => l.level === "warning" && l.message.includes("“No room”") && l.message.includes("Max items count in addressbook exceeded"))).toBe(true);
+    expect((await world.tb.asUser.listLists(bookId)).map((l) => l.id)).toContain(listId);
+    // The edit, and the list alone (refused whole, nothing else to send): the refused contacts wait.
+    expect(mupdatesCalls(world, "book:full")).toBe(2);
+
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    expect(mupdatesCalls(world, "book:full")).toBe(0);
+  });
+});
+
+describe("no duplicates on BlueMind", () => {
+  it("a synced contact whose sync state was lost is not sent as new at its popularity bump: the pull re-links it", async () => {
+    const world = await syncedWorld();
+    const [card] = plainCards(world, BOOKS.janeContacts);
+    if (card === undefined) throw new Error("no card");
+    const id = await contactIdFor(BOOKS.janeContacts, card.uid);
+    const before = serverItems(world.fake, BOOKS.janeContacts).length;
+    await world.tb.localStore.set(bookStateKey(BOOKS.janeContacts), { schema: "unreadable" });
+    await world.restart();
+    world.tb.bumpPopularity(id);
+    await world.settle();
+
+    await world.sync();
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(mupdatesCalls(world)).toBe(0);
+    expect(world.fake.control.getCard(BOOKS.janeContacts, id)).toBeNull();
+    expect(serverItems(world.fake, BOOKS.janeContacts)).toHaveLength(before);
+    expect(world.engine.stateOf(BOOKS.janeContacts)?.contacts[id]?.item).toBe(card.uid);
+    expect(Object.keys(world.tb.storeSnapshot()).filter((k) => k.startsWith(QUEUE_PREFIX))).toEqual([]);
   });
 });
 
@@ -281,5 +357,129 @@ describe("mailing lists", () => {
     const after = world.fake.control.getCard(BOOKS.janeContacts, group.uid);
     expect(after?.value.organizational?.member?.map((m) => m.itemUid)).toContain(outsider.uid);
     expect(after?.value.organizational?.member).toHaveLength(members.size + 1);
+  });
+  it("members BlueMind's imports make ({containerUid: null, itemUid}) are the book's own cards, both ways; an unknown item falls back to its address", async () => {
+    const world = env.world;
+    const [a, b] = plainCards(world, BOOKS.janeContacts);
+    if (a === undefined || b === undefined) throw new Error("not enough cards");
+    const aEmail = a.value.communications?.emails?.[0]?.value ?? "";
+    world.fake.control.createCard(BOOKS.janeContacts, "imported-group", {
+      kind: "group",
+      identification: { formatedName: { value: "Imported" } },
+      organizational: {
+        member: [
+          { containerUid: null, itemUid: a.uid, commonName: a.value.identification?.formatedName?.value ?? null, mailto: aEmail },
+          { containerUid: null, itemUid: "no-such-card", commonName: "Gone", mailto: "gone@example.org" },
+        ],
+      },
+    });
+    await syncedWorld();
+    const record = world.engine.stateOf(BOOKS.janeContacts)?.groups["imported-group"];
+    if (record === undefined) throw new Error("group not synced");
+    const aId = await contactIdFor(BOOKS.janeContacts, a.uid);
+    const goneId = await memberContactIdFor(BOOKS.janeContacts, "gone@example.org");
+    expect((await world.tb.asUser.listMembers(record.list)).map((c) => c.id).sort()).toEqual([aId, goneId].sort());
+    expect(await world.tb.asUser.getContact(await memberContactIdFor(BOOKS.janeContacts, aEmail))).toBeNull();
+    await expectBookMatchesServer(world as never, BOOKS.janeContacts);
+
+    await world.tb.asUser.addMember(record.list, await contactIdFor(BOOKS.janeContacts, b.uid));
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(world.reporter.lines.filter((l) => l.message.startsWith("Conflict"))).toEqual([]);
+    expect(world.fake.control.getCard(BOOKS.janeContacts, "imported-group")?.value.organizational?.member?.map((m) => [m.containerUid, m.itemUid])).toEqual([
+      [null, a.uid],
+      [null, "no-such-card"],
+      [BOOKS.janeContacts, b.uid],
+    ]);
+    await world.sync();
+    expect(mupdatesCalls(world)).toBe(1);
+  });
+
+  it("a member whose contact is not on BlueMind yet is left out, and added at the sync after its contact gets there", async () => {
+    const world = await syncedWorld();
+    const bookId = localBookIdOf(world.tb, BOOKS.janeContacts);
+    const [a] = plainCards(world, BOOKS.janeContacts);
+    if (a === undefined) throw new Error("no card");
+    const late = await world.tb.asUser.createContact(bookId, typedVCard("Late Member", "not an email"));
+    const listId = await world.tb.asUser.createList(bookId, { name: "Waiting", description: "" });
+    await world.tb.asUser.addMember(listId, await contactIdFor(BOOKS.janeContacts, a.uid));
+    await world.tb.asUser.addMember(listId, late);
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(world.fake.control.getCard(BOOKS.janeContacts, listId)?.value.organizational?.member?.map((m) => m.itemUid)).toEqual([a.uid]);
+    expect(world.reporter.lines.some((l) => l.level === "warning" && l.message === "“Late Member” is not on BlueMind: the group “Waiting” is saved without this member.")).toBe(true);
+
+    // Nothing to send while the contact is refused.
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    await world.settle();
+    expect(mupdatesCalls(world)).toBe(0);
+
+    const contact = await world.tb.asUser.getContact(late);
+    await world.tb.asUser.updateContact(late, setProperty((contact?.vCard ?? "").replace(/^EMAIL[^\r\n]*\r?\n/gim, ""), "EMAIL", "late@example.org"));
+    await world.settle();
+    await world.sync();
+    await world.settle();
+    expect(world.fake.control.getCard(BOOKS.janeContacts, listId)?.value.organizational?.member?.map((m) => m.itemUid)).toEqual([a.uid, late]);
+    expect(Object.keys(world.tb.storeSnapshot()).filter((k) => k.startsWith(QUEUE_PREFIX))).toEqual([]);
+  });
+});
+
+describe("a synced book that stops being synced", () => {
+  it("sync switched off with a contact BlueMind refused: the pending edit is sent first, the refused contact stays in a plain book named for it, the rest goes", async () => {
+    const world = await syncedWorld();
+    const [sent, refused] = plainCards(world, BOOKS.janeCollected);
+    if (sent === undefined || refused === undefined) throw new Error("not enough cards");
+    const bookId = localBookIdOf(world.tb, BOOKS.janeCollected);
+    const refusedId = await editAsUser(world, BOOKS.janeCollected, refused.uid, (v) => setProperty(v.replace(/^EMAIL[^\r\n]*\r?\n/gim, ""), "EMAIL", "not an email"));
+    await world.settle();
+    await world.sync();
+    expect(englishOf(world.reporter.lastState(BOOKS.janeCollected)?.lastError)).toContain("Email invalid");
+    // Edited after the last push, and the sync goes off before the next one.
+    await editAsUser(world, BOOKS.janeCollected, sent.uid, (v) => setProperty(v, "TITLE", "Sent at the last moment"));
+    await world.settle();
+
+    world.fake.control.setOfflineSync(JANE.uid, BOOKS.janeCollected, false);
+    const result = await world.sync();
+    expect(result.removed).toEqual([{ containerUid: BOOKS.janeCollected, reason: "sync-off" }]);
+    expect(world.fake.control.getCard(BOOKS.janeCollected, sent.uid)?.value.organizational?.title).toBe("Sent at the last moment");
+    const kept = (await world.tb.asUser.listBooks()).find((b) => b.id === bookId);
+    expect(kept?.name).toBe("Collected contacts (not saved on BlueMind)");
+    expect((await world.tb.asUser.listContacts(bookId)).map((c) => c.id)).toEqual([refusedId]);
+    expect((await world.tb.asUser.getContact(refusedId))?.vCard).toContain("not an email");
+    const told = "“Collected contacts” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “Collected contacts (not saved on BlueMind)”.";
+    expect(world.tb.notified.at(-1)).toBe(told);
+    const last = world.reporter.lastState(BOOKS.janeCollected);
+    expect(last && { ...last, lastError: englishOf(last.lastError) }).toEqual({ state: "error", lastError: told });
+    expect(world.reporter.lines.some((l) => l.level === "warning" && l.message === told)).toBe(true);
+    const stored = Object.keys(world.tb.storeSnapshot());
+    expect(stored.filter((k) => k.includes(BOOKS.janeCollected))).toEqual([]);
+
+    // The plain book is the user's now: their edits there go nowhere, and nothing removes it.
+    await world.tb.asUser.updateContact(refusedId, setProperty((await world.tb.asUser.getContact(refusedId))?.vCard ?? "", "EMAIL", "fixed@example.org"));
+    await world.settle();
+    world.fake.control.clearRequestLog();
+    await world.sync();
+    await world.sync();
+    expect(mupdatesCalls(world)).toBe(0);
+    expect((await world.tb.asUser.listContacts(bookId)).map((c) => c.id)).toEqual([refusedId]);
+  });
+
+  it("unsubscribed with an unsent edit: it is sent before the local copy goes, once a second listing confirms", async () => {
+    const world = await syncedWorld();
+    const [card] = plainCards(world, BOOKS.janeCollected);
+    if (card === undefined) throw new Error("no card");
+    const bookId = localBookIdOf(world.tb, BOOKS.janeCollected);
+    world.fake.control.unsubscribe(JANE.uid, BOOKS.janeCollected);
+    await world.sync();
+    await editAsUser(world, BOOKS.janeCollected, card.uid, (v) => setProperty(v, "TITLE", "Sent before the book goes"));
+    await world.settle();
+    const result = await world.sync();
+    expect(result.removed).toEqual([{ containerUid: BOOKS.janeCollected, reason: "unsubscribed" }]);
+    expect(world.fake.control.getCard(BOOKS.janeCollected, card.uid)?.value.organizational?.title).toBe("Sent before the book goes");
+    expect((await world.tb.asUser.listBooks()).map((b) => b.id)).not.toContain(bookId);
+    expect(Object.keys(world.tb.storeSnapshot()).filter((k) => k.includes(BOOKS.janeCollected))).toEqual([]);
   });
 });

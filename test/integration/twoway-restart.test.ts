@@ -50,7 +50,6 @@ describe("the background app", () => {
     const fake = await startFakeBlueMind();
     const apiKey = fake.control.datasetInfo().apiKeys[JANE.login];
     const tb = new InMemoryThunderbird({ managed: { serverUrl: fake.url, login: JANE.login, apiKey } });
-    tb.grantedOrigins.add("http://127.0.0.1");
     const apps: BackgroundApp[] = [];
     try {
       const first = new BackgroundApp(tb);

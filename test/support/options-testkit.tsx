@@ -66,11 +66,10 @@ export function snapshot(change: Partial<StatusSnapshot> = {}): StatusSnapshot {
 
 type Reply = Answer<StateAnswer> | Promise<Answer<StateAnswer>>;
 
-/** Answers every request with the current state unless `reply` says otherwise; records all calls
- * (requests and permission requests) in one ordered log. */
+/** Answers every request with the current state unless `reply` says otherwise; records every
+ * request, in order. */
 export class FakeBackend implements OptionsBackend {
-  readonly log: (Request | { type: "requestHostPermission"; origin: string })[] = [];
-  grantPermission = true;
+  readonly requests: Request[] = [];
   reply: (request: Request) => Reply | undefined = () => undefined;
   t: Translate;
   private readonly listeners = new Set<(push: StatusPush) => void>();
@@ -82,23 +81,14 @@ export class FakeBackend implements OptionsBackend {
     this.t = translatorFor(MESSAGES[language]);
   }
 
-  get requests(): Request[] {
-    return this.log.filter((entry): entry is Request => entry.type !== "requestHostPermission");
-  }
-
   sendRequest = async (request: Request): Promise<Answer<StateAnswer>> => {
-    this.log.push(structuredClone(request));
+    this.requests.push(structuredClone(request));
     return (await this.reply(request)) ?? { ok: true, value: this.state };
   };
 
   onStatusPush = (listener: (push: StatusPush) => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  };
-
-  requestHostPermission = async (origin: string): Promise<boolean> => {
-    this.log.push({ type: "requestHostPermission", origin });
-    return this.grantPermission;
   };
 
   /** The background's status changed (with `change` applied to the current state). */

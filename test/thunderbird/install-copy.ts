@@ -12,7 +12,9 @@
  * policies content (content-addressed, so a restarted profile sees the same install path — a
  * changed install path makes Thunderbird treat the start as an upgrade and rebuild its caches).
  * The cache key includes the install's file sizes and times: an upgraded Thunderbird gets a
- * fresh copy and the stale ones are removed.
+ * fresh copy and the stale ones of that same install are removed. Copies of other installs (the
+ * 140 ESR unpacked beside the system's 153, THUNDERBIRD_INSTALL_DIR) are left alone: a run on
+ * one version must not pull the install from under a run on the other.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -79,10 +81,16 @@ function absolutiseOutgoingLinks(sourceDir: string, copyDir: string): void {
   }
 }
 
-function removeStaleCopies(currentKeyDir: string): void {
+/** `install-<source>-`: the prefix of every copy of the install at `sourceDir`. */
+function copiesPrefix(sourceDir: string): string {
+  return `install-${createHash("sha256").update(path.resolve(sourceDir)).digest("hex").slice(0, 8)}-`;
+}
+
+function removeStaleCopies(sourceDir: string, currentKeyDir: string): void {
+  const prefix = copiesPrefix(sourceDir);
   for (const name of fs.readdirSync(CACHE_ROOT)) {
     const full = path.join(CACHE_ROOT, name);
-    if (name.startsWith("install-") && full !== currentKeyDir) fs.rmSync(full, { recursive: true, force: true });
+    if (name.startsWith(prefix) && full !== currentKeyDir) fs.rmSync(full, { recursive: true, force: true });
   }
 }
 
@@ -93,13 +101,13 @@ function removeStaleCopies(currentKeyDir: string): void {
 export function prepareInstallCopy(policies?: object, sourceDir = THUNDERBIRD_INSTALL_DIR): string {
   if (!isThunderbirdInstalled(sourceDir)) throw new Error(`Thunderbird is not installed at ${sourceDir}`);
   fs.mkdirSync(CACHE_ROOT, { recursive: true });
-  const keyDir = path.join(CACHE_ROOT, `install-${installKey(sourceDir)}`);
+  const keyDir = path.join(CACHE_ROOT, `${copiesPrefix(sourceDir)}${installKey(sourceDir)}`);
   const variant =
     policies === undefined ? "no-policies" : `policies-${createHash("sha256").update(stableJson(policies)).digest("hex").slice(0, 16)}`;
   const target = path.join(keyDir, variant);
   if (fs.existsSync(path.join(target, "application.ini"))) return target;
 
-  if (!fs.existsSync(keyDir)) removeStaleCopies(keyDir);
+  if (!fs.existsSync(keyDir)) removeStaleCopies(sourceDir, keyDir);
   fs.mkdirSync(keyDir, { recursive: true });
   const building = `${target}.building-${process.pid}-${Math.random().toString(36).slice(2)}`;
   fs.mkdirSync(building);

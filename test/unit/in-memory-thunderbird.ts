@@ -29,7 +29,6 @@ import type {
   MailingListInfo,
   ManagedStorageApi,
   NotificationsApi,
-  HostPermissionsApi,
   ProviderSearchHandler,
   SearchProviderApi,
   Thunderbird,
@@ -491,10 +490,8 @@ export class InMemoryThunderbird implements Thunderbird {
   readonly alarms: AlarmsApi;
   readonly connectivity: ConnectivityApi;
   readonly notifications: NotificationsApi;
-  readonly hostPermissions: HostPermissionsApi;
-  /** Origins the "user" allowed; tests add to it, or set `grantOnRequest`. */
-  readonly grantedOrigins = new Set<string>();
-  grantOnRequest = true;
+  /** Thunderbird in English. */
+  readonly render = (value: UserText): string => inEnglish(value);
 
   /** How many times each call was made through the Thunderbird interface (failed ones included). */
   readonly calls: CallCounts = InMemoryThunderbird.zeroCounts();
@@ -583,18 +580,6 @@ export class InMemoryThunderbird implements Thunderbird {
         // Shown as an English Thunderbird shows it; the text itself is kept for tests of its key.
         this.notified.push(inEnglish(message));
         this.notifiedTexts.push(message);
-      },
-    };
-    // Like Thunderbird's match patterns, a grant covers the host whatever the port.
-    const hostOf = (origin: string) => {
-      const url = new URL(origin);
-      return `${url.protocol}//${url.hostname}`;
-    };
-    this.hostPermissions = {
-      has: async (origin) => this.grantedOrigins.has(hostOf(origin)),
-      request: async (origin) => {
-        if (this.grantOnRequest) this.grantedOrigins.add(hostOf(origin));
-        return this.grantOnRequest;
       },
     };
   }

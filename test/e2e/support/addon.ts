@@ -4,16 +4,30 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROBE_ID } from "../../thunderbird/probe.ts";
-import { createProfileDir } from "../../thunderbird/profile.ts";
 
 export const ADDON_ID = "bluemind-address-books@bluemind-tb";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** dist/*.xpi, built once if `npm test`'s lint step has not built it already. */
+/** What the add-on is built from: a source newer than the build means the build is stale. */
+const ADDON_SOURCES = ["src", "_locales", "icons", "manifest.json", "package-lock.json"];
+
+/** The newest modification time of a file, or of any file below a folder. */
+export function newestMtime(target: string): number {
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(target).map((entry) => newestMtime(path.join(target, entry))));
+}
+
+/** Whether `built` is missing or older than one of `sources` (paths from the repository root). */
+export function isStale(built: string, sources: readonly string[]): boolean {
+  return !fs.existsSync(built) || fs.statSync(built).mtimeMs < Math.max(...sources.map((s) => newestMtime(path.join(ROOT, s))));
+}
+
+/** dist/*.xpi, rebuilt when missing or older than its sources (a stale build would test old code). */
 export function builtAddonXpi(): string {
   const version = (JSON.parse(fs.readFileSync(path.join(ROOT, "manifest.json"), "utf8")) as { version: string }).version;
   const xpi = path.join(ROOT, "dist", `bluemind-addressbooks-${version}.xpi`);
-  if (!fs.existsSync(xpi)) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (isStale(xpi, ADDON_SOURCES)) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
   return xpi;
 }
 
@@ -29,18 +43,4 @@ export interface ManagedConfig {
 /** distribution/policies.json content, as an administrator would write it (README). */
 export function policiesFor(config: ManagedConfig): object {
   return { policies: { "3rdparty": { Extensions: { [ADDON_ID]: { companionExtensions: [PROBE_ID], ...config } } } } };
-}
-
-/**
- * A fresh profile in which the user already allowed the add-on to reach `serverUrl`, written the
- * way Thunderbird records an optional-permission grant (extension-preferences.json, the store
- * release builds use). It stands for the one click an add-on needs before it may reach a server
- * chosen at run time (README, "Pre-configuration").
- */
-export function profileAllowing(serverUrl: string): string {
-  const profileDir = createProfileDir();
-  const url = new URL(serverUrl);
-  const grants = { [ADDON_ID]: { permissions: [], origins: [`${url.protocol}//${url.hostname}/*`] } };
-  fs.writeFileSync(path.join(profileDir, "extension-preferences.json"), JSON.stringify(grants));
-  return profileDir;
 }

@@ -1,8 +1,7 @@
 // Runs the BUILT options page (dist/addon) in headless Chromium against the REAL background logic
 // (BackgroundApp on an in-memory Thunderbird) in this Node process. The page's `browser` is a
 // small shim: runtime.sendMessage goes to handleRequest through page.exposeFunction, status
-// pushes come back through page.evaluate, i18n reads the add-on's own _locales, and
-// permissions.request grants the origin in the in-memory Thunderbird (the user clicking "Allow").
+// pushes come back through page.evaluate, and i18n reads the add-on's own _locales.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -15,6 +14,7 @@ import { handleRequest } from "../../../src/background/requests.ts";
 import { isRequest, type Request, type StatusPush } from "../../../src/shared/messages.ts";
 import type { StatusSnapshot } from "../../../src/shared/status.ts";
 import { InMemoryThunderbird } from "../../unit/in-memory-thunderbird.ts";
+import { isStale } from "./addon.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const ADDON_DIR = path.join(ROOT, "dist", "addon");
@@ -31,19 +31,12 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** What the page's built files are made from: a newer source means the build is stale. */
-const PAGE_SOURCES = ["src/options", "src/shared", "src/bluemind", "src/thunderbird/runtime-messaging.ts", "_locales", "icons"];
-
-function newestMtime(target: string): number {
-  const stat = fs.statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...fs.readdirSync(target).map((entry) => newestMtime(path.join(target, entry))));
-}
+const PAGE_SOURCES = ["src/options", "src/shared", "src/thunderbird", "_locales", "icons", "package-lock.json"];
 
 /** dist/addon with an options page at least as new as its sources (`npm run build` otherwise). */
 export function ensureBuiltOptionsPage(): string {
   const built = path.join(ADDON_DIR, "options.js");
-  const stale = () => !fs.existsSync(built) || fs.statSync(built).mtimeMs < Math.max(...PAGE_SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
-  if (stale()) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (isStale(built, PAGE_SOURCES)) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
   return ADDON_DIR;
 }
 
@@ -112,7 +105,6 @@ function browserShim(messages: unknown, language: Language): string {
         onMessage: { addListener: (l) => listeners.add(l), removeListener: (l) => listeners.delete(l), hasListener: (l) => listeners.has(l) },
       },
       i18n: { getMessage, getUILanguage: () => ${JSON.stringify(language)} },
-      permissions: { request: (permissions) => window.__bmRequestPermissions(permissions) },
     };
   })();`;
 }
@@ -120,7 +112,7 @@ function browserShim(messages: unknown, language: Language): string {
 export interface OptionsPageHarness {
   tb: InMemoryThunderbird;
   app: BackgroundApp;
-  /** In order: "permission <origins>" and "request <type>" entries, as the page made them. */
+  /** In order: "request <type>" entries, as the page made them. */
   calls: string[];
   open(options: { language: Language; colorScheme: "light" | "dark" }): Promise<Page>;
   close(): Promise<void>;
@@ -165,13 +157,6 @@ export async function startOptionsHarness(browser: Browser): Promise<OptionsPage
         if (!isRequest(message)) return undefined;
         calls.push(`request ${message.type}`);
         return handleRequest(app, message as Request);
-      });
-      await page.exposeFunction("__bmRequestPermissions", async (permissions: { origins?: string[] }) => {
-        const origins = permissions.origins ?? [];
-        calls.push(`permission ${origins.join(" ")}`);
-        let granted = true;
-        for (const origin of origins) granted = (await tb.hostPermissions.request(origin.replace(/\/\*$/, ""))) && granted;
-        return granted;
       });
       await page.addInitScript(browserShim(messages, language));
       await page.emulateMedia({ colorScheme, reducedMotion: "reduce" });

@@ -10,7 +10,7 @@ import type { RequestLogEntry } from "../../fake-bluemind/types.ts";
 import type { ProbeBook, ProbeClient, ProbeContact } from "../../thunderbird/probe.ts";
 import { vCardQuery } from "../../../src/search/query.ts";
 import { startThunderbird, type ThunderbirdInstance } from "../../thunderbird/runner.ts";
-import { builtAddonXpi, policiesFor, profileAllowing } from "./addon.ts";
+import { builtAddonXpi, policiesFor } from "./addon.ts";
 
 export const TEST_OUTPUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../test-output");
 
@@ -47,7 +47,7 @@ export interface ConnectedStart {
   probe: ProbeClient;
   /** BlueMind login of a dataset user with an API key. */
   login: string;
-  /** Reuse a profile (restart); a fresh one that allows the fake server otherwise. */
+  /** Reuse a profile (restart); a fresh one otherwise. */
   profileDir?: string;
   display?: boolean;
   systemAccess?: boolean;
@@ -59,7 +59,7 @@ export async function startConnected(options: ConnectedStart): Promise<Thunderbi
   if (!apiKey) throw new Error(`the dataset has no API key for ${options.login}`);
   const tb = await startThunderbird({
     addons: [options.probe.addon, stableAddonXpi()],
-    profileDir: options.profileDir ?? profileAllowing(options.fake.url),
+    profileDir: options.profileDir,
     policies: policiesFor({ serverUrl: options.fake.url, login: options.login, apiKey }),
     display: options.display,
     systemAccess: options.systemAccess,

@@ -113,6 +113,13 @@ export async function openAddressBook(marionette: MarionetteClient, bookUid: str
     `return (async () => {
        const win = await toAddressBook(["cmd_displayAddressBook", arguments[0]]);
        await new Promise((resolve) => setTimeout(resolve, 300));
+       // Thunderbird 140 has no cmd_displayAddressBook: select the book's row as that command
+       // does on 153.
+       const booksList = win.document.getElementById("books");
+       if (booksList.getRowAtIndex(booksList.selectedIndex)?.dataset.uid !== arguments[0]) {
+         booksList.selectedIndex = booksList.getIndexForUID(arguments[0]);
+         await new Promise((resolve) => setTimeout(resolve, 300));
+       }
        ${READ_VIEW}
      })();`,
     [bookUid],

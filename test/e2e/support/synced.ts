@@ -10,13 +10,13 @@ import { contactIdFor, memberContactIdFor } from "../../../src/sync/contact-uid.
 import type { FakeBlueMind, RequestLogEntry } from "../../fake-bluemind/index.ts";
 import type { ProbeClient, ProbeContact } from "../../thunderbird/probe.ts";
 import { startThunderbird, type StartOptions, type ThunderbirdInstance } from "../../thunderbird/runner.ts";
-import { ADDON_ID, builtAddonXpi, policiesFor, profileAllowing } from "./addon.ts";
+import { ADDON_ID, builtAddonXpi, policiesFor } from "./addon.ts";
 
 export const JANE = { login: "jdoe@example.com", uid: "u-jdoe" };
 
 export interface AddonStart {
   probe: ProbeClient;
-  /** Reuse a profile (restart); default: a fresh one that allows the fake's origin. */
+  /** Reuse a profile (restart); default: a fresh one. */
   profileDir?: string;
   login?: string;
   extra?: Partial<StartOptions>;
@@ -29,7 +29,7 @@ export async function startAddon(fake: FakeBlueMind, options: AddonStart): Promi
   if (!apiKey) throw new Error(`no API key for ${login} in the dataset`);
   const tb = await startThunderbird({
     addons: [options.probe.addon, builtAddonXpi()],
-    profileDir: options.profileDir ?? profileAllowing(fake.url),
+    profileDir: options.profileDir,
     policies: policiesFor({ serverUrl: fake.url, login, apiKey }),
     ...options.extra,
   });

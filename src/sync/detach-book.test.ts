@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
+import { vCardContentHash } from "../vcard/index.ts";
+import { detachedBookName, keepOnlyUnsent } from "./detach-book.ts";
+import { emptyBookState } from "./sync-state.ts";
+
+const card = (uid: string, name: string): string => `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${uid}\r\nFN:${name}\r\nEMAIL:${uid}@example.org\r\nEND:VCARD\r\n`;
+
+describe("detachedBookName", () => {
+  it("marks the name once, however often it is applied (a release replayed after a crash)", () => {
+    expect(detachedBookName("Clients")).toBe("Clients (not saved on BlueMind)");
+    expect(detachedBookName(detachedBookName("Clients"))).toBe("Clients (not saved on BlueMind)");
+  });
+});
+
+describe("keepOnlyUnsent", () => {
+  it("touches nothing when everything is as the add-on last wrote it", async () => {
+    const tb = new InMemoryThunderbird();
+    const bookId = await tb.asUser.createBook("A");
+    const state = emptyBookState("book:A", 1);
+    for (const uid of ["c1", "c2"]) {
+      const vCard = (await tb.asUser.getContact(await tb.asUser.createContact(bookId, card(uid, uid))))?.vCard ?? "";
+      state.contacts[uid] = { item: uid, v: 1, h: vCardContentHash(vCard) };
+    }
+    tb.resetCalls();
+    expect(await keepOnlyUnsent(tb.addressBooks, bookId, state)).toEqual({ contacts: 0, lists: 0 });
+    expect(tb.contactCount(bookId)).toBe(2);
+    expect(tb.calls.deleteContact).toBe(0);
+  });
+
+  it("keeps every contact of a book whose state is unknown", async () => {
+    const tb = new InMemoryThunderbird();
+    const bookId = await tb.asUser.createBook("A");
+    await tb.asUser.createContact(bookId, card("c1", "One"));
+    expect(await keepOnlyUnsent(tb.addressBooks, bookId, undefined)).toEqual({ contacts: 1, lists: 0 });
+    expect(tb.contactCount(bookId)).toBe(1);
+  });
+});

@@ -1,0 +1,79 @@
+// What stays in Thunderbird when a synced book stops being synced (sync switched off, unsubscribed
+// on BlueMind, Disconnect with "remove local copies") while it holds something BlueMind does not
+// have: the push ran first, and what it could not send — never sent, refused by BlueMind, edited
+// while the add-on was not listening — must not go with the book.
+//
+// Invariants:
+//  - judged by content, not by the queue: a contact goes only when the sync state records it and
+//    Thunderbird's copy still hashes as what the add-on last wrote or sent (recordHash); anything
+//    else — no record, a different hash, a hash never computed — stays;
+//  - a mailing list goes only when it is recorded and unchanged (name, note, members); a list that
+//    stays keeps its members, synced or not, so it is not emptied under the user's eyes;
+//  - nothing is deleted when nothing stays: the caller deletes the whole book in one call, as
+//    before (a 10,000-contact book is not emptied contact by contact);
+//  - the book that stays is renamed by detachedBookName, so the user sees it is theirs now; the
+//    wording of what the user is told is here, in one place.
+import { inEnglish, text, type UserText } from "../shared/user-text.ts";
+import type { AddressBooksApi, ContactInfo } from "../thunderbird/types.ts";
+import { vCardContentHash } from "../vcard/index.ts";
+import { groupOfList } from "./change-tracker.ts";
+import { recordHash } from "./pull.ts";
+import { sameList } from "./push-plan.ts";
+import type { BookSyncState } from "./sync-state.ts";
+
+/**
+ * The name of a book detached from BlueMind: the same name, marked, in Thunderbird's language at
+ * that moment (`render`; English by default) since it is written into Thunderbird's own data.
+ * Applying it twice marks once.
+ */
+export function detachedBookName(name: string, render: (value: UserText) => string = inEnglish): string {
+  const mark = render(text("detachedBookName", ""));
+  return mark !== "" && name.endsWith(mark) ? name : render(text("detachedBookName", name));
+}
+
+/** What the user is told (activity log, options page, notification) about a detached book. */
+export function detachedBookMessage(bookName: string, keptIn: string): UserText {
+  return text("detachedBookMessage", bookName, keptIn);
+}
+
+export interface KeptContent {
+  contacts: number;
+  lists: number;
+}
+
+/**
+ * Removes from `localBookId` the contacts and lists BlueMind has as they are (by `state`), when
+ * something else stays; returns what stays (zero and zero: nothing was touched, delete the book).
+ */
+export async function keepOnlyUnsent(books: AddressBooksApi, localBookId: string, state: BookSyncState | undefined): Promise<KeptContent> {
+  const contacts = await books.listContacts(localBookId);
+  const keep = new Set(contacts.filter((contact) => !isSyncedUnchanged(contact, state)).map((c) => c.id));
+  const syncedLists: string[] = [];
+  let keptLists = 0;
+  for (const list of await books.listLists(localBookId)) {
+    const members = (await books.listMembers(list.id)).map((m) => m.id);
+    const groupUid = groupOfList(state, list.id);
+    const record = groupUid === null ? undefined : state?.groups[groupUid];
+    if (record !== undefined && sameList(record, { name: list.name, description: list.description, members })) {
+      syncedLists.push(list.id);
+      continue;
+    }
+    keptLists++;
+    for (const member of members) keep.add(member);
+  }
+  if (keep.size === 0 && keptLists === 0) return { contacts: 0, lists: 0 };
+  for (const listId of syncedLists) await books.deleteList(listId);
+  let keptContacts = 0;
+  for (const contact of contacts) {
+    if (keep.has(contact.id)) keptContacts++;
+    else await books.deleteContact(contact.id);
+  }
+  return { contacts: keptContacts, lists: keptLists };
+}
+
+function isSyncedUnchanged(contact: ContactInfo, state: BookSyncState | undefined): boolean {
+  const record = state?.contacts[contact.id];
+  if (record === undefined) return false;
+  const written = recordHash(record);
+  return written !== null && written === vCardContentHash(contact.vCard);
+}
