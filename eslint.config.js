@@ -8,7 +8,8 @@ import rooms from "./test/lint/rooms-rule.js";
 // product code may use. Tests beside a module keep these rules and may also import test/
 // helpers, node:* and dev dependencies (test/lint/rooms-rule.js).
 const ROOMS = {
-  shared: { rooms: [] },
+  // The English catalogue is the one source of English text (shared/user-text.ts).
+  shared: { rooms: [], files: ["_locales/en/messages.json"] },
   bluemind: { rooms: ["shared"] },
   vcard: { rooms: ["shared"], packages: ["ical.js"] },
   thunderbird: { rooms: ["shared"], packages: ["webextension-polyfill"] },

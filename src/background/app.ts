@@ -8,13 +8,25 @@ import { fetchRemoteBooks, type RemoteBookWithCount } from "../books/fetch-remot
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
 import { TwoWaySync } from "../sync/two-way.ts";
 import { detachedBookMessage } from "../sync/detach-book.ts";
-import type { Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
-import { messageOf } from "../shared/error-message.ts";
+import type { NotificationsApi, Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
+import { describeError } from "../shared/error-message.ts";
+import { MAX_SYNC_INTERVAL_MINUTES, MIN_SYNC_INTERVAL_MINUTES } from "../shared/settings.ts";
+import { listOf, text, UserError, type MessageKey } from "../shared/user-text.ts";
 import { Account, type AccountOptions } from "./account.ts";
 import { SettingsStore } from "./settings-store.ts";
 import { StatusStore } from "./status-store.ts";
 
 const WAKE_UP_ALARM = "bluemind-sync-wake-up";
+
+/** What started a sync, as the activity log names it. */
+const SYNC_REASONS: Record<SyncReason, MessageKey> = {
+  startup: "syncReasonStartup",
+  interval: "syncReasonInterval",
+  manual: "syncReasonManual",
+  "local-change": "syncReasonLocalChange",
+  online: "syncReasonOnline",
+  retry: "syncReasonRetry",
+};
 
 /** Account states in which search-only books send nothing: no credential, or one refused. */
 const QUIET_STATES = new Set<AccountStatus>(["disconnected", "needs-sign-in"]);
@@ -42,6 +54,8 @@ export class BackgroundApp {
   ) {
     this.status = new StatusStore(tb.localStore);
     this.settings = new SettingsStore(tb.localStore, tb.managed);
+    // Notifications go through the status store's redaction like every other message.
+    const notifications: NotificationsApi = { notify: (message) => tb.notifications.notify(this.status.redact(message)) };
     this.account = new Account({
       settings: this.settings,
       status: this.status,
@@ -51,7 +65,7 @@ export class BackgroundApp {
     this.twoWay = new TwoWaySync({
       books: tb.addressBooks,
       store: tb.localStore,
-      notifications: tb.notifications,
+      notifications,
       reporter,
       engine: () => this.engine,
       client: () => this.account.connectedClient,
@@ -59,7 +73,7 @@ export class BackgroundApp {
       onLocalChange: (urgent) => (urgent ? void this.scheduler?.syncNow("local-change") : this.scheduler?.localChange()),
     });
     // The engine writes through the two-way module's marked books: its writes are not user edits.
-    this.engine = SyncEngine.forThunderbird({ addressBooks: this.twoWay.books, localStore: tb.localStore }, reporter, this.twoWay.engineOptions());
+    this.engine = SyncEngine.forThunderbird({ addressBooks: this.twoWay.books, localStore: tb.localStore }, reporter, { ...this.twoWay.engineOptions(), render: (value) => tb.render(value) });
     this.providers = new ProviderBooks({
       providers: tb.searchProviders,
       store: tb.localStore,
@@ -115,7 +129,7 @@ export class BackgroundApp {
   async signIn(serverUrl: string, login: string, password: string): Promise<void> {
     const settings = await this.settings.load();
     if (settings.managed.includes("serverUrl") && serverUrl !== settings.serverUrl) {
-      throw new Error("The server is set by your administrator.");
+      throw new UserError(text("errorServerManaged"));
     }
     await this.account.signIn(serverUrl, login, password);
     void this.syncNow();
@@ -136,9 +150,9 @@ export class BackgroundApp {
       await this.twoWay.idle();
       const released = await this.engine.releaseAllLocalBooks(this.account.connectedClient, removeLocalBooks);
       await this.account.signOut(settings);
-      if (removeLocalBooks) this.status.log("info", `Removed ${released.filter((b) => b.deleted).length} local address book(s).`);
+      if (removeLocalBooks) this.status.log("info", text("logLocalBooksRemoved", String(released.filter((b) => b.deleted).length)));
       const kept = released.flatMap((b) => (b.keptIn === null ? [] : [detachedBookMessage(b.bookName, b.keptIn)]));
-      if (kept.length > 0) this.status.setAccount({ message: kept.join(" ") });
+      if (kept.length > 0) this.status.setAccount({ message: listOf(kept) });
       await this.providers.removeAll();
       this.status.setBooks([]);
     } finally {
@@ -148,14 +162,23 @@ export class BackgroundApp {
 
   async setSync(containerUid: string, sync: boolean): Promise<void> {
     const client = this.account.connectedClient;
-    if (!client) throw new Error("Not connected to BlueMind.");
+    if (!client) throw new UserError(text("errorNotConnected"));
     // BlueMind first: if the server refuses, nothing changed locally and the switch goes back.
     await client.subscriptions.setSync(containerUid, sync);
     this.status.updateBook(containerUid, { sync, state: sync ? "pending" : "search-only" });
     void this.syncNow();
   }
 
-  async saveSettings(change: { syncIntervalMinutes?: number; publishLocalBooks?: boolean }): Promise<void> {
+  /** Only these two fields, checked: the page cannot store anything else (a server, a key). */
+  async saveSettings({ syncIntervalMinutes, publishLocalBooks }: { syncIntervalMinutes?: number; publishLocalBooks?: boolean }): Promise<void> {
+    const change: { syncIntervalMinutes?: number; publishLocalBooks?: boolean } = {};
+    if (syncIntervalMinutes !== undefined) {
+      if (!Number.isInteger(syncIntervalMinutes) || syncIntervalMinutes < MIN_SYNC_INTERVAL_MINUTES || syncIntervalMinutes > MAX_SYNC_INTERVAL_MINUTES) {
+        throw new UserError(text("intervalInvalid", String(MIN_SYNC_INTERVAL_MINUTES), String(MAX_SYNC_INTERVAL_MINUTES)));
+      }
+      change.syncIntervalMinutes = syncIntervalMinutes;
+    }
+    if (publishLocalBooks !== undefined) change.publishLocalBooks = publishLocalBooks;
     const settings = await this.settings.save(change);
     this.scheduler?.setInterval(settings.syncIntervalMinutes);
     if (this.scheduler) this.watchInterval(settings.syncIntervalMinutes);
@@ -182,7 +205,7 @@ export class BackgroundApp {
     } catch (error) {
       if (signal.aborted) return true;
       this.account.noteFailure(error);
-      this.status.log("error", `Sync failed: ${messageOf(error)}`);
+      this.status.log("error", text("logSyncFailed", describeError(error)));
       return false;
     } finally {
       this.status.setSyncing(false);
@@ -192,7 +215,7 @@ export class BackgroundApp {
   private async syncBooks(client: BlueMindClient, books: RemoteBookWithCount[], reason: SyncReason, signal: AbortSignal): Promise<boolean> {
     const result = await this.engine.syncAll(client, books, signal);
     const failed = result.books.filter((b) => !b.ok).length;
-    if (failed > 0) this.status.log("warning", `Sync (${reason}) ended with ${failed} book(s) in error.`);
+    if (failed > 0) this.status.log("warning", text("logSyncBooksFailed", text(SYNC_REASONS[reason]), String(failed)));
     return result.ok;
   }
 

@@ -3,11 +3,11 @@
 import { createMessengerThunderbird } from "../thunderbird/messenger.ts";
 import { pushStatus, serveExternalRequests, serveRequests } from "../thunderbird/runtime-messaging.ts";
 import { BackgroundApp } from "./app.ts";
-import { handleRequest } from "./requests.ts";
+import { handleExternalRequest, handleRequest } from "./requests.ts";
 
 const app = new BackgroundApp(createMessengerThunderbird());
 serveRequests((request) => handleRequest(app, request));
-// Only getState and syncNow (runtime-messaging.ts): other extensions may watch and nudge the sync.
-serveExternalRequests((request) => handleRequest(app, request));
+// Companion extensions listed by the administrator: a summary of the status, and "sync now".
+serveExternalRequests((request, senderId) => handleExternalRequest(app, request, senderId));
 app.status.subscribe((status) => pushStatus({ type: "status", status }));
 void app.start();

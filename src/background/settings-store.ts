@@ -1,6 +1,6 @@
 // Reads and writes the user's settings; merges the administrator's policy on every read so a
 // policy change takes effect at the next start without migrating anything.
-import { parseUserSettings, resolveSettings, type ResolvedSettings, type UserSettings } from "../shared/settings.ts";
+import { parseUserSettings, resolveSettings, type PendingKeyDeletion, type ResolvedSettings, type UserSettings } from "../shared/settings.ts";
 import type { KeyValueStore, ManagedStorageApi } from "../thunderbird/types.ts";
 
 export const SETTINGS_KEY = "settings";
@@ -20,6 +20,15 @@ export class SettingsStore {
     const user = await this.loadUser();
     await this.store.set(SETTINGS_KEY, { ...user, ...change });
     return this.load();
+  }
+
+  /** Extensions the administrator allows to read the status summary (none without a policy). */
+  async companionExtensions(): Promise<string[]> {
+    return (await this.managed.read()).companionExtensions ?? [];
+  }
+
+  async pendingKeyDeletion(): Promise<PendingKeyDeletion | null> {
+    return (await this.loadUser()).pendingKeyDeletion ?? null;
   }
 
   private async loadUser(): Promise<UserSettings> {

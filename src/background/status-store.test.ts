@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { STATUS_KEY, type BookStatus } from "../shared/status.ts";
+import { inEnglish, legacyText, text } from "../shared/user-text.ts";
 import type { KeyValueStore } from "../thunderbird/types.ts";
 import { StatusStore } from "./status-store.ts";
 
@@ -24,10 +25,11 @@ const book: BookStatus = {
 
 describe("StatusStore.load", () => {
   it("restores the books (an interrupted sync as pending), the activity log and the last sync's end", async () => {
-    const status = new StatusStore(storeWith({ books: [book], activity: [{ at: 1, level: "warning", message: "careful" }], lastSyncEnded: 20, syncing: true }));
+    const entry = { at: 1, level: "warning", message: text("logBookRenamed", "Clients") };
+    const status = new StatusStore(storeWith({ books: [book], activity: [entry], lastSyncEnded: 20, syncing: true }));
     await status.load();
     expect(status.current.books).toEqual([{ ...book, state: "pending", progress: null }]);
-    expect(status.current.activity).toEqual([{ at: 1, level: "warning", message: "careful" }]);
+    expect(status.current.activity).toEqual([entry]);
     expect(status.current.lastSyncEnded).toBe(20);
     expect(status.current.syncing).toBe(false);
   });
@@ -36,13 +38,20 @@ describe("StatusStore.load", () => {
     const status = new StatusStore(
       storeWith({
         books: [book, { ...book, containerUid: 7 }, { ...book, state: "asleep" }, null],
-        activity: [{ at: 1, level: "info", message: "kept" }, { at: 2, level: "debug", message: "dropped" }, { at: "3", level: "info", message: "dropped" }, "line"],
+        activity: [
+          { at: 1, level: "info", message: text("logDisconnected") },
+          { at: 2, level: "debug", message: text("logDisconnected") },
+          { at: "3", level: "info", message: text("logDisconnected") },
+          { at: 4, level: "info", message: { key: "noSuchMessage", args: [] } },
+          { at: 5, level: "info", message: { key: "logBookRenamed", args: [7] } },
+          "line",
+        ],
         lastSyncEnded: "yesterday",
       }),
     );
     await status.load();
     expect(status.current.books.map((b) => b.containerUid)).toEqual(["book:A"]);
-    expect(status.current.activity.map((e) => e.message)).toEqual(["kept"]);
+    expect(status.current.activity.map((e) => e.at)).toEqual([1]);
     expect(status.current.lastSyncEnded).toBeNull();
   });
 
@@ -53,5 +62,48 @@ describe("StatusStore.load", () => {
       expect(status.current.books).toEqual([]);
       expect(status.current.activity).toEqual([]);
     }
+  });
+});
+
+describe("an activity log stored by 0.1.0", () => {
+  it("is kept: its English sentences are shown as they were written", async () => {
+    const status = new StatusStore(
+      storeWith({
+        books: [{ ...book, state: "error", lastError: "Sync of “Clients” failed: HTTP 500" }],
+        activity: [
+          { at: 1, level: "info", message: "Address book “Clients” created.", containerUid: "book:A" },
+          { at: 2, level: "error", message: "Sync failed: network down" },
+        ],
+      }),
+    );
+    await status.load();
+    expect(status.current.activity).toEqual([
+      { at: 1, level: "info", message: legacyText("Address book “Clients” created."), containerUid: "book:A" },
+      { at: 2, level: "error", message: legacyText("Sync failed: network down") },
+    ]);
+    expect(status.current.books[0]?.lastError).toEqual(legacyText("Sync of “Clients” failed: HTTP 500"));
+    expect(inEnglish(legacyText("Sync failed: network down"))).toBe("Sync failed: network down");
+  });
+});
+
+describe("the account's secrets", () => {
+  const KEY = "3f1c2a9e-5b7d-4e21-9a0c-6d8e7f1b2c3d";
+  const PASSWORD = "correct horse battery staple";
+
+  it("never reach the account message, a book error, the log or what the background shows elsewhere", async () => {
+    const saved: unknown[] = [];
+    const status = new StatusStore({ get: async () => undefined, set: async (_key, value) => void saved.push(value), remove: async () => undefined });
+    status.useSecrets([KEY, null, PASSWORD]);
+    status.setAccount({ status: "error", message: text("errorDetail", `DELETE /api/auth/keys/${KEY} failed`) });
+    status.setBooks([{ ...book, state: "error", lastError: text("logBookSyncFailed", "Clients", text("errorDetail", `key ${encodeURIComponent(KEY)}`)) }]);
+    status.updateBook("book:A", { lastError: text("errorDetail", `password=${PASSWORD}`) });
+    status.log("error", text("logSyncFailed", text("errorDetail", `X-BM-ApiKey: ${KEY}`)));
+    const shown = status.redact(text("errorDetail", `sid ${KEY}`));
+    await status.flush();
+    const everything = JSON.stringify([status.current, shown, saved]);
+    expect(everything).not.toContain(KEY);
+    expect(everything).not.toContain(encodeURIComponent(KEY));
+    expect(everything).not.toContain(PASSWORD);
+    expect(inEnglish(shown)).toBe("sid …");
   });
 });

@@ -2,8 +2,15 @@
 // and the activity log. Changes are pushed to listeners (the open options page) at once and
 // written to storage.local at most every PERSIST_INTERVAL_MS, so a 10,000-contact sync reporting
 // progress does not turn into 10,000 storage writes.
+//
+// It is also the last guard against a secret in a message: every text it takes in (account
+// message, book error, log line) and every text the background shows elsewhere (redact: error
+// answers, notifications) loses the account's known secrets — the API key, the password of a
+// sign-in in progress — whatever the code that wrote it did.
 import type { KeyValueStore } from "../thunderbird/types.ts";
 import { isRecord } from "../shared/parse.ts";
+import { redactText } from "../shared/redact.ts";
+import { legacyText, type UserText } from "../shared/user-text.ts";
 import {
   ACTIVITY_LIMIT,
   STATUS_KEY,
@@ -11,6 +18,7 @@ import {
   isActivityEntry,
   isBookStatus,
   type AccountState,
+  type ActivityEntry,
   type ActivityLevel,
   type BookStatus,
   type StatusSnapshot,
@@ -32,6 +40,7 @@ export class StatusStore {
   private readonly listeners = new Set<StatusListener>();
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
   private persisting: Promise<void> = Promise.resolve();
+  private secrets: readonly string[] = [];
 
   constructor(
     private readonly store: KeyValueStore,
@@ -43,8 +52,8 @@ export class StatusStore {
     const saved = await this.store.get(STATUS_KEY);
     if (!isRecord(saved)) return;
     // Entry by entry: one unreadable book or log line (hand-edited storage) costs only itself.
-    const books = Array.isArray(saved.books) ? saved.books.filter(isBookStatus) : [];
-    const activity = Array.isArray(saved.activity) ? saved.activity.filter(isActivityEntry) : [];
+    const books = Array.isArray(saved.books) ? saved.books.map(upgradeBook).filter(isBookStatus) : [];
+    const activity = Array.isArray(saved.activity) ? saved.activity.map(upgradeEntry).filter(isActivityEntry) : [];
     this.snapshot = {
       ...this.snapshot,
       books: books.map((b) => ({ ...b, progress: null, state: b.state === "syncing" ? "pending" : b.state })),
@@ -62,16 +71,27 @@ export class StatusStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** The account's secrets of the moment: no text the store takes in or redacts may show them. */
+  useSecrets(secrets: readonly (string | null)[]): void {
+    this.secrets = secrets.filter((secret): secret is string => secret !== null && secret !== "");
+  }
+
+  /** `value` without the account's secrets: for what the background shows besides the status. */
+  redact(value: UserText): UserText {
+    return redactText(value, this.secrets);
+  }
+
   setAccount(change: Partial<AccountState>): void {
-    this.update({ account: { ...this.snapshot.account, ...change } });
+    const account = { ...this.snapshot.account, ...change };
+    this.update({ account: account.message === null ? account : { ...account, message: this.redact(account.message) } });
   }
 
   setBooks(books: BookStatus[]): void {
-    this.update({ books });
+    this.update({ books: books.map((b) => this.redactBook(b)) });
   }
 
   updateBook(containerUid: string, change: Partial<BookStatus>): void {
-    const books = this.snapshot.books.map((b) => (b.containerUid === containerUid ? { ...b, ...change } : b));
+    const books = this.snapshot.books.map((b) => (b.containerUid === containerUid ? this.redactBook({ ...b, ...change }) : b));
     this.update({ books });
   }
 
@@ -80,8 +100,9 @@ export class StatusStore {
     this.update(syncing ? { syncing, lastSyncStarted: at } : { syncing, lastSyncEnded: at });
   }
 
-  log(level: ActivityLevel, message: string, containerUid?: string): void {
-    const entry = containerUid === undefined ? { at: this.now(), level, message } : { at: this.now(), level, message, containerUid };
+  log(level: ActivityLevel, text: UserText, containerUid?: string): void {
+    const message = this.redact(text);
+    const entry: ActivityEntry = containerUid === undefined ? { at: this.now(), level, message } : { at: this.now(), level, message, containerUid };
     const activity = [...this.snapshot.activity, entry].slice(-ACTIVITY_LIMIT);
     this.update({ activity });
   }
@@ -94,6 +115,10 @@ export class StatusStore {
       this.persisting = this.persisting.then(() => this.write());
     }
     await this.persisting;
+  }
+
+  private redactBook(book: BookStatus): BookStatus {
+    return book.lastError === null ? book : { ...book, lastError: this.redact(book.lastError) };
   }
 
   private update(change: Partial<StatusSnapshot>): void {
@@ -114,4 +139,14 @@ export class StatusStore {
       // Status is advisory and rewritten at the next change; a failed write must not break a sync.
     }
   }
+}
+
+// Version 0.1.0 stored English sentences where UserTexts are now: kept, shown as they were written,
+// so an upgrade does not lose the activity log.
+function upgradeEntry(entry: unknown): unknown {
+  return isRecord(entry) && typeof entry.message === "string" ? { ...entry, message: legacyText(entry.message) } : entry;
+}
+
+function upgradeBook(book: unknown): unknown {
+  return isRecord(book) && typeof book.lastError === "string" ? { ...book, lastError: legacyText(book.lastError) } : book;
 }

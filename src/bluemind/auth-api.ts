@@ -21,8 +21,12 @@ export class AuthApi {
     );
   }
 
-  /** DELETE /api/auth/keys/{sid} — idempotent: deleting a deleted key changes nothing. */
+  /** DELETE /api/auth/keys/{sid} — idempotent: deleting a deleted key changes nothing. The key
+   * is in the path: declared secret, so no error shows it. */
   deleteApiKey(sid: string, options: CallOptions = {}): Promise<void> {
-    return this.caller.call({ ...options, method: "DELETE", path: apiPath`/auth/keys/${sid}`, response: "void", idempotent: true }, nothing);
+    return this.caller.call(
+      { ...options, method: "DELETE", path: apiPath`/auth/keys/${sid}`, secrets: [sid], response: "void", idempotent: true },
+      nothing,
+    );
   }
 }

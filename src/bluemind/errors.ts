@@ -7,12 +7,15 @@
 //    the failure (`HTTP_502`, `NETWORK_ERROR`, `CLIENT_TIMEOUT`, …) so that `code` is never empty;
 //  - `retryable`: whether sending the same request again later may succeed. The transport only
 //    acts on it for idempotent calls; the sync engine uses it to pick back-off vs. "show the user".
-// Messages are written for a human (they end up in the options page and the activity log) and
-// never contain the API key or session key.
+// Each error's text is a UserText (a message id and its arguments, rendered in the user's language
+// where it is shown), built by the transport from redacted pieces: it never contains the API key,
+// the session key, a password or any other secret of the request.
+import { text, UserError, type UserText } from "../shared/user-text.ts";
 
 export interface RequestRef {
   method: string;
-  /** Path without query string (the login query carries the user's login, not worth repeating). */
+  /** Path without query string (the login query carries the user's login, not worth repeating),
+   * with any secret in it redacted. */
   path: string;
 }
 
@@ -26,16 +29,15 @@ export interface BlueMindErrorInit {
   cause?: unknown;
 }
 
-export class BlueMindError extends Error {
+export class BlueMindError extends UserError {
   readonly status: number | null;
   readonly code: string;
   readonly retryable: boolean;
   readonly request: RequestRef | null;
   readonly serverMessage: string | null;
 
-  constructor(message: string, init: BlueMindErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = new.target.name;
+  constructor(value: UserText, init: BlueMindErrorInit) {
+    super(value, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status ?? null;
     this.code = init.code;
     this.retryable = init.retryable ?? false;
@@ -51,8 +53,8 @@ export class BlueMindError extends Error {
  */
 export class AuthenticationError extends BlueMindError {
   readonly needsSignIn: boolean;
-  constructor(message: string, init: BlueMindErrorInit & { needsSignIn: boolean }) {
-    super(message, { ...init, retryable: false });
+  constructor(value: UserText, init: BlueMindErrorInit & { needsSignIn: boolean }) {
+    super(value, { ...init, retryable: false });
     this.needsSignIn = init.needsSignIn;
   }
 }
@@ -60,10 +62,7 @@ export class AuthenticationError extends BlueMindError {
 /** Login answered `Expired`: the password must be changed in BlueMind's web app first. */
 export class PasswordExpiredError extends AuthenticationError {
   constructor(login: string, serverMessage: string | null) {
-    super(
-      `The BlueMind password of ${login} has expired. Change it in the BlueMind web application, then sign in again.`,
-      { code: "PASSWORD_EXPIRED", needsSignIn: true, serverMessage },
-    );
+    super(text("errorPasswordExpired", login), { code: "PASSWORD_EXPIRED", needsSignIn: true, serverMessage });
   }
 }
 
@@ -73,7 +72,7 @@ export class PasswordExpiredError extends AuthenticationError {
  */
 export class LoginNeedsDomainError extends AuthenticationError {
   constructor(login: string) {
-    super(`BlueMind cannot tell which domain "${login}" belongs to: enter your address as user@domain.`, {
+    super(text("errorLoginNeedsDomain", login), {
       code: "LOGIN_NEEDS_DOMAIN",
       needsSignIn: true,
     });
@@ -84,10 +83,7 @@ export class LoginNeedsDomainError extends AuthenticationError {
 export class MissingRoleError extends BlueMindError {
   readonly role: string;
   constructor(login: string, role: string) {
-    super(
-      `The BlueMind account ${login} does not have the "${role}" role required to connect Thunderbird. Ask your BlueMind administrator to grant it.`,
-      { code: "MISSING_ROLE", retryable: false },
-    );
+    super(text("errorMissingRole", login, role), { code: "MISSING_ROLE", retryable: false });
     this.role = role;
   }
 }
@@ -108,8 +104,8 @@ export class NetworkError extends BlueMindError {}
 /** No complete answer within the per-request time limit. Retryable. */
 export class TimeoutError extends BlueMindError {
   readonly timeoutMs: number;
-  constructor(message: string, init: BlueMindErrorInit & { timeoutMs: number }) {
-    super(message, { ...init, retryable: true });
+  constructor(value: UserText, init: BlueMindErrorInit & { timeoutMs: number }) {
+    super(value, { ...init, retryable: true });
     this.timeoutMs = init.timeoutMs;
   }
 }
@@ -154,38 +150,40 @@ export interface HttpFailure {
   request: RequestRef;
 }
 
+/** `value`, followed by the server's own words when it sent some. */
+function withServerMessage(value: UserText, serverMessage: string | null): UserText {
+  return serverMessage ? text("withServerMessage", value, serverMessage) : value;
+}
+
 /** Picks the error class for an HTTP error answer. The code is decisive when present: BlueMind
  * reports some failures (e.g. "No subscription for container") as 500 with a precise code. */
 export function errorFromHttp(failure: HttpFailure): BlueMindError {
   const { status, errorCode, serverMessage, request } = failure;
   const code = errorCode ?? `HTTP_${status}`;
   const where = `${request.method} ${request.path}`;
-  const said = serverMessage ? `: ${serverMessage}` : "";
+  const said = (value: UserText) => withServerMessage(value, serverMessage);
   const init = { status, code, request, serverMessage };
 
   if (status === 401 || errorCode === "AUTHENTICATION_FAIL") {
-    return new AuthenticationError(`BlueMind did not accept the session (HTTP ${status})${said}`, {
-      ...init,
-      needsSignIn: false,
-    });
+    return new AuthenticationError(said(text("errorSessionRefused", String(status))), { ...init, needsSignIn: false });
   }
   if (status === 403 || errorCode === "PERMISSION_DENIED") {
-    return new PermissionError(`BlueMind denied access (${where})${said}`, init);
+    return new PermissionError(said(text("errorAccessDenied", where)), init);
   }
   if (status === 404 || errorCode === "NOT_FOUND") {
-    return new NotFoundError(`Not found on BlueMind (${where})${said}`, init);
+    return new NotFoundError(said(text("errorNotFound", where)), init);
   }
   if (errorCode !== null && VALIDATION_CODES.has(errorCode)) {
-    return new ValidationError(`BlueMind refused the data (${errorCode})${said}`, init);
+    return new ValidationError(said(text("errorDataRefused", errorCode)), init);
   }
   // 408 and 429 come from proxies and rate limiters: waiting helps.
   if (status === 408 || status === 429) {
-    return new ServerError(`BlueMind is busy (HTTP ${status}, ${where})${said}`, { ...init, retryable: true });
+    return new ServerError(said(text("errorServerBusy", String(status), where)), { ...init, retryable: true });
   }
   if (status >= 400 && status < 500) {
-    return new ValidationError(`BlueMind refused the request (HTTP ${status}, ${where})${said}`, init);
+    return new ValidationError(said(text("errorRequestRefused", String(status), where)), init);
   }
   // 501/505 describe a server that cannot do this at all; anything else 5xx may be transient.
   const retryable = status !== 501 && status !== 505;
-  return new ServerError(`BlueMind server error (HTTP ${status}, ${code}, ${where})${said}`, { ...init, retryable });
+  return new ServerError(said(text("errorServer", String(status), code, where)), { ...init, retryable });
 }

@@ -8,6 +8,7 @@ import type { ApiCaller } from "./session.ts";
 import type { CallOptions } from "./transport.ts";
 import { apiPath } from "./url.ts";
 import { isRecord } from "../shared/parse.ts";
+import { text } from "../shared/user-text.ts";
 import { describe, malformed, nothing, orNull, trustedAs } from "./validate.ts";
 import type { Check } from "./validate.ts";
 
@@ -74,7 +75,7 @@ export class ManagementApi {
   async rename(uid: string, name: string, options: CallOptions = {}): Promise<void> {
     const current = await this.get(uid, options);
     if (current === null) {
-      throw new NotFoundError(`The address book ${uid} does not exist on BlueMind.`, {
+      throw new NotFoundError(text("errorBookMissing", uid), {
         code: "NOT_FOUND",
         request: { method: "GET", path: `/api/mgmt/addressbooks/${encodeURIComponent(uid)}` },
       });

@@ -33,6 +33,7 @@ import { Transport } from "./transport.ts";
 import type { RequestSpec } from "./transport.ts";
 import { apiPath } from "./url.ts";
 import { isRecord } from "../shared/parse.ts";
+import { text } from "../shared/user-text.ts";
 import { malformed, objectWith, trustedAs } from "./validate.ts";
 import type { Check } from "./validate.ts";
 
@@ -95,6 +96,8 @@ export async function requestLogin(
     path: apiPath`/auth/login`,
     query: { login, origin: transport.origin },
     body: { json: secret },
+    // The password (or key) is the whole body: no field name tells the transport it is secret.
+    secrets: [secret],
     response: "json",
     idempotent: true,
     signal,
@@ -185,10 +188,13 @@ export class Session implements ApiCaller {
     } catch (error) {
       if (!(error instanceof AuthenticationError) || error.needsSignIn) throw error;
       throw this.die(
-        new AuthenticationError(
-          `BlueMind refused the session of ${this.cred.login} again right after signing in. Sign in again.`,
-          { status: error.status, code: error.code, request: ref, needsSignIn: true, cause: error },
-        ),
+        new AuthenticationError(text("errorSessionRefusedAgain", this.cred.login), {
+          status: error.status,
+          code: error.code,
+          request: ref,
+          needsSignIn: true,
+          cause: error,
+        }),
       );
     }
   }
@@ -207,7 +213,7 @@ export class Session implements ApiCaller {
     } catch (error) {
       if (!(error instanceof AuthenticationError) || error.needsSignIn) throw error;
       throw this.die(
-        new AuthenticationError(`BlueMind no longer accepts the API key of ${this.cred.login}. Sign in again.`, {
+        new AuthenticationError(text("errorApiKeyRefused", this.cred.login), {
           status: error.status,
           code: error.code,
           request: ref,
@@ -267,11 +273,11 @@ export class Session implements ApiCaller {
     const secret = cred.kind === "password" ? cred.password : cred.sid;
     const answer = await requestLogin(this.transport, cred.login, secret);
     if (answer.status === "Bad") {
-      const what = cred.kind === "password" ? "the login or password is wrong" : "the API key is no longer valid";
       // The domain was the server's guess: the user may belong to another one.
-      const hint = typed === cred.login ? "" : " If your account is in another domain, enter your address as user@domain.";
+      const guessed = typed !== cred.login;
+      const refusal = cred.kind === "password" ? (guessed ? "errorWrongPasswordGuessedDomain" : "errorWrongPassword") : guessed ? "errorApiKeyInvalidGuessedDomain" : "errorApiKeyInvalid";
       throw this.die(
-        new AuthenticationError(`BlueMind refused to sign in ${cred.login}: ${what}.${hint}`, {
+        new AuthenticationError(text(refusal, cred.login), {
           code: "LOGIN_FAILED",
           needsSignIn: true,
           serverMessage: answer.message,
@@ -280,7 +286,7 @@ export class Session implements ApiCaller {
     }
     if (answer.status === "Expired") throw this.die(new PasswordExpiredError(cred.login, answer.message));
     if (answer.status !== "Ok" || typeof answer.authKey !== "string" || answer.authUser === null) {
-      throw new MalformedResponseError(`BlueMind sent an unexpected login answer (status ${String(answer.status)}).`, {
+      throw new MalformedResponseError(text("errorLoginUnexpected", String(answer.status)), {
         code: "MALFORMED_RESPONSE",
         request: { method: "POST", path: "/api/auth/login" },
       });
@@ -349,9 +355,10 @@ export class Session implements ApiCaller {
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   const ref: RequestRef = { method: "POST", path: "/api/auth/login" };
-  if (signal.aborted) return Promise.reject(new CancelledError("Signing in was cancelled.", { code: "CANCELLED", request: ref }));
+  const cancelled = () => new CancelledError(text("errorSignInCancelled"), { code: "CANCELLED", request: ref });
+  if (signal.aborted) return Promise.reject(cancelled());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new CancelledError("Signing in was cancelled.", { code: "CANCELLED", request: ref }));
+    const onAbort = (): void => reject(cancelled());
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => {

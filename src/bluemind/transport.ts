@@ -5,6 +5,8 @@
 // same code runs in Node and in the extension's background page.
 
 import { isRecord } from "../shared/parse.ts";
+import { isSecretName, redact } from "../shared/redact.ts";
+import { text } from "../shared/user-text.ts";
 import {
   BlueMindError,
   CancelledError,
@@ -46,6 +48,12 @@ export interface RequestSpec {
   signal?: AbortSignal;
   /** Overrides the transport's per-request time limit for this call. */
   timeoutMs?: number;
+  /**
+   * Secret values the request carries elsewhere than in a header, a secret-named query parameter
+   * or a secret-named JSON field (which are found by themselves): an API key in the path, the
+   * password sent as the whole body. Never part of any error.
+   */
+  secrets?: readonly string[];
 }
 
 /** Per-call options every API method takes last. */
@@ -144,11 +152,15 @@ export class Transport {
   /** Sends `spec` with `apiKey` as X-BM-ApiKey (null: anonymous, for login), retrying idempotent
    * calls on retryable failures. Resolves to the decoded answer (see ResponseKind). */
   async send(spec: RequestSpec, apiKey: string | null): Promise<unknown> {
-    const ref: RequestRef = { method: spec.method, path: `/api${spec.path}` };
+    const secrets = secretsOf(spec, apiKey);
+    // Every error below is built from this ref and from texts passed through `clean`: no secret
+    // of the request can reach a message, whatever the server or the network says.
+    const clean = (value: string) => redact(value, secrets);
+    const ref: RequestRef = { method: spec.method, path: clean(`/api${spec.path}`) };
     for (let attempt = 1; ; attempt++) {
       throwIfCancelled(spec.signal, ref);
       try {
-        return await this.attempt(spec, apiKey, ref);
+        return await this.attempt(spec, apiKey, ref, clean);
       } catch (error) {
         if (!(error instanceof BlueMindError)) throw error;
         const again = spec.idempotent && error.retryable && attempt < this.retry.maxAttempts;
@@ -171,7 +183,7 @@ export class Transport {
     return Math.round(step / 2 + this.random() * (step / 2));
   }
 
-  private async attempt(spec: RequestSpec, apiKey: string | null, ref: RequestRef): Promise<unknown> {
+  private async attempt(spec: RequestSpec, apiKey: string | null, ref: RequestRef, clean: (value: string) => string): Promise<unknown> {
     const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
@@ -185,15 +197,14 @@ export class Transport {
     const failure = (cause: unknown): BlueMindError => {
       if (spec.signal?.aborted) return cancelled(ref, cause);
       if (timedOut) {
-        return new TimeoutError(
-          `BlueMind did not answer within ${formatSeconds(timeoutMs)} (${ref.method} ${ref.path}).`,
-          { code: "CLIENT_TIMEOUT", request: ref, timeoutMs, cause },
-        );
+        return new TimeoutError(text("errorTimeout", formatSeconds(timeoutMs), where(ref)), { code: "CLIENT_TIMEOUT", request: ref, timeoutMs, cause });
       }
-      return new NetworkError(
-        `Could not reach the BlueMind server at ${this.baseUrl} (${ref.method} ${ref.path}): ${describeCause(cause)}.`,
-        { code: "NETWORK_ERROR", retryable: true, request: ref, cause },
-      );
+      return new NetworkError(text("errorNetwork", this.baseUrl, where(ref), clean(describeCause(cause))), {
+        code: "NETWORK_ERROR",
+        retryable: true,
+        request: ref,
+        cause,
+      });
     };
 
     try {
@@ -215,7 +226,7 @@ export class Transport {
         if (spec.response === "bytes" && response.ok) {
           return bytesAnswer(response.status, new Uint8Array(await response.arrayBuffer()));
         }
-        return this.interpret(response, await response.text(), spec, ref, apiKey);
+        return this.interpret(response, await response.text(), spec, ref, clean);
       } catch (cause) {
         if (cause instanceof BlueMindError) throw cause;
         throw failure(cause);
@@ -239,40 +250,41 @@ export class Transport {
     return headers;
   }
 
-  private interpret(
-    response: Response,
-    text: string,
-    spec: RequestSpec,
-    ref: RequestRef,
-    apiKey: string | null,
-  ): unknown {
+  private interpret(response: Response, body: string, spec: RequestSpec, ref: RequestRef, clean: (value: string) => string): unknown {
     if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
       const to = response.headers.get("location");
-      throw new ServerError(
-        `BlueMind answered ${ref.method} ${ref.path} with a redirect${to ? ` to ${to}` : ""}; check the server address.`,
-        { status: response.status || null, code: "REDIRECT", retryable: false, request: ref },
-      );
+      throw new ServerError(to ? text("errorRedirectTo", where(ref), clean(to)) : text("errorRedirect", where(ref)), {
+        status: response.status || null,
+        code: "REDIRECT",
+        retryable: false,
+        request: ref,
+      });
     }
     if (!response.ok) {
-      const fault = parseFault(text);
+      const fault = parseFault(body);
       throw errorFromHttp({
         status: response.status,
         errorCode: fault.errorCode,
-        serverMessage: fault.message === null ? null : redact(fault.message, apiKey),
+        // BlueMind's 401 message quotes the session key ("session id <k> is not valid"). Redacted
+        // before it is cut short: a cut through a secret would leave its start behind.
+        serverMessage: fault.message === null ? null : truncate(clean(fault.message)),
         request: ref,
       });
     }
     if (response.status === 204) return spec.response === "json" ? null : undefined;
     if (spec.response === "void") return undefined;
-    if (text.trim() === "") return undefined;
+    if (body.trim() === "") return undefined;
     try {
-      const parsed: unknown = JSON.parse(text);
+      const parsed: unknown = JSON.parse(body);
       return parsed;
     } catch (cause) {
-      throw new MalformedResponseError(
-        `BlueMind sent an answer to ${ref.method} ${ref.path} that is not JSON (${describeText(text)}).`,
-        { status: response.status, code: "MALFORMED_RESPONSE", request: ref, cause },
-      );
+      const start = clean(body.trim()).slice(0, 40).replace(/\s+/g, " ");
+      throw new MalformedResponseError(start === "" ? text("errorNotJsonEmpty", where(ref)) : text("errorNotJson", where(ref), start), {
+        status: response.status,
+        code: "MALFORMED_RESPONSE",
+        request: ref,
+        cause,
+      });
     }
   }
 }
@@ -295,7 +307,7 @@ function parseFault(text: string): { errorCode: string | null; message: string |
     if (isRecord(record)) {
       const errorCode = typeof record.errorCode === "string" && record.errorCode !== "" ? record.errorCode : null;
       const message = typeof record.message === "string" && record.message !== "" ? record.message : null;
-      return { errorCode, message: message === null ? null : truncate(message) };
+      return { errorCode, message };
     }
   } catch {
     // Not JSON: a proxy's HTML page or plain text. Its content is not worth showing a user.
@@ -303,19 +315,34 @@ function parseFault(text: string): { errorCode: string | null; message: string |
   return { errorCode: null, message: null };
 }
 
-/** BlueMind's 401 message quotes the session key ("session id <k> is not valid"). Real keys are
- * UUID-length; a very short test key would only mangle the message's words. */
-function redact(message: string, apiKey: string | null): string {
-  return apiKey === null || apiKey.length < 8 ? message : message.split(apiKey).join("…");
+/**
+ * The secrets `spec` carries: the key of the X-BM-ApiKey header, the values of secret-named query
+ * parameters and JSON body fields (shared/redact.ts names them), and what the caller declared.
+ */
+function secretsOf(spec: RequestSpec, apiKey: string | null): string[] {
+  const secrets = [...(spec.secrets ?? [])];
+  if (apiKey !== null) secrets.push(apiKey);
+  for (const [name, value] of Object.entries(spec.query ?? {})) {
+    if (isSecretName(name) && value !== null && value !== undefined) secrets.push(String(value));
+  }
+  if (spec.body !== undefined && "json" in spec.body) collectSecretFields(spec.body.json, secrets);
+  return secrets;
+}
+
+function collectSecretFields(value: unknown, into: string[], depth = 0): void {
+  if (depth > 4 || typeof value !== "object" || value === null) return;
+  for (const [name, field] of Object.entries(value)) {
+    if (typeof field === "string" && isSecretName(name)) into.push(field);
+    else collectSecretFields(field, into, depth + 1);
+  }
+}
+
+function where(ref: RequestRef): string {
+  return `${ref.method} ${ref.path}`;
 }
 
 function truncate(text: string): string {
   return text.length <= MAX_SERVER_MESSAGE ? text : `${text.slice(0, MAX_SERVER_MESSAGE)}…`;
-}
-
-function describeText(text: string): string {
-  const start = text.trim().slice(0, 40).replace(/\s+/g, " ");
-  return start === "" ? "empty body" : `starts with "${start}"`;
 }
 
 function describeCause(cause: unknown): string {
@@ -333,7 +360,7 @@ function formatSeconds(ms: number): string {
 }
 
 function cancelled(ref: RequestRef, cause: unknown): CancelledError {
-  return new CancelledError(`${ref.method} ${ref.path} was cancelled.`, { code: "CANCELLED", request: ref, cause });
+  return new CancelledError(text("errorCancelled", where(ref)), { code: "CANCELLED", request: ref, cause });
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined, ref: RequestRef): void {

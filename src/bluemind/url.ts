@@ -9,7 +9,7 @@ import { ServerUrlError } from "./errors.ts";
 export function normaliseBaseUrl(input: string): string {
   const check = checkServerUrl(input);
   if (check.ok) return check.baseUrl;
-  throw new ServerUrlError(check.message, { code: check.problem, cause: check.cause });
+  throw new ServerUrlError(check.text, { code: check.problem, cause: check.cause });
 }
 
 declare const apiPathBrand: unique symbol;

@@ -4,13 +4,16 @@
 // (the server may add fields, and older servers lack some).
 
 import { isRecord } from "../shared/parse.ts";
+import { text } from "../shared/user-text.ts";
 import { MalformedResponseError } from "./errors.ts";
 import type { RequestRef } from "./errors.ts";
 
 export type Check<T> = (value: unknown, ref: RequestRef) => T;
 
+/** `what` is a technical detail in English (the shape expected and found), for whoever reports
+ * the problem; the sentence around it is translated. */
 export function malformed(ref: RequestRef, what: string): MalformedResponseError {
-  return new MalformedResponseError(`BlueMind sent an unexpected answer to ${ref.method} ${ref.path}: ${what}.`, {
+  return new MalformedResponseError(text("errorMalformed", `${ref.method} ${ref.path}`, what), {
     code: "MALFORMED_RESPONSE",
     request: ref,
   });

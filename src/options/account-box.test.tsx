@@ -17,6 +17,7 @@ import {
   type,
   unmount,
 } from "../../test/support/options-testkit.tsx";
+import { text } from "../shared/user-text.ts";
 
 let root: HTMLElement | null = null;
 afterEach(() => {
@@ -48,7 +49,8 @@ describe("account box", () => {
 
   it("after a Disconnect that kept unsent contacts: says in which book", async () => {
     const told = "“Clients” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “Clients (not saved on BlueMind)”.";
-    root = await renderPage(new FakeBackend({ status: snapshot({ account: account({ message: told }) }), settings: settings() }));
+    const message = text("detachedBookMessage", "Clients", "Clients (not saved on BlueMind)");
+    root = await renderPage(new FakeBackend({ status: snapshot({ account: account({ message }) }), settings: settings() }));
     expect(root.querySelector(".account .notice")?.textContent).toBe(told);
   });
 
@@ -97,11 +99,12 @@ describe("account box", () => {
 
   it("bad credentials: shows the background's message in the alert region, once, and keeps the form", async () => {
     const backend = disconnectedBackend();
+    const refusal = text("errorWrongPassword", "jeanne.dupont@example.fr");
     const message = "BlueMind refused to sign in jeanne.dupont@example.fr: the login or password is wrong.";
     backend.reply = (request) => {
       if (request.type !== "signIn") return undefined;
-      backend.state = { ...backend.state, status: snapshot({ account: account({ status: "needs-sign-in", message, serverUrl: "https://bm.example.com", login: request.login }) }) };
-      return { ok: false, error: message };
+      backend.state = { ...backend.state, status: snapshot({ account: account({ status: "needs-sign-in", message: refusal, serverUrl: "https://bm.example.com", login: request.login }) }) };
+      return { ok: false, error: refusal };
     };
     root = await renderPage(backend);
     await fillSignIn(root, "https://bm.example.com", "wrong");
@@ -126,7 +129,7 @@ describe("account box", () => {
       "La connexion a échoué. BlueMind ne peut pas savoir à quel domaine appartient cet identifiant : saisissez votre adresse sous la forme utilisateur@domaine.",
     ],
   ] as const)("a login without @domain the server cannot complete (%s): asks for user@domain in the page's language, once", async (language, serverLabel, loginLabel, passwordLabel, connect, shown) => {
-    const message = 'BlueMind cannot tell which domain "jdoe" belongs to: enter your address as user@domain.';
+    const message = text("errorLoginNeedsDomain", "jdoe");
     const backend = new FakeBackend({ status: snapshot(), settings: settings() }, language);
     backend.reply = (request) => {
       if (request.type !== "signIn") return undefined;
@@ -142,7 +145,8 @@ describe("account box", () => {
     expect(backend.requests.at(-1)).toMatchObject({ type: "signIn", login: "jdoe" });
     expect(alertText(root)).toBe(shown);
     // The background's English sentence (the account's message) is not shown beside it.
-    expect(root.textContent).not.toContain(message);
+    expect(root.textContent).not.toContain('BlueMind cannot tell which domain "jdoe" belongs to: enter your address as user@domain.');
+    expect(root.textContent).not.toContain("BlueMind ne peut pas savoir à quel domaine appartient « jdoe »");
     expect(buttonNamed(root, connect)).not.toBeNull();
   });
 
@@ -162,7 +166,7 @@ describe("account box", () => {
 
   it("a missing hasTbird role is named in the message", async () => {
     const backend = disconnectedBackend();
-    const message = 'The BlueMind account jeanne.dupont@example.fr does not have the "hasTbird" role required to connect Thunderbird. Ask your BlueMind administrator to grant it.';
+    const message = text("errorMissingRole", "jeanne.dupont@example.fr", "hasTbird");
     backend.reply = (request) => (request.type === "signIn" ? { ok: false, error: message } : undefined);
     root = await renderPage(backend);
     await fillSignIn(root, "https://bm.example.com");
@@ -172,7 +176,7 @@ describe("account box", () => {
 
   it("needs sign-in: explains why and prefills the server and login, never a password", async () => {
     const backend = new FakeBackend({
-      status: snapshot({ account: account({ ...CONNECTED, status: "needs-sign-in", message: "BlueMind no longer accepts the API key of jeanne.dupont@example.fr. Sign in again." }) }),
+      status: snapshot({ account: account({ ...CONNECTED, status: "needs-sign-in", message: text("errorApiKeyRefused", "jeanne.dupont@example.fr") }) }),
       settings: settings({ serverUrl: "https://bm.example.com", login: "jeanne.dupont@example.fr" }),
     });
     root = await renderPage(backend);

@@ -3,9 +3,10 @@
 import { useState } from "preact/hooks";
 import type { PublicSettings } from "../shared/messages.ts";
 import { checkServerUrl } from "../shared/server-url.ts";
-import type { AccountState } from "../shared/status.ts";
+import type { AccountState, AccountStatus } from "../shared/status.ts";
+import { text, type MessageKey, type UserText } from "../shared/user-text.ts";
 import { DisconnectDialog } from "./disconnect-dialog.tsx";
-import { formatTime, useI18n } from "./i18n.ts";
+import { formatTime, say, useI18n } from "./i18n.ts";
 import { ManagedHint, SignInForm, type SignInInput } from "./sign-in-form.tsx";
 import { describeUrlError } from "./url-error.ts";
 import type { Send } from "./use-options-state.ts";
@@ -19,24 +20,36 @@ export interface AccountBoxProps {
 type Busy = "signIn" | "signOut" | null;
 type Action = Exclude<Busy, null>;
 
-/** What a refused action said: the background's sentence, and its error code when it has one. */
+/** What a refused action said: the background's text, and its error code when it has one. */
 interface Refusal {
-  error: string;
+  error: UserText;
   code?: string;
 }
 
 /** A localised headline saying what failed, and the detail. */
 interface Failure {
   action: Action;
-  detail: string;
-  /** The background's own sentence (the account's message too), which `detail` may translate. */
-  original: string;
+  detail: UserText;
+  /** The background's own text (the account's message too), which `detail` may reword. */
+  original: UserText;
 }
 
-const FAILURE_TITLES: Record<Action, string> = { signIn: "signInFailed", signOut: "signOutFailed" };
+const FAILURE_TITLES: Record<Action, MessageKey> = { signIn: "signInFailed", signOut: "signOutFailed" };
+
+const STATUS_NAMES: Record<AccountStatus, MessageKey> = {
+  disconnected: "account_disconnected",
+  connecting: "account_connecting",
+  connected: "account_connected",
+  "needs-sign-in": "account_needs_sign_in",
+  error: "account_error",
+};
+
+function sameText(a: UserText | null | undefined, b: UserText | null | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
 
 /** Refusals the page words itself, in Thunderbird's language: locale key by error code. */
-const WORDED_BY_PAGE: Readonly<Record<string, string>> = { LOGIN_NEEDS_DOMAIN: "loginNeedsDomain" };
+const WORDED_BY_PAGE: Readonly<Record<string, MessageKey>> = { LOGIN_NEEDS_DOMAIN: "loginNeedsDomain" };
 
 export function AccountBox({ account, settings, send }: AccountBoxProps) {
   const i18n = useI18n();
@@ -55,7 +68,7 @@ export function AccountBox({ account, settings, send }: AccountBoxProps) {
 
   const fail = (action: Action, refusal: Refusal | null) => {
     const key = refusal?.code === undefined ? undefined : WORDED_BY_PAGE[refusal.code];
-    setError(refusal === null ? null : { action, detail: key ? t(key) : refusal.error, original: refusal.error });
+    setError(refusal === null ? null : { action, detail: key ? text(key) : refusal.error, original: refusal.error });
   };
 
   const run = async (action: Action, attempt: () => Promise<Refusal | null>) => {
@@ -70,7 +83,7 @@ export function AccountBox({ account, settings, send }: AccountBoxProps) {
   const signIn = (input: SignInInput) => {
     const check = checkServerUrl(input.serverUrl);
     if (!check.ok) {
-      fail("signIn", { error: describeUrlError(check.problem, i18n) });
+      fail("signIn", { error: describeUrlError(check.problem) });
       return;
     }
     const base = check.baseUrl;
@@ -91,7 +104,7 @@ export function AccountBox({ account, settings, send }: AccountBoxProps) {
 
   // The background's own sentence for a refused sign-in is the error already shown: not twice.
   // After a Disconnect, the message says where what BlueMind did not have was kept.
-  const accountMessage = (status === "needs-sign-in" || status === "error" || status === "disconnected") && account.message !== error?.original ? account.message : null;
+  const accountMessage = (status === "needs-sign-in" || status === "error" || status === "disconnected") && !sameText(account.message, error?.original) ? account.message : null;
 
   return (
     <section class="card account" aria-labelledby="account-heading">
@@ -99,7 +112,7 @@ export function AccountBox({ account, settings, send }: AccountBoxProps) {
         <h2 id="account-heading">{t("accountTitle")}</h2>
         <p role="status" class={`state-pill state-${status}`}>
           <span class="dot" aria-hidden="true" />
-          {t(`account_${status.replace(/-/g, "_")}`)}
+          {t(STATUS_NAMES[status])}
         </p>
       </div>
 
@@ -127,7 +140,7 @@ export function AccountBox({ account, settings, send }: AccountBoxProps) {
         </dl>
       )}
 
-      {accountMessage && <p class="notice notice-error">{accountMessage}</p>}
+      {accountMessage && <p class="notice notice-error">{say(i18n, accountMessage)}</p>}
 
       {keyManaged && (
         <p class="hint">
@@ -149,7 +162,7 @@ export function AccountBox({ account, settings, send }: AccountBoxProps) {
       <div role="alert" class="alert-region">
         {error && (
           <p class="notice notice-error">
-            <strong>{t(FAILURE_TITLES[error.action])}</strong> {error.detail}
+            <strong>{t(FAILURE_TITLES[error.action])}</strong> {say(i18n, error.detail)}
           </p>
         )}
       </div>

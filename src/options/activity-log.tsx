@@ -1,9 +1,13 @@
 // What the add-on did, newest first, as the background keeps it (the last ACTIVITY_LIMIT events).
-import { ACTIVITY_LIMIT, type ActivityEntry } from "../shared/status.ts";
-import { formatTime, useI18n } from "./i18n.ts";
+import { ACTIVITY_LIMIT, type ActivityEntry, type ActivityLevel } from "../shared/status.ts";
+import type { MessageKey } from "../shared/user-text.ts";
+import { formatTime, say, useI18n } from "./i18n.ts";
+
+const LEVEL_NAMES: Record<ActivityLevel, MessageKey> = { info: "level_info", warning: "level_warning", error: "level_error" };
 
 export function ActivityLog({ entries }: { entries: readonly ActivityEntry[] }) {
-  const { t, language } = useI18n();
+  const i18n = useI18n();
+  const { t, language } = i18n;
   const newestFirst = entries.slice(-ACTIVITY_LIMIT).reverse();
   return (
     <section class="card" aria-labelledby="activity-heading">
@@ -18,8 +22,8 @@ export function ActivityLog({ entries }: { entries: readonly ActivityEntry[] }) 
               <time dateTime={new Date(entry.at).toISOString()}>{formatTime(entry.at, language)}</time>
               <span>
                 {/* Most events are information: only warnings and errors get a visible badge. */}
-                <span class={entry.level === "info" ? "activity-level visually-hidden" : `activity-level badge badge-${entry.level}`}>{t(`level_${entry.level}`)}</span>{" "}
-                <span class="activity-message">{entry.message}</span>
+                <span class={entry.level === "info" ? "activity-level visually-hidden" : `activity-level badge badge-${entry.level}`}>{t(LEVEL_NAMES[entry.level])}</span>{" "}
+                <span class="activity-message">{say(i18n, entry.message)}</span>
               </span>
             </li>
           ))}

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ACTIVITY_LIMIT, type ActivityEntry } from "../shared/status.ts";
 import { CONNECTED, FakeBackend, MESSAGES, account, alertText, book, renderPage, rowOf, settings, snapshot, switchFor, translatorFor, unmount } from "../../test/support/options-testkit.tsx";
+import { legacyText, text } from "../shared/user-text.ts";
 
 let root: HTMLElement | null = null;
 afterEach(() => {
@@ -12,14 +13,14 @@ afterEach(() => {
 describe("options page", () => {
   it("says so when the background cannot be reached", async () => {
     const backend = new FakeBackend({ status: snapshot(), settings: settings() });
-    backend.reply = () => ({ ok: false, error: "Could not establish connection. Receiving end does not exist." });
+    backend.reply = () => ({ ok: false, error: text("errorDetail", "Could not establish connection. Receiving end does not exist.") });
     root = await renderPage(backend);
     expect(alertText(root)).toBe("The add-on did not answer: Could not establish connection. Receiving end does not exist.");
     expect(root.querySelector("form")).toBeNull();
   });
 
   it("shows the activity log newest first, at most the last 200 events", async () => {
-    const activity: ActivityEntry[] = Array.from({ length: ACTIVITY_LIMIT + 20 }, (_, i) => ({ at: Date.now() - 1_000_000 + i * 1000, level: i % 7 === 0 ? "error" : "info", message: `event ${i}` }));
+    const activity: ActivityEntry[] = Array.from({ length: ACTIVITY_LIMIT + 20 }, (_, i) => ({ at: Date.now() - 1_000_000 + i * 1000, level: i % 7 === 0 ? "error" : "info", message: legacyText(`event ${i}`) }));
     root = await renderPage(new FakeBackend({ status: snapshot({ account: account(CONNECTED), activity }), settings: settings() }));
     const items = [...root.querySelectorAll(".activity li")];
     expect(items).toHaveLength(ACTIVITY_LIMIT);

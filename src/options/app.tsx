@@ -4,7 +4,7 @@ import { AccountBox } from "./account-box.tsx";
 import { ActivityLog } from "./activity-log.tsx";
 import type { OptionsBackend } from "./backend.ts";
 import { BookLists } from "./book-lists.tsx";
-import { I18nContext } from "./i18n.ts";
+import { I18nContext, say } from "./i18n.ts";
 import { SettingsBox } from "./settings-box.tsx";
 import { useOptionsState } from "./use-options-state.ts";
 import { useSyncSwitches } from "./use-sync-switches.ts";
@@ -29,7 +29,7 @@ export function App({ backend }: { backend: OptionsBackend }) {
   } else if (loadError) {
     body = (
       <p class="notice notice-error" role="alert">
-        {t("loadFailed", loadError)}
+        {t("loadFailed", say(backend, loadError))}
       </p>
     );
   } else {

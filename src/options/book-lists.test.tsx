@@ -20,6 +20,7 @@ import {
   switchFor,
   unmount,
 } from "../../test/support/options-testkit.tsx";
+import { text } from "../shared/user-text.ts";
 
 let root: HTMLElement | null = null;
 afterEach(() => {
@@ -78,14 +79,14 @@ describe("book lists", () => {
       connected([
         book({ containerUid: "a", name: "A", state: "synced", lastSuccess: at }),
         book({ containerUid: "b", name: "B", state: "pending" }),
-        book({ containerUid: "c", name: "C", state: "error", lastError: "Invalid email for Marie Curie" }),
+        book({ containerUid: "c", name: "C", state: "error", lastError: text("withServerMessage", text("errorDataRefused", "INVALID_EMAIL"), "Invalid email for Marie Curie") }),
         book({ containerUid: "d", name: "D", sync: false, state: "search-only" }),
       ]),
     );
     const status = (uid: string) => rowOf(root!, uid).querySelector(".book-status")?.textContent;
     expect(status("a")).toMatch(/^Synchronized at .*2020.*2:32/);
     expect(status("b")).toBe("Waiting for the next synchronization");
-    expect(status("c")).toBe("Error: Invalid email for Marie Curie");
+    expect(status("c")).toBe("Error: BlueMind refused the data (INVALID_EMAIL): Invalid email for Marie Curie");
     expect(status("d")).toBe("Search only (not stored in Thunderbird)");
     expect(switchFor(root, "Synchronize A").getAttribute("aria-checked")).toBe("true");
     expect(switchFor(root, "Synchronize D").getAttribute("aria-checked")).toBe("false");
@@ -139,7 +140,7 @@ describe("book lists", () => {
 
   it("rolls the switch back and shows the error next to that book when the change is refused", async () => {
     const backend = connected([MINE, COLLECTED]);
-    backend.reply = (request) => (request.type === "setSync" ? { ok: false, error: "BlueMind answered 500 (UNKNOWN)." } : undefined);
+    backend.reply = (request) => (request.type === "setSync" ? { ok: false, error: text("errorDetail", "BlueMind answered 500 (UNKNOWN).") } : undefined);
     root = await renderPage(backend);
     const toggle = switchFor(root, "Synchronize Mes contacts");
     await click(toggle);
@@ -221,7 +222,7 @@ describe("book lists", () => {
   });
 
   it("renders server strings as text, never as markup", async () => {
-    const hostile = book({ containerUid: "x", name: '<img src=x onerror="alert(1)">', ownerDisplayName: "<b>Eve</b>", ownedByUser: false, state: "error", lastError: "<script>alert(2)</script>" });
+    const hostile = book({ containerUid: "x", name: '<img src=x onerror="alert(1)">', ownerDisplayName: "<b>Eve</b>", ownedByUser: false, state: "error", lastError: text("errorDetail", "<script>alert(2)</script>") });
     root = await renderPage(connected([hostile]));
     const row = rowOf(root, "x");
     expect(row.querySelector("img, b, script")).toBeNull();

@@ -2,6 +2,7 @@
 // asked before a large book starts downloading into Thunderbird.
 import { useState } from "preact/hooks";
 import type { BookStatus } from "../shared/status.ts";
+import type { MessageKey } from "../shared/user-text.ts";
 import { BookRow, bookTitle, isLargeBook } from "./book-row.tsx";
 import { contactCountText, useI18n } from "./i18n.ts";
 import { ModalDialog } from "./modal-dialog.tsx";
@@ -23,7 +24,7 @@ export function BookLists({ books, connected, switches }: BookListsProps) {
     else void switches.change(book.containerUid, wanted);
   };
 
-  const renderList = (titleKey: string, list: BookStatus[]) => (
+  const renderList = (titleKey: MessageKey, list: BookStatus[]) => (
     <section class="card" aria-labelledby={`${titleKey}-heading`}>
       <h2 id={`${titleKey}-heading`}>{t(titleKey)}</h2>
       {list.length === 0 ? (

@@ -1,7 +1,8 @@
 // One address book: what it is (name, owner, size, rights), how its sync is doing, and its switch.
 // Every server-provided string is rendered as a text node.
 import type { BookStatus } from "../shared/status.ts";
-import { contactCountText, formatCount, formatTime, useI18n } from "./i18n.ts";
+import type { UserText } from "../shared/user-text.ts";
+import { contactCountText, formatCount, formatTime, say, useI18n } from "./i18n.ts";
 import { SyncSwitch } from "./sync-switch.tsx";
 import { useId } from "preact/hooks";
 
@@ -24,14 +25,15 @@ export interface BookRowProps {
   checked: boolean;
   pending: boolean;
   /** The last failed switch change for this book. */
-  switchError: string | null;
+  switchError: UserText | null;
   /** No connection: the switch cannot reach BlueMind. */
   disabled: boolean;
   onToggle: (wanted: boolean) => void;
 }
 
 export function BookRow({ book, checked, pending, switchError, disabled, onToggle }: BookRowProps) {
-  const { t, language } = useI18n();
+  const i18n = useI18n();
+  const { t, language } = i18n;
   const statusId = useId();
   const title = bookTitle(book);
   const large = isLargeBook(book);
@@ -63,7 +65,7 @@ export function BookRow({ book, checked, pending, switchError, disabled, onToggl
         </div>
         {switchError && (
           <p class="book-error" role="alert">
-            {t("switchFailed", switchError)}
+            {t("switchFailed", say(i18n, switchError))}
           </p>
         )}
       </div>
@@ -80,7 +82,8 @@ export function BookRow({ book, checked, pending, switchError, disabled, onToggl
 }
 
 function BookState({ book }: { book: BookStatus }) {
-  const { t, language } = useI18n();
+  const i18n = useI18n();
+  const { t, language } = i18n;
   switch (book.state) {
     case "syncing":
       if (!book.progress) return <span>{t("statusSyncingStart")}</span>;
@@ -91,11 +94,17 @@ function BookState({ book }: { book: BookStatus }) {
         </span>
       );
     case "synced":
-      return <span class="state-ok">{book.lastSuccess === null ? t("statusSyncedNoTime") : t("statusSynced", formatTime(book.lastSuccess, language))}</span>;
+      return (
+        <>
+          <span class="state-ok">{book.lastSuccess === null ? t("statusSyncedNoTime") : t("statusSynced", formatTime(book.lastSuccess, language))}</span>
+          {/* Synced, with what BlueMind refused of the local changes or cards the pull missed. */}
+          {book.lastError && <span class="book-problem state-error">{say(i18n, book.lastError)}</span>}
+        </>
+      );
     case "pending":
       return <span>{t("statusPending")}</span>;
     case "error":
-      return <span class="state-error">{t("statusError", book.lastError ?? "")}</span>;
+      return <span class="state-error">{t("statusError", book.lastError === null ? "" : say(i18n, book.lastError))}</span>;
     case "search-only":
       return <span class="state-muted">{t("statusSearchOnly")}</span>;
   }

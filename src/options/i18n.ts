@@ -2,6 +2,7 @@
 // context so a test can render any of them with its own.
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
+import { renderText, type UserText } from "../shared/user-text.ts";
 import type { Translate } from "./backend.ts";
 
 export interface I18n {
@@ -13,6 +14,11 @@ export const I18nContext = createContext<I18n>({ t: (key) => key, language: "en"
 
 export function useI18n(): I18n {
   return useContext(I18nContext);
+}
+
+/** What the background said (a UserText), in the page's language. */
+export function say({ t }: I18n, value: UserText): string {
+  return renderText(value, (key, substitutions) => t(key, ...substitutions));
 }
 
 export function formatCount(count: number, language: string): string {

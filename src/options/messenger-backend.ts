@@ -2,7 +2,8 @@
 // locale for strings and formats.
 import type { Answer, Request, StateAnswer } from "../shared/messages.ts";
 import { localized, onStatusPush, sendRequest, uiLanguage } from "../thunderbird/runtime-messaging.ts";
-import { messageOf } from "../shared/error-message.ts";
+import { describeError } from "../shared/error-message.ts";
+import { text } from "../shared/user-text.ts";
 import type { OptionsBackend } from "./backend.ts";
 
 export function messengerBackend(): OptionsBackend {
@@ -11,9 +12,9 @@ export function messengerBackend(): OptionsBackend {
       try {
         // undefined when no listener answered (background still starting).
         const answer = await sendRequest(request);
-        return answer ?? { ok: false, error: "The add-on's background page did not answer." };
+        return answer ?? { ok: false, error: text("pageNoAnswer") };
       } catch (error) {
-        return { ok: false, error: messageOf(error) };
+        return { ok: false, error: describeError(error) };
       }
     },
     onStatusPush,

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseInterval } from "./settings-box.tsx";
 import { CONNECTED, FakeBackend, account, alertText, buttonNamed, byLabel, click, commit, renderPage, settings, snapshot, unmount } from "../../test/support/options-testkit.tsx";
+import { text } from "../shared/user-text.ts";
 
 let root: HTMLElement | null = null;
 afterEach(() => {
@@ -72,7 +73,7 @@ describe("synchronization settings", () => {
     await click(publish);
     expect(backend.requests.at(-1)).toEqual({ type: "saveSettings", publishLocalBooks: false });
 
-    backend.reply = () => ({ ok: false, error: "storage is full" });
+    backend.reply = () => ({ ok: false, error: text("errorDetail", "storage is full") });
     await click(publish);
     expect(publish.checked).toBe(true);
     expect(alertText(root)).toContain("storage is full");

@@ -4,7 +4,8 @@ import { useEffect, useId, useState } from "preact/hooks";
 import type { PublicSettings } from "../shared/messages.ts";
 import { MAX_SYNC_INTERVAL_MINUTES, MIN_SYNC_INTERVAL_MINUTES } from "../shared/settings.ts";
 import type { StatusSnapshot } from "../shared/status.ts";
-import { formatTime, useI18n } from "./i18n.ts";
+import { text, type UserText } from "../shared/user-text.ts";
+import { formatTime, say, useI18n } from "./i18n.ts";
 import { ManagedHint } from "./sign-in-form.tsx";
 import type { Send } from "./use-options-state.ts";
 
@@ -15,7 +16,7 @@ export interface SettingsBoxProps {
   send: Send;
 }
 
-type Feedback = { kind: "saved" } | { kind: "error"; text: string } | null;
+type Feedback = { kind: "saved" } | { kind: "error"; text: UserText } | null;
 
 export function parseInterval(text: string): number | null {
   if (!/^\s*\d+\s*$/.test(text)) return null;
@@ -24,12 +25,13 @@ export function parseInterval(text: string): number | null {
 }
 
 export function SettingsBox({ status, settings, connected, send }: SettingsBoxProps) {
-  const { t, language } = useI18n();
+  const i18n = useI18n();
+  const { t, language } = i18n;
   const ids = { interval: useId(), intervalHint: useId(), publish: useId(), publishHint: useId() };
   const [interval, setIntervalText] = useState(String(settings.syncIntervalMinutes));
   const [intervalFeedback, setIntervalFeedback] = useState<Feedback>(null);
-  const [publishError, setPublishError] = useState<string | null>(null);
-  const [syncError, setSyncError] = useState<string | null>(null);
+  const [publishError, setPublishError] = useState<UserText | null>(null);
+  const [syncError, setSyncError] = useState<UserText | null>(null);
   const intervalManaged = settings.managed.includes("syncIntervalMinutes");
 
   // A value saved from here or set by policy replaces what is shown.
@@ -38,7 +40,7 @@ export function SettingsBox({ status, settings, connected, send }: SettingsBoxPr
   const saveInterval = async () => {
     const minutes = parseInterval(interval);
     if (minutes === null) {
-      setIntervalFeedback({ kind: "error", text: t("intervalInvalid", String(MIN_SYNC_INTERVAL_MINUTES), String(MAX_SYNC_INTERVAL_MINUTES)) });
+      setIntervalFeedback({ kind: "error", text: text("intervalInvalid", String(MIN_SYNC_INTERVAL_MINUTES), String(MAX_SYNC_INTERVAL_MINUTES)) });
       return;
     }
     if (minutes === settings.syncIntervalMinutes) return setIntervalFeedback(null);
@@ -77,7 +79,7 @@ export function SettingsBox({ status, settings, connected, send }: SettingsBoxPr
       </div>
       {syncError && (
         <p class="notice notice-error" role="alert">
-          {syncError}
+          {say(i18n, syncError)}
         </p>
       )}
 
@@ -113,7 +115,7 @@ export function SettingsBox({ status, settings, connected, send }: SettingsBoxPr
       </div>
       <div aria-live="polite" class="feedback">
         {intervalFeedback?.kind === "saved" && <span class="state-ok">{t("saved")}</span>}
-        {intervalFeedback?.kind === "error" && <span class="state-error">{intervalFeedback.text}</span>}
+        {intervalFeedback?.kind === "error" && <span class="state-error">{say(i18n, intervalFeedback.text)}</span>}
       </div>
 
       <div class="row setting">
@@ -142,7 +144,7 @@ export function SettingsBox({ status, settings, connected, send }: SettingsBoxPr
       </div>
       {publishError && (
         <p class="notice notice-error" role="alert">
-          {publishError}
+          {say(i18n, publishError)}
         </p>
       )}
     </section>

@@ -2,6 +2,7 @@
 // kept live by status pushes while the page is open.
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Answer, Request, StateAnswer } from "../shared/messages.ts";
+import type { UserText } from "../shared/user-text.ts";
 import type { OptionsBackend } from "./backend.ts";
 
 export type Send = (request: Request) => Promise<Answer<StateAnswer>>;
@@ -9,13 +10,13 @@ export type Send = (request: Request) => Promise<Answer<StateAnswer>>;
 export interface OptionsState {
   state: StateAnswer | null;
   /** Why the first load failed (the page then offers nothing but this message). */
-  loadError: string | null;
+  loadError: UserText | null;
   send: Send;
 }
 
 export function useOptionsState(backend: OptionsBackend): OptionsState {
   const [state, setState] = useState<StateAnswer | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<UserText | null>(null);
 
   const send = useCallback<Send>(
     async (request) => {

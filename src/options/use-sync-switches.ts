@@ -2,19 +2,20 @@
 // (BlueMind first, design.md §2) refuses, with the error kept next to that book until the next try.
 import { useCallback, useState } from "preact/hooks";
 import type { BookStatus } from "../shared/status.ts";
+import type { UserText } from "../shared/user-text.ts";
 import type { Send } from "./use-options-state.ts";
 
 export interface SyncSwitches {
   /** What the switch shows: the wanted value while a change is on its way, else the book's. */
   shown(book: BookStatus): boolean;
   isPending(containerUid: string): boolean;
-  errorOf(containerUid: string): string | null;
+  errorOf(containerUid: string): UserText | null;
   change(containerUid: string, sync: boolean): Promise<void>;
 }
 
 export function useSyncSwitches(send: Send): SyncSwitches {
   const [pending, setPending] = useState<ReadonlyMap<string, boolean>>(new Map());
-  const [errors, setErrors] = useState<ReadonlyMap<string, string>>(new Map());
+  const [errors, setErrors] = useState<ReadonlyMap<string, UserText>>(new Map());
 
   const change = useCallback(
     async (containerUid: string, sync: boolean) => {

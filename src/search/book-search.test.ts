@@ -7,6 +7,7 @@ import type { BookSearchOptions } from "./book-search.ts";
 import { FakeSearchServer, generatedPeople, person } from "../../test/support/search-server.ts";
 import type { ServerCall } from "../../test/support/search-server.ts";
 import type { SearchTuning } from "./tuning.ts";
+import { inEnglish } from "../shared/user-text.ts";
 
 const PEOPLE: ItemValue<VCard>[] = [
   person({ uid: "zq", given: "Zéphyrin", family: "Quercy", emails: ["zq.unique@dir.test", "zephyrin@home.test"], company: "Xylophone SA", title: "CTO", tel: "+33 5 61 00 00 00" }),
@@ -36,7 +37,7 @@ function harness(items: readonly ItemValue<VCard>[] = PEOPLE, tuning: Partial<Se
     server: () => server,
     canQuery: () => online.value,
     tuning,
-    log: (level, message) => logs.push({ level, message }),
+    log: (level, message) => logs.push({ level, message: inEnglish(message) }),
     ...extra,
   });
   return { server, search, logs, online };

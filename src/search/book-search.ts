@@ -31,7 +31,8 @@ import type { Candidate, SearchAnswer } from "./answer.ts";
 import { AnswerCache, CardCache } from "./cache.ts";
 import type { AnswerEntry } from "./cache.ts";
 import { systemClock, type Clock } from "../shared/clock.ts";
-import { messageOf } from "../shared/error-message.ts";
+import { describeError } from "../shared/error-message.ts";
+import { inEnglish, text, UserError, type UserText } from "../shared/user-text.ts";
 import { TIMED_OUT, withDeadline } from "./clock.ts";
 import { vCardQuery } from "./query.ts";
 import { providerCardUid } from "./book-id.ts";
@@ -47,12 +48,13 @@ export interface SearchServer {
   mget(uids: readonly string[], options?: CallOptions): Promise<ItemValue<VCard>[]>;
 }
 
-export type SearchLog = (level: ActivityLevel, message: string) => void;
+export type SearchLog = (level: ActivityLevel, message: UserText) => void;
 
 export const consoleSearchLog: SearchLog = (level, message) => {
-  if (level === "error") console.error(message);
-  else if (level === "warning") console.warn(message);
-  else console.info(message);
+  const line = inEnglish(message);
+  if (level === "error") console.error(line);
+  else if (level === "warning") console.warn(line);
+  else console.info(line);
 };
 
 export interface BookSearchOptions {
@@ -124,14 +126,14 @@ export class BookSearch {
       const outcome = await withDeadline(this.presentWithCards(answer, path), this.tuning.answerWithinMs, this.clock);
       if (outcome !== TIMED_OUT) return outcome;
       this.counters.timeouts++;
-      this.log("info", `BlueMind search in ${this.containerUid}: no answer within ${this.tuning.answerWithinMs} ms for "${words.join(" ")}", answering with what is known`);
+      this.log("info", text("logSearchSlow", this.containerUid, String(this.tuning.answerWithinMs), words.join(" ")));
       return this.fromMemory(words, path);
     } catch (error) {
-      if (!(error instanceof SearchUnavailable)) this.log("warning", `BlueMind search in ${this.containerUid} failed: ${messageOf(error)}`);
+      if (!(error instanceof SearchUnavailable)) this.log("warning", text("logSearchFailed", this.containerUid, describeError(error)));
       try {
         return this.fromMemory(words, path);
       } catch (memoryError) {
-        this.log("error", `BlueMind search in ${this.containerUid}: ${messageOf(memoryError)}`);
+        this.log("error", text("logSearchBroken", this.containerUid, describeError(memoryError)));
         return NOTHING;
       }
     }
@@ -186,7 +188,7 @@ export class BookSearch {
     const outcome = await withDeadline(this.fetchFrom(words, abort.signal), this.tuning.abandonAfterMs, this.clock);
     if (outcome !== TIMED_OUT) return outcome;
     abort.abort();
-    throw new Error(`no answer after ${this.tuning.abandonAfterMs} ms, abandoned`);
+    throw new UserError(text("errorSearchAbandoned", String(this.tuning.abandonAfterMs)));
   }
 
   /** `_search`, then the full cards of a complete answer (needed to narrow it exactly). */
@@ -240,7 +242,7 @@ export class BookSearch {
     try {
       items = await this.request(() => server.mget(missing.map((hit) => hit.uid), { timeoutMs: this.tuning.requestTimeoutMs, signal }), "mgets");
     } catch (error) {
-      this.log("warning", `BlueMind search in ${this.containerUid}: full cards unavailable (${messageOf(error)}), showing names and emails only`);
+      this.log("warning", text("logSearchNoCards", this.containerUid, describeError(error)));
       return gone;
     }
     const byUid = new Map(items.map((item) => [item.uid, item.value]));
@@ -318,7 +320,7 @@ export class BookSearch {
     try {
       return this.options.canQuery();
     } catch (error) {
-      this.log("error", `BlueMind search in ${this.containerUid}: cannot tell whether the account may query: ${messageOf(error)}`);
+      this.log("error", text("logSearchNoPermissionCheck", this.containerUid, describeError(error)));
       return false;
     }
   }

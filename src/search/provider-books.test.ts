@@ -7,6 +7,7 @@ import type { ActivityLevel } from "../shared/status.ts";
 import { PROVIDER_BOOKS_KEY, ProviderBooks, desiredProviderBooks, planProviderBooks } from "./provider-books.ts";
 import type { ProviderBookSpec } from "./provider-books.ts";
 import { FakeSearchServer, person } from "../../test/support/search-server.ts";
+import { inEnglish } from "../shared/user-text.ts";
 
 function remote(containerUid: string, displayName: string, sync: boolean): RemoteBook {
   return {
@@ -39,7 +40,7 @@ function setUp(tb = new InMemoryThunderbird(), providers: SearchProviderApi = tb
     store: tb.localStore,
     server: () => server,
     canQuery: () => true,
-    log: (level, message) => logs.push({ level, message }),
+    log: (level, message) => logs.push({ level, message: inEnglish(message) }),
   });
   return { tb, books, logs, server };
 }

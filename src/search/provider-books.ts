@@ -24,7 +24,8 @@ import { providerBookId } from "./book-id.ts";
 import { BookSearch, consoleSearchLog } from "./book-search.ts";
 import type { SearchLog, SearchServer } from "./book-search.ts";
 import type { Clock } from "../shared/clock.ts";
-import { messageOf } from "../shared/error-message.ts";
+import { describeError } from "../shared/error-message.ts";
+import { text } from "../shared/user-text.ts";
 import type { SearchTuning } from "./tuning.ts";
 
 /** storage.local key of the last known list of provider books. */
@@ -138,13 +139,13 @@ export class ProviderBooks {
       try {
         stored = await this.options.store.get(PROVIDER_BOOKS_KEY);
       } catch (error) {
-        this.log("error", `Search-only books: cannot read the stored list: ${messageOf(error)}`);
+        this.log("error", text("logProvidersUnreadable", describeError(error)));
         return;
       }
       if (stored === undefined) return;
       const specs = parseStoredList(stored);
       if (specs === null) {
-        this.log("warning", "Search-only books: the stored list is unreadable; waiting for the server's list");
+        this.log("warning", text("logProvidersStoredListBad"));
         return;
       }
       // Books registered meanwhile (a sync finished first) are newer than the stored list: kept.
@@ -170,7 +171,7 @@ export class ProviderBooks {
       try {
         await this.options.store.remove(PROVIDER_BOOKS_KEY);
       } catch (error) {
-        this.log("error", `Search-only books: cannot forget the stored list: ${messageOf(error)}`);
+        this.log("error", text("logProvidersNotForgotten", describeError(error)));
       }
     });
   }
@@ -201,7 +202,7 @@ export class ProviderBooks {
       this.registrations.set(spec.id, { spec: { ...spec }, search, unregister });
     } catch (error) {
       // Left unregistered: the next reconcile tries again.
-      this.log("error", `Search-only book "${spec.name}" (${spec.containerUid}) could not be registered: ${messageOf(error)}`);
+      this.log("error", text("logProviderNotRegistered", spec.name, spec.containerUid, describeError(error)));
     }
   }
 
@@ -212,7 +213,7 @@ export class ProviderBooks {
     try {
       registration.unregister();
     } catch (error) {
-      this.log("error", `Search-only book "${registration.spec.name}" could not be removed: ${messageOf(error)}`);
+      this.log("error", text("logProviderNotRemoved", registration.spec.name, describeError(error)));
     }
   }
 
@@ -221,13 +222,13 @@ export class ProviderBooks {
     try {
       await this.options.store.set(PROVIDER_BOOKS_KEY, stored);
     } catch (error) {
-      this.log("error", `Search-only books: cannot store the list: ${messageOf(error)}`);
+      this.log("error", text("logProvidersNotStored", describeError(error)));
     }
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {
     const run = this.queue.then(operation).catch((error: unknown) => {
-      this.log("error", `Search-only books: ${messageOf(error)}`);
+      this.log("error", text("logProvidersFailed", describeError(error)));
     });
     this.queue = run;
     return run;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isRequest, isStatusPush, parseStateAnswer, type StateAnswer } from "./messages.ts";
 import { emptyAccountState, type StatusSnapshot } from "./status.ts";
+import { text } from "./user-text.ts";
 
 function snapshot(): StatusSnapshot {
   return {
@@ -25,8 +26,8 @@ function snapshot(): StatusSnapshot {
     lastSyncStarted: 5,
     lastSyncEnded: null,
     activity: [
-      { at: 1, level: "warning", message: "careful", containerUid: "book:Contacts_u1" },
-      { at: 2, level: "info", message: "done" },
+      { at: 1, level: "warning", message: text("logBookRenamed", "careful"), containerUid: "book:Contacts_u1" },
+      { at: 2, level: "info", message: text("logDisconnected") },
     ],
   };
 }
@@ -80,7 +81,7 @@ describe("isRequest", () => {
 describe("parseStateAnswer", () => {
   it("reads a success with its state and a failure with its message", () => {
     expect(parseStateAnswer({ ok: true, value: state() })).toEqual({ ok: true, value: state() });
-    expect(parseStateAnswer({ ok: false, error: "Not connected to BlueMind." })).toEqual({ ok: false, error: "Not connected to BlueMind." });
+    expect(parseStateAnswer({ ok: false, error: text("errorNotConnected") })).toEqual({ ok: false, error: text("errorNotConnected") });
   });
 
   it("gives null for an answer that is not one", () => {
@@ -102,6 +103,23 @@ describe("parseStateAnswer", () => {
     ]) {
       expect(parseStateAnswer(answer)).toBeNull();
     }
+  });
+});
+
+describe("a sentence without a message id", () => {
+  it("never reaches the page: a status, a book error, a log line or an error answer in plain text is refused", () => {
+    const withLine = state();
+    (withLine.status.activity[0] as { message: unknown }).message = "Sync failed: network down";
+    const withBookError = state();
+    (withBookError.status.books[0] as { lastError: unknown }).lastError = "Invalid email";
+    const withAccountMessage = state();
+    (withAccountMessage.status.account as { message: unknown }).message = "Sign in again.";
+    const withUnknownKey = state();
+    (withUnknownKey.status.activity[1] as { message: unknown }).message = { key: "Sync failed", args: [] };
+    for (const answer of [{ ok: true, value: withLine }, { ok: true, value: withBookError }, { ok: true, value: withAccountMessage }, { ok: true, value: withUnknownKey }, { ok: false, error: "Not connected to BlueMind." }]) {
+      expect(parseStateAnswer(answer)).toBeNull();
+    }
+    expect(isStatusPush({ type: "status", status: withLine.status })).toBe(false);
   });
 });
 

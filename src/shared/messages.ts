@@ -1,10 +1,12 @@
 // The only contract between the options page and the background (design.md §3). Every request
 // names its type; every answer is `{ok: true, ...}` or `{ok: false, error}` so the page can show
-// the background's message instead of a bare rejection. A message arrives as an unknown value
-// (another extension may send anything): the guards below check every field before it is used.
+// the background's message (a UserText, rendered in the page's language) instead of a bare
+// rejection. A message arrives as an unknown value: the guards below check every field before it
+// is used, and the background answers only its own pages (thunderbird/runtime-messaging.ts).
 import { arrayOf, fieldsPass, isBoolean, isFiniteNumber, isRecord, isString, nullable, objectGuard, oneOf, optional, type FieldGuards } from "./parse.ts";
 import { MANAGED_FIELDS, type ResolvedSettings } from "./settings.ts";
 import { isStatusSnapshot, type StatusSnapshot } from "./status.ts";
+import { isUserText, type UserText } from "./user-text.ts";
 
 export type PublicSettings = Omit<ResolvedSettings, "apiKey">;
 
@@ -22,7 +24,7 @@ export interface StateAnswer {
 }
 
 /** `code`: BlueMind's (or the client's) error code, for the page to word the errors it knows. */
-export type Answer<T = StateAnswer> = { ok: true; value: T } | { ok: false; error: string; code?: string };
+export type Answer<T = StateAnswer> = { ok: true; value: T } | { ok: false; error: UserText; code?: string };
 
 /** Pushed by the background to open pages whenever the status changes. */
 export interface StatusPush {
@@ -60,7 +62,7 @@ const isStateAnswer = objectGuard<StateAnswer>({ status: isStatusSnapshot, setti
 export function parseStateAnswer(value: unknown): Answer<StateAnswer> | null {
   if (!isRecord(value)) return null;
   if (value.ok === true) return isStateAnswer(value.value) ? { ok: true, value: value.value } : null;
-  if (value.ok === false) return isString(value.error) ? { ok: false, error: value.error } : null;
+  if (value.ok === false) return isUserText(value.error) ? { ok: false, error: value.error } : null;
   return null;
 }
 

@@ -1,12 +1,13 @@
 // The rules for a BlueMind server address, in one place for the two rooms that apply them: the
 // options page checks what the user typed before asking for a host permission, and the REST
 // client (bluemind/url.ts) refuses the same addresses with its own error type.
+import { text, type UserText } from "./user-text.ts";
 
 export type ServerUrlProblem = "INVALID_URL" | "INSECURE_URL";
 
 export type ServerUrlCheck =
   | { ok: true; baseUrl: string }
-  | { ok: false; problem: ServerUrlProblem; message: string; cause?: unknown };
+  | { ok: false; problem: ServerUrlProblem; text: UserText; cause?: unknown };
 
 /**
  * Turns what a user or an administrator types into the base every `/api/...` route hangs off:
@@ -16,35 +17,32 @@ export type ServerUrlCheck =
  * call, so anything else would hand it to whoever is on the network path.
  */
 export function checkServerUrl(input: string): ServerUrlCheck {
-  let text = input.trim();
-  if (text === "") return invalid("The BlueMind server address is empty.");
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) text = `https://${text}`;
+  let typed = input.trim();
+  if (typed === "") return invalid(text("urlEmpty"));
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(typed)) typed = `https://${typed}`;
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(typed);
   } catch (cause) {
-    return { ...invalid(`"${input.trim()}" is not a valid server address.`), cause };
+    return { ...invalid(text("urlNotValid", input.trim())), cause };
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return invalid(`The server address must start with https:// (got ${url.protocol}//).`);
+    return invalid(text("urlBadScheme", url.protocol));
   }
   if (url.username !== "" || url.password !== "") {
-    return invalid("The server address must not contain a user name or password.");
+    // Not even in a refusal: what was typed holds a password.
+    return invalid(text("urlWithCredentials"));
   }
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    return {
-      ok: false,
-      problem: "INSECURE_URL",
-      message: `Refusing to connect to ${url.host} over plain http://: the credentials would travel unencrypted. Use https://${url.host}.`,
-    };
+    return { ok: false, problem: "INSECURE_URL", text: text("urlPlainHttp", url.host) };
   }
   let path = url.pathname.replace(/\/+$/, "");
   if (path.toLowerCase().endsWith("/api")) path = path.slice(0, -"/api".length);
   return { ok: true, baseUrl: `${url.origin}${path}` };
 }
 
-function invalid(message: string): ServerUrlCheck & { ok: false } {
-  return { ok: false, problem: "INVALID_URL", message };
+function invalid(value: UserText): ServerUrlCheck & { ok: false } {
+  return { ok: false, problem: "INVALID_URL", text: value };
 }
 
 /** Hosts whose traffic never leaves the machine: 127.0.0.0/8, ::1 (and its IPv4-mapped form for

@@ -40,6 +40,10 @@ describe("parseUserSettings", () => {
   it("keeps every field of the right type", () => {
     const stored = { serverUrl: "https://bm.example.com", login: null, apiKey: "sid", syncIntervalMinutes: 15, publishLocalBooks: false };
     expect(parseUserSettings(stored)).toEqual(stored);
+    const marked = { apiKey: null, pendingKeyDeletion: { serverUrl: "https://bm.example.com", login: "a@b", apiKey: "old-sid" } };
+    expect(parseUserSettings(marked)).toEqual(marked);
+    expect(parseUserSettings({ pendingKeyDeletion: null })).toEqual({ pendingKeyDeletion: null });
+    expect(parseUserSettings({ pendingKeyDeletion: { serverUrl: "https://bm.example.com", login: "a@b" } })).toEqual({});
   });
 
   it("leaves out fields of the wrong type and anything that is not an object", () => {
@@ -59,5 +63,12 @@ describe("parseManagedSettings", () => {
     });
     expect(parseManagedSettings({ serverUrl: null, login: 7, syncIntervalMinutes: "10" })).toEqual({});
     expect(parseManagedSettings(undefined)).toEqual({});
+  });
+
+  it("keeps the companion extensions' ids, dropping entries that are not ids", () => {
+    expect(parseManagedSettings({ companionExtensions: ["probe@bluemind-tb.test", " other@example.com ", "", 7, null] })).toEqual({
+      companionExtensions: ["probe@bluemind-tb.test", "other@example.com"],
+    });
+    expect(parseManagedSettings({ companionExtensions: "probe@bluemind-tb.test" })).toEqual({});
   });
 });

@@ -1,6 +1,6 @@
 // The user's settings, merged from the administrator's policy (managed storage, which wins and is
 // shown read-only) and what the user chose in the options page.
-import { isFiniteNumber, isRecord } from "./parse.ts";
+import { isFiniteNumber, isRecord, isString, objectGuard } from "./parse.ts";
 
 export const DEFAULT_SYNC_INTERVAL_MINUTES = 5;
 /** BlueMind's own connector allows 1 minute to 1 day; background/managed-schema.json says the same. */
@@ -18,6 +18,9 @@ export interface Settings {
 export const MANAGED_FIELDS = ["serverUrl", "login", "apiKey", "syncIntervalMinutes"] as const;
 export type ManagedField = (typeof MANAGED_FIELDS)[number];
 
+/** Every key of the administrator's policy: the settings above, and who else may read the status. */
+export const POLICY_KEYS = [...MANAGED_FIELDS, "companionExtensions"] as const;
+
 export interface ResolvedSettings extends Settings {
   /** The API key sid to use, from the policy or from a past password sign-in. */
   apiKey: string | null;
@@ -25,12 +28,22 @@ export interface ResolvedSettings extends Settings {
   managed: ManagedField[];
 }
 
+/** An API key of a past sign-in that Disconnect could not delete on BlueMind: tried again later. */
+export interface PendingKeyDeletion {
+  serverUrl: string;
+  login: string;
+  apiKey: string;
+}
+
+const isPendingKeyDeletion = objectGuard<PendingKeyDeletion>({ serverUrl: isString, login: isString, apiKey: isString });
+
 export interface UserSettings {
   serverUrl?: string | null;
   login?: string | null;
   apiKey?: string | null;
   syncIntervalMinutes?: number;
   publishLocalBooks?: boolean;
+  pendingKeyDeletion?: PendingKeyDeletion | null;
 }
 
 /** Values an administrator set through Thunderbird's enterprise policy (managed storage). */
@@ -39,6 +52,8 @@ export interface ManagedSettings {
   login?: string;
   apiKey?: string;
   syncIntervalMinutes?: number;
+  /** Ids of other extensions allowed to read a summary of the status and ask for a sync. */
+  companionExtensions?: string[];
 }
 
 /** Within MIN_SYNC_INTERVAL_MINUTES–MAX_SYNC_INTERVAL_MINUTES; undefined when not a number. */
@@ -51,11 +66,15 @@ export function clampSyncInterval(minutes: number | undefined): number | undefin
 export function parseManagedSettings(value: unknown): ManagedSettings {
   const settings: ManagedSettings = {};
   if (!isRecord(value)) return settings;
-  const { serverUrl, login, apiKey, syncIntervalMinutes } = value;
+  const { serverUrl, login, apiKey, syncIntervalMinutes, companionExtensions } = value;
   if (typeof serverUrl === "string") settings.serverUrl = serverUrl;
   if (typeof login === "string") settings.login = login;
   if (typeof apiKey === "string") settings.apiKey = apiKey;
   if (typeof syncIntervalMinutes === "number") settings.syncIntervalMinutes = syncIntervalMinutes;
+  if (Array.isArray(companionExtensions)) {
+    // An entry that is not an id is dropped, not the list: the others stay allowed.
+    settings.companionExtensions = companionExtensions.filter((id): id is string => typeof id === "string" && id.trim() !== "").map((id) => id.trim());
+  }
   return settings;
 }
 
@@ -63,12 +82,13 @@ export function parseManagedSettings(value: unknown): ManagedSettings {
 export function parseUserSettings(value: unknown): UserSettings {
   const settings: UserSettings = {};
   if (!isRecord(value)) return settings;
-  const { serverUrl, login, apiKey, syncIntervalMinutes, publishLocalBooks } = value;
+  const { serverUrl, login, apiKey, syncIntervalMinutes, publishLocalBooks, pendingKeyDeletion } = value;
   if (serverUrl === null || typeof serverUrl === "string") settings.serverUrl = serverUrl;
   if (login === null || typeof login === "string") settings.login = login;
   if (apiKey === null || typeof apiKey === "string") settings.apiKey = apiKey;
   if (isFiniteNumber(syncIntervalMinutes)) settings.syncIntervalMinutes = syncIntervalMinutes;
   if (typeof publishLocalBooks === "boolean") settings.publishLocalBooks = publishLocalBooks;
+  if (pendingKeyDeletion === null || isPendingKeyDeletion(pendingKeyDeletion)) settings.pendingKeyDeletion = pendingKeyDeletion;
   return settings;
 }
 

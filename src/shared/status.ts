@@ -1,7 +1,10 @@
 // What the background publishes about the account and its books: read by the options page
 // (through messages) and by tests (from storage.local under STATUS_KEY). Both come from outside
 // the page's or the background's own memory, so they are checked with the guards below.
+// Everything the user reads in it is a UserText (a message id and its arguments): the guards refuse
+// a plain string there, so no sentence can reach the page without being translatable.
 import { arrayOf, isBoolean, isFiniteNumber, isString, nullable, objectGuard, oneOf, optional } from "./parse.ts";
+import { isUserText, type MessageKey, type UserText } from "./user-text.ts";
 
 export const STATUS_KEY = "status";
 export const ACTIVITY_LIMIT = 200;
@@ -16,8 +19,8 @@ export interface AccountState {
   displayName: string | null;
   userUid: string | null;
   domainUid: string | null;
-  /** A sentence for the user when status is needs-sign-in or error. */
-  message: string | null;
+  /** What to tell the user when status is needs-sign-in or error. */
+  message: UserText | null;
   /** When the account last reached the server successfully (epoch ms). */
   lastContact: number | null;
 }
@@ -41,7 +44,7 @@ export interface BookStatus {
   state: BookDisplayState;
   progress: { done: number; total: number } | null;
   lastSuccess: number | null;
-  lastError: string | null;
+  lastError: UserText | null;
 }
 
 const ACTIVITY_LEVELS = ["info", "warning", "error"] as const;
@@ -51,7 +54,7 @@ export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];
 export interface ActivityEntry {
   at: number;
   level: ActivityLevel;
-  message: string;
+  message: UserText;
   containerUid?: string;
 }
 
@@ -62,6 +65,50 @@ export interface StatusSnapshot {
   lastSyncStarted: number | null;
   lastSyncEnded: number | null;
   activity: ActivityEntry[];
+}
+
+/**
+ * What another extension may read when the administrator's policy lists it (companionExtensions):
+ * states, times and counts. No login, no server, no book name, no log line and no message
+ * argument (those hold contact values and the server's words): a problem is named by its message
+ * id only.
+ */
+export interface CompanionStatus {
+  account: { status: AccountStatus; problem: MessageKey | null };
+  syncing: boolean;
+  lastSyncStarted: number | null;
+  lastSyncEnded: number | null;
+  books: CompanionBookStatus[];
+}
+
+export interface CompanionBookStatus {
+  containerUid: string;
+  sync: boolean;
+  readOnly: boolean;
+  state: BookDisplayState;
+  itemCount: number | null;
+  progress: { done: number; total: number } | null;
+  lastSuccess: number | null;
+  problem: MessageKey | null;
+}
+
+export function companionStatus(snapshot: StatusSnapshot): CompanionStatus {
+  return {
+    account: { status: snapshot.account.status, problem: snapshot.account.message?.key ?? null },
+    syncing: snapshot.syncing,
+    lastSyncStarted: snapshot.lastSyncStarted,
+    lastSyncEnded: snapshot.lastSyncEnded,
+    books: snapshot.books.map((book) => ({
+      containerUid: book.containerUid,
+      sync: book.sync,
+      readOnly: book.readOnly,
+      state: book.state,
+      itemCount: book.itemCount,
+      progress: book.progress,
+      lastSuccess: book.lastSuccess,
+      problem: book.lastError?.key ?? null,
+    })),
+  };
 }
 
 export function emptyAccountState(): AccountState {
@@ -87,7 +134,7 @@ export const isAccountState = objectGuard<AccountState>({
   displayName: isStringOrNull,
   userUid: isStringOrNull,
   domainUid: isStringOrNull,
-  message: isStringOrNull,
+  message: nullable(isUserText),
   lastContact: isNumberOrNull,
 });
 
@@ -105,10 +152,10 @@ export const isBookStatus = objectGuard<BookStatus>({
   state: oneOf(BOOK_DISPLAY_STATES),
   progress: nullable(isProgress),
   lastSuccess: isNumberOrNull,
-  lastError: isStringOrNull,
+  lastError: nullable(isUserText),
 });
 
-export const isActivityEntry = objectGuard<ActivityEntry>({ at: isFiniteNumber, level: oneOf(ACTIVITY_LEVELS), message: isString, containerUid: optional(isString) });
+export const isActivityEntry = objectGuard<ActivityEntry>({ at: isFiniteNumber, level: oneOf(ACTIVITY_LEVELS), message: isUserText, containerUid: optional(isString) });
 
 export const isStatusSnapshot = objectGuard<StatusSnapshot>({
   account: isAccountState,

@@ -18,6 +18,7 @@
 // Writes are behind the memory copy but never more than one at a time per book: a burst of 500
 // deletions costs a few storage writes, not 500, and `flush()` waits for the last one.
 import { isRecord, isRecordOf } from "../shared/parse.ts";
+import { isUserText, type TextArg } from "../shared/user-text.ts";
 import type { KeyValueStore } from "../thunderbird/types.ts";
 
 export const QUEUE_PREFIX = "sync.queue.";
@@ -31,7 +32,8 @@ export function queueKey(containerUid: string): string {
 export interface RefusedChange {
   /** vCardContentHash (contacts) or list fingerprint (lists) of what was refused. */
   hash: string | null;
-  message: string;
+  /** BlueMind's own message, or the add-on's reason when the change could not even be sent. */
+  message: TextArg;
 }
 
 export interface ContactChange {
@@ -87,7 +89,7 @@ export function isEmptyQueue(queue: BookQueue): boolean {
 }
 
 function isRefused(value: unknown): value is RefusedChange | undefined {
-  return value === undefined || (isRecord(value) && (value.hash === null || typeof value.hash === "string") && typeof value.message === "string");
+  return value === undefined || (isRecord(value) && (value.hash === null || typeof value.hash === "string") && (typeof value.message === "string" || isUserText(value.message)));
 }
 
 function isChange(value: unknown, uidField: "item" | "group"): boolean {

@@ -19,6 +19,7 @@ import type { OwnWrites } from "./own-writes.ts";
 import { cardSummary } from "./push.ts";
 import type { ReadOnlyGuard } from "./read-only.ts";
 import type { BookSyncState } from "./sync-state.ts";
+import { text } from "../shared/user-text.ts";
 
 export interface ChangeTrackerDeps {
   events: AddressBookEvents;
@@ -98,7 +99,7 @@ export class ChangeTracker {
     // Same content as last written: Thunderbird's own bookkeeping, or an echo.
     if (record !== undefined && this.deps.engine.isOwnWrite(contact.id, contact.vCard)) return;
     if (book.readOnly) {
-      if (record?.item) await this.deps.readOnly.contactChanged(book, record.item, `“${cardSummary(contact.vCard).name}”`);
+      if (record?.item) await this.deps.readOnly.contactChanged(book, record.item, text("whatContact", cardSummary(contact.vCard).name));
       return;
     }
     await this.queueContact(book, contact.id, "upsert");
@@ -110,7 +111,7 @@ export class ChangeTracker {
     if (book === null) return;
     if (book.readOnly) {
       const item = book.state?.contacts[contactId]?.item;
-      if (item) await this.deps.readOnly.contactChanged(book, item, "a contact");
+      if (item) await this.deps.readOnly.contactChanged(book, item, text("whatSomeContact"));
       return;
     }
     await this.queueContact(book, contactId, "delete");

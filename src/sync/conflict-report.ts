@@ -1,6 +1,8 @@
 // What the activity log says when a change of the user's loses to BlueMind's (a conflict the
 // server wins, a contact deleted there while edited here), so that nothing disappears silently:
 // the user's values, readable and short. Shared by the pull and the push.
+import { text, type UserText } from "../shared/user-text.ts";
+
 /** The activity log keeps 200 short lines: a conflict report stays readable. */
 const MAX_DESCRIPTION = 600;
 const SKIPPED_PROPERTIES = new Set(["BEGIN", "END", "VERSION", "UID", "PRODID", "REV", "PHOTO"]);
@@ -28,15 +30,14 @@ export function vCardValueLines(vCard: string): string[] {
  * The local values a conflict overwrites: the properties of the local vCard that the server's
  * version does not have (all of them when the server deleted the card).
  */
-export function describeOverwritten(localVCard: string, serverVCard: string | null): string {
+export function describeOverwritten(localVCard: string, serverVCard: string | null): UserText {
   const server = new Set(serverVCard === null ? [] : vCardValueLines(serverVCard));
   const lost = vCardValueLines(localVCard).filter((line) => !server.has(line));
-  const text = lost.length === 0 ? "(no value of yours differs)" : lost.join("; ");
-  return clipForLog(text);
+  return lost.length === 0 ? text("valuesNoneDiffer") : text("valuesList", clipForLog(lost.join("; ")));
 }
 
 /** A description cut to MAX_DESCRIPTION characters. */
-export function clipForLog(text: string): string {
-  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text;
+export function clipForLog(value: string): string {
+  return value.length > MAX_DESCRIPTION ? `${value.slice(0, MAX_DESCRIPTION - 1)}…` : value;
 }
 

@@ -13,6 +13,7 @@
 //    before (a 10,000-contact book is not emptied contact by contact);
 //  - the book that stays is renamed by detachedBookName, so the user sees it is theirs now; the
 //    wording of what the user is told is here, in one place.
+import { inEnglish, text, type UserText } from "../shared/user-text.ts";
 import type { AddressBooksApi, ContactInfo } from "../thunderbird/types.ts";
 import { vCardContentHash } from "../vcard/index.ts";
 import { groupOfList } from "./change-tracker.ts";
@@ -20,16 +21,19 @@ import { recordHash } from "./pull.ts";
 import { sameList } from "./push-plan.ts";
 import type { BookSyncState } from "./sync-state.ts";
 
-const DETACHED_SUFFIX = " (not saved on BlueMind)";
-
-/** The name of a book detached from BlueMind: the same name, marked. Applying it twice marks once. */
-export function detachedBookName(name: string): string {
-  return name.endsWith(DETACHED_SUFFIX) ? name : `${name}${DETACHED_SUFFIX}`;
+/**
+ * The name of a book detached from BlueMind: the same name, marked, in Thunderbird's language at
+ * that moment (`render`; English by default) since it is written into Thunderbird's own data.
+ * Applying it twice marks once.
+ */
+export function detachedBookName(name: string, render: (value: UserText) => string = inEnglish): string {
+  const mark = render(text("detachedBookName", ""));
+  return mark !== "" && name.endsWith(mark) ? name : render(text("detachedBookName", name));
 }
 
 /** What the user is told (activity log, options page, notification) about a detached book. */
-export function detachedBookMessage(bookName: string, keptIn: string): string {
-  return `“${bookName}” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “${keptIn}”.`;
+export function detachedBookMessage(bookName: string, keptIn: string): UserText {
+  return text("detachedBookMessage", bookName, keptIn);
 }
 
 export interface KeptContent {

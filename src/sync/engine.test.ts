@@ -7,6 +7,7 @@ import type { RemoteBook } from "../books/remote-books.ts";
 import type { BookStateChange, SyncReporter } from "./reporter.ts";
 import { SYNC_INDEX_KEY, type SyncIndex } from "./sync-state.ts";
 import { individual, MemorySource, pngBytes } from "../../test/support/memory-content.ts";
+import { inEnglish, text } from "../shared/user-text.ts";
 
 function remote(containerUid: string, sync = true, displayName = containerUid): RemoteBook {
   return { containerUid, serverName: displayName, displayName, ownerUid: "u1", ownerDisplayName: "Jane", ownedByUser: true, isDomainDirectory: false, sync, readOnly: false, internalId: 1 };
@@ -28,7 +29,7 @@ function rig(options: SyncEngineOptions = {}): Rig {
   const reporter: SyncReporter = {
     bookState: (uid, change) => states.push([uid, change]),
     progress: () => undefined,
-    log: (level, message, uid) => events.push(`${level} ${uid ?? "-"} ${message}`),
+    log: (level, message, uid) => events.push(`${level} ${uid ?? "-"} ${inEnglish(message)}`),
   };
   return { tb, source, events, states, engine: new SyncEngine({ books: tb.addressBooks, store: tb.localStore, reporter }, options) };
 }
@@ -66,9 +67,9 @@ describe("SyncEngine.syncAll", () => {
     r.source.book("book:B").put("b1", individual("B1"));
     const result = await r.engine.syncAll(r.source, [remote("book:A"), remote("book:B")]);
     expect(result.ok).toBe(false);
-    expect(result.books.map((b) => [b.containerUid, b.ok, b.error])).toEqual([["book:A", false, "push refused"], ["book:B", true, null]]);
+    expect(result.books.map((b) => [b.containerUid, b.ok, b.error])).toEqual([["book:A", false, text("errorDetail", "push refused")], ["book:B", true, null]]);
     expect(r.source.book("book:A").calls).toEqual([]);
-    expect(r.states.filter(([uid]) => uid === "book:A").at(-1)?.[1]).toEqual({ state: "error", lastError: "push refused" });
+    expect(r.states.filter(([uid]) => uid === "book:A").at(-1)?.[1]).toEqual({ state: "error", lastError: text("errorDetail", "push refused") });
   });
 
   it("a book Thunderbird cannot create is reported; the others sync", async () => {
@@ -85,7 +86,7 @@ describe("SyncEngine.syncAll", () => {
   it("stops the whole run when BlueMind refuses the credential", async () => {
     const r = rig();
     r.source.book("book:A").beforeCall = () => {
-      throw new AuthenticationError("dead key", { code: "AUTHENTICATION_FAIL", status: 401, needsSignIn: true });
+      throw new AuthenticationError(text("errorApiKeyRefused", "jdoe"), { code: "AUTHENTICATION_FAIL", status: 401, needsSignIn: true });
     };
     await expect(r.engine.syncAll(r.source, [remote("book:A"), remote("book:B")])).rejects.toBeInstanceOf(AuthenticationError);
     expect(r.source.book("book:B").calls).toEqual([]);
@@ -213,7 +214,7 @@ describe("a synced book let go while it holds something BlueMind does not have",
   }
 
   it("sync switched off: the unsent contacts stay in a renamed plain book, the synced ones go, and the user is told", async () => {
-    const { r, bookId, edited, created, unchanged, released } = await withUnsent({ pushPending: async () => ({ problems: ["“A1”: Email invalid"] }) });
+    const { r, bookId, edited, created, unchanged, released } = await withUnsent({ pushPending: async () => ({ problems: [text("problemNamed", "A1", "Email invalid")] }) });
     const result = await r.engine.syncAll(r.source, [remote("book:A", false, "Clients")]);
     expect(result.removed).toEqual([{ containerUid: "book:A", reason: "sync-off" }]);
     const book = (await r.tb.asUser.listBooks()).find((b) => b.id === bookId);
@@ -225,7 +226,8 @@ describe("a synced book let go while it holds something BlueMind does not have",
     expect(released).toEqual([{ containerUid: "book:A", bookName: "Clients", keptIn: "Clients (not saved on BlueMind)", deleted: false }]);
     const told = "“Clients” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “Clients (not saved on BlueMind)”.";
     expect(r.events).toContain(`warning book:A ${told}`);
-    expect(r.states.at(-1)).toEqual(["book:A", { state: "error", lastError: told }]);
+    expect(r.states.at(-1)).toEqual(["book:A", { state: "error", lastError: text("detachedBookMessage", "Clients", "Clients (not saved on BlueMind)") }]);
+    expect(inEnglish(text("detachedBookMessage", "Clients", "Clients (not saved on BlueMind)"))).toBe(told);
     // No longer the add-on's: switched on again, BlueMind's book comes back beside it.
     await r.engine.syncAll(r.source, [remote("book:A", true, "Clients")]);
     expect(localIdOf(r.tb, "book:A")).not.toBe(bookId);
@@ -247,7 +249,7 @@ describe("a synced book let go while it holds something BlueMind does not have",
   });
 
   it("a push that may pass later (offline) postpones the removal; a refusal for good does not", async () => {
-    let failure: Error = new BlueMindError("offline", { code: "NETWORK_ERROR", retryable: true });
+    let failure: Error = new BlueMindError(text("errorDetail", "offline"), { code: "NETWORK_ERROR", retryable: true });
     const { r, bookId, edited, created } = await withUnsent({ pushPending: async ({ book }) => { if (!book.sync) throw failure; } });
     const first = await r.engine.syncAll(r.source, [remote("book:A", false, "Clients")]);
     expect(first.ok).toBe(false);
@@ -255,7 +257,7 @@ describe("a synced book let go while it holds something BlueMind does not have",
     expect(localIdOf(r.tb, "book:A")).toBe(bookId);
     expect(r.tb.contactCount(bookId)).toBe(4);
 
-    failure = new BlueMindError("gone", { code: "NOT_FOUND", status: 404 });
+    failure = new BlueMindError(text("errorDetail", "gone"), { code: "NOT_FOUND", status: 404 });
     const second = await r.engine.syncAll(r.source, [remote("book:A", false, "Clients")]);
     expect(second.removed).toEqual([{ containerUid: "book:A", reason: "sync-off" }]);
     expect((await r.tb.asUser.listContacts(bookId)).map((c) => c.id).sort()).toEqual([edited, created].sort());

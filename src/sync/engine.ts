@@ -20,7 +20,8 @@
 import type { Thunderbird, AddressBooksApi, KeyValueStore } from "../thunderbird/types.ts";
 import { vCardContentHash } from "../vcard/index.ts";
 import { BlueMindError } from "../bluemind/errors.ts";
-import { messageOf } from "../shared/error-message.ts";
+import { describeError } from "../shared/error-message.ts";
+import { text, type UserText } from "../shared/user-text.ts";
 import { planBooks, type BookOperation, type RemovalReason } from "./book-plan.ts";
 import { BaseCopies } from "./base-copies.ts";
 import { detachedBookMessage, detachedBookName, keepOnlyUnsent } from "./detach-book.ts";
@@ -49,7 +50,7 @@ export interface PushContext {
 /** What a push tells the engine: problems to show on the book's status (with the pull's own). */
 export interface PushReport {
   /** One line per change BlueMind refused, e.g. `“Jane Doe”: Email invalid: 'x'`. */
-  problems: string[];
+  problems: UserText[];
 }
 
 export interface SyncEngineOptions extends PullOptions {
@@ -71,6 +72,9 @@ export interface SyncEngineOptions extends PullOptions {
    * what BlueMind does not have, tell the user (TwoWaySync).
    */
   onBookReleased?: (released: ReleasedBook) => Promise<void>;
+  /** Renders what the engine writes into Thunderbird's own data (a detached book's name) in
+   * Thunderbird's language; English when not given. */
+  render?: (value: UserText) => string;
 }
 
 export interface ReleasedBook {
@@ -93,7 +97,7 @@ export interface BookRunResult {
   containerUid: string;
   localBookId: string;
   ok: boolean;
-  error: string | null;
+  error: UserText | null;
   outcome: PullOutcome | null;
 }
 
@@ -261,7 +265,7 @@ export class SyncEngine {
     const plan = planBooks(remote, index, localBooks, this.unlistedBefore);
     for (const containerUid of plan.unlisted) {
       if (!this.unlistedBefore.has(containerUid)) {
-        this.reporter.log("info", "BlueMind did not list this address book among your subscriptions: its local copy stays until the next sync confirms it.", containerUid);
+        this.reporter.log("info", text("logBookNotListed"), containerUid);
       }
     }
     this.unlistedBefore = new Set(plan.unlisted);
@@ -277,8 +281,8 @@ export class SyncEngine {
         if (isRunFatal(error, signal)) throw error;
         const containerUid = containerUidOf(operation);
         result.ok = false;
-        this.reporter.bookState(containerUid, { state: "error", lastError: messageOf(error) });
-        this.reporter.log("error", `Address book could not be set up in Thunderbird: ${messageOf(error)}`, containerUid);
+        this.reporter.bookState(containerUid, { state: "error", lastError: describeError(error) });
+        this.reporter.log("error", text("logBookSetupFailed", describeError(error)), containerUid);
       }
     }
 
@@ -305,14 +309,14 @@ export class SyncEngine {
       case "keep": {
         if (operation.rename !== null) {
           await this.books.renameBook(operation.localBookId, operation.rename);
-          this.reporter.log("info", `Address book renamed to “${operation.rename}”.`, operation.book.containerUid);
+          this.reporter.log("info", text("logBookRenamed", operation.rename), operation.book.containerUid);
         }
         return { book: operation.book, localBookId: operation.localBookId, fresh: false };
       }
       case "missing": {
         const decision = (await this.options.onLocalBookMissing?.(operation.book)) ?? "recreate";
         if (decision === "recreate") {
-          this.reporter.log("warning", `“${operation.book.displayName}” was deleted in Thunderbird; it is synced on BlueMind, so it is created again.`, operation.book.containerUid);
+          this.reporter.log("warning", text("logBookRecreated", operation.book.displayName), operation.book.containerUid);
           await this.forgetBook(operation.book.containerUid, index);
           return this.createLocalBook(operation.book, index);
         }
@@ -326,7 +330,7 @@ export class SyncEngine {
         const released = await this.releaseLocalCopy(containerUid, localBookId, book, index, true);
         result.removed.push({ containerUid, reason });
         if (released.deleted) {
-          this.reporter.log("info", reason === "sync-off" ? "Sync switched off: the local copy was removed." : "No longer subscribed: the local copy was removed.", containerUid);
+          this.reporter.log("info", text(reason === "sync-off" ? "logSyncOffRemoved" : "logUnsubscribedRemoved"), containerUid);
         }
         return null;
       }
@@ -350,7 +354,7 @@ export class SyncEngine {
     } catch (error) {
       const forGood = error instanceof BlueMindError && !error.retryable && !isRunFatal(error, signal);
       if (signal?.aborted === true || !(final || forGood)) throw error;
-      this.reporter.log("warning", `Changes to “${book.displayName}” could not be sent to BlueMind: ${messageOf(error)}`, book.containerUid);
+      this.reporter.log("warning", text("logChangesNotSent", book.displayName, describeError(error)), book.containerUid);
     }
   }
 
@@ -369,7 +373,7 @@ export class SyncEngine {
         await this.books.deleteBook(local.id);
         released.deleted = true;
       } else {
-        released.keptIn = detachedBookName(local.name);
+        released.keptIn = detachedBookName(local.name, this.options.render);
       }
     }
     await this.forgetBook(containerUid, index);
@@ -391,7 +395,7 @@ export class SyncEngine {
     const state = emptyBookState(book.containerUid, book.internalId);
     this.states.set(book.containerUid, state);
     await this.stateStore.saveBook(state);
-    this.reporter.log("info", `Address book “${book.displayName}” created.`, book.containerUid);
+    this.reporter.log("info", text("logBookCreated", book.displayName), book.containerUid);
     return { book, localBookId, fresh: true };
   }
 
@@ -445,19 +449,19 @@ export class SyncEngine {
       return { containerUid, localBookId, ok: true, error: null, outcome };
     } catch (error) {
       this.reporter.progress(containerUid, null);
-      this.reporter.bookState(containerUid, { state: "error", lastError: messageOf(error) });
+      this.reporter.bookState(containerUid, { state: "error", lastError: describeError(error) });
       if (isRunFatal(error, signal)) throw error;
-      this.reporter.log("error", `Sync of “${book.displayName}” failed: ${messageOf(error)}`, containerUid);
-      return { containerUid, localBookId, ok: false, error: messageOf(error), outcome: null };
+      this.reporter.log("error", text("logBookSyncFailed", book.displayName, describeError(error)), containerUid);
+      return { containerUid, localBookId, ok: false, error: describeError(error), outcome: null };
     }
   }
 
   private reportOutcome(book: RemoteBook, outcome: PullOutcome): void {
     const { created, updated, deleted, lists } = outcome.counts;
     if (created + updated + deleted + lists === 0) return;
-    const parts = [`${created} added`, `${updated} changed`, `${deleted} removed`];
-    if (lists > 0) parts.push(`${lists} mailing lists written`);
-    this.reporter.log("info", `“${book.displayName}”: ${parts.join(", ")}.`, book.containerUid);
+    const counts = [String(created), String(updated), String(deleted)];
+    const line = lists > 0 ? text("logBookPulledLists", book.displayName, ...counts, String(lists)) : text("logBookPulled", book.displayName, ...counts);
+    this.reporter.log("info", line, book.containerUid);
   }
 
   private async loadStatesOf(index: SyncIndex): Promise<void> {
@@ -470,15 +474,14 @@ export class SyncEngine {
 }
 
 /** The status line of a synced book: what BlueMind refused of the push, then what the pull missed. */
-function bookProblems(pushed: PushReport | undefined, outcome: PullOutcome): string | null {
-  const parts: string[] = [];
-  const refused = pushed?.problems ?? [];
-  if (refused.length > 0) {
-    const more = refused.length > 1 ? ` (and ${refused.length - 1} more, see the activity log)` : "";
-    parts.push(`Not saved on BlueMind: ${refused[0]}${more}.`);
-  }
-  if (outcome.failures.length > 0) parts.push(`${outcome.failures.length} cards could not be synced (see the activity log).`);
-  return parts.length > 0 ? parts.join(" ") : null;
+function bookProblems(pushed: PushReport | undefined, outcome: PullOutcome): UserText | null {
+  const parts: UserText[] = [];
+  const [first, ...others] = pushed?.problems ?? [];
+  if (first !== undefined) parts.push(others.length > 0 ? text("bookNotSavedMore", first, String(others.length)) : text("bookNotSaved", first));
+  if (outcome.failures.length > 0) parts.push(text("bookCardsNotSynced", String(outcome.failures.length)));
+  const [refusedPart, failedPart] = parts;
+  if (refusedPart === undefined) return null;
+  return failedPart === undefined ? refusedPart : text("twoSentences", refusedPart, failedPart);
 }
 
 /** A book as the caller lists it: the background's listing also carries `_itemCount`. */

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { MalformedResponseError, ServerError } from "../bluemind/errors.ts";
 import { fetchCards } from "./fetch-cards.ts";
 import { individual, MemoryBook } from "../../test/support/memory-content.ts";
+import { inEnglish, text } from "../shared/user-text.ts";
 
-const malformed = (): MalformedResponseError => new MalformedResponseError("not a card", { code: "MALFORMED_RESPONSE" });
+const malformed = (): MalformedResponseError => new MalformedResponseError(text("errorMalformed", "POST /api/addressbooks/b/_mget", "not a card"), { code: "MALFORMED_RESPONSE" });
 
 function bookWith(count: number): MemoryBook {
   const book = new MemoryBook();
@@ -72,13 +73,14 @@ describe("fetchCards", () => {
     book.beforeCall = () => {
       throw malformed();
     };
-    expect((await fetchCards(book, ["c0"])).failures).toEqual([{ uid: "c0", reason: "BlueMind sent a value that is not a card" }]);
+    expect((await fetchCards(book, ["c0"])).failures).toEqual([{ uid: "c0", reason: text("reasonNotACard") }]);
+    expect(inEnglish(text("reasonNotACard"))).toBe("BlueMind sent a value that is not a card");
   });
 
   it("other errors are not split: they fail the batch at once", async () => {
     const book = bookWith(4);
     book.beforeCall = () => {
-      throw new ServerError("down", { code: "HTTP_500", status: 500 });
+      throw new ServerError(text("errorServer", "500", "HTTP_500", "POST /api/addressbooks/b/_mget"), { code: "HTTP_500", status: 500 });
     };
     await expect(fetchCards(book, uids(4))).rejects.toBeInstanceOf(ServerError);
     expect(book.calls).toHaveLength(1);

@@ -8,12 +8,13 @@
 import { MalformedResponseError } from "../bluemind/errors.ts";
 import type { ItemValue, VCard } from "../bluemind/models.ts";
 import type { BookContent } from "./remote-content.ts";
+import { text, type UserText } from "../shared/user-text.ts";
 
 export const MGET_BATCH_SIZE = 100;
 
 export interface CardFailure {
   uid: string;
-  reason: string;
+  reason: UserText;
 }
 
 export interface FetchedBatch {
@@ -37,7 +38,7 @@ export async function fetchCards(source: BookContent, uids: readonly string[], s
 
 async function split(source: BookContent, uids: readonly string[], signal: AbortSignal | undefined, into: FetchedBatch): Promise<void> {
   if (uids.length === 1) {
-    into.failures.push(...uids.map((uid) => ({ uid, reason: "BlueMind sent a value that is not a card" })));
+    into.failures.push(...uids.map((uid) => ({ uid, reason: text("reasonNotACard") })));
     return;
   }
   const middle = Math.ceil(uids.length / 2);

@@ -9,7 +9,8 @@ import type { ItemValue, VCard } from "../bluemind/models.ts";
 import type { ActivityLevel } from "../shared/status.ts";
 import type { AddressBooksApi } from "../thunderbird/types.ts";
 import type { ConversionResult } from "../vcard/index.ts";
-import { messageOf } from "../shared/error-message.ts";
+import { describeError } from "../shared/error-message.ts";
+import { text, type UserText } from "../shared/user-text.ts";
 import { allSettledOrThrow } from "./concurrency.ts";
 import { memberContactIdFor } from "./contact-uid.ts";
 import type { ContactWriter } from "./contact-writer.ts";
@@ -30,8 +31,8 @@ export interface ListSyncDeps {
   listing: ReadonlyMap<string, string> | null;
   /** The local book was created empty by this run: no list to look up. */
   freshBook: boolean;
-  onFailure(uid: string, reason: string): void;
-  log(level: ActivityLevel, message: string): void;
+  onFailure(uid: string, reason: UserText): void;
+  log(level: ActivityLevel, message: UserText): void;
   signal?: AbortSignal;
 }
 
@@ -61,7 +62,7 @@ export async function syncLists(groups: readonly ItemValue<VCard>[], deps: ListS
       // Not "unchanged" next time, whatever got written: the retry applies the group again.
       const record = deps.state.groups[group.uid];
       if (record !== undefined) record.v = -1;
-      deps.onFailure(group.uid, `mailing list not written: ${messageOf(error)}`);
+      deps.onFailure(group.uid, text("reasonListNotWritten", describeError(error)));
     }
   }
   return counts;
@@ -130,7 +131,7 @@ async function ensureMemberContact(member: BareMember, deps: ListSyncDeps): Prom
   if (record !== undefined && (listing === null || local !== undefined)) return id;
   const converted = deps.convert(bareMemberCard(member), id);
   if (!converted.ok) {
-    deps.log("warning", `Group member ${member.email} left out: ${converted.reason}`);
+    deps.log("warning", text("logMemberLeftOut", member.email, converted.reason));
     return null;
   }
   const hash = deps.hash(converted.value);
@@ -144,7 +145,7 @@ async function ensureMemberContact(member: BareMember, deps: ListSyncDeps): Prom
     if (decision !== "skip") await writer.write(id, converted.value, decision);
   } catch (error) {
     if (isRunFatal(error, deps.signal)) throw error;
-    deps.log("warning", `Group member ${member.email} left out: Thunderbird refused the contact: ${messageOf(error)}`);
+    deps.log("warning", text("logMemberLeftOut", member.email, text("reasonThunderbirdRefused", describeError(error))));
     return null;
   }
   state.contacts[id] = { item: null, v: 0, h: hash, email: member.email };
@@ -160,7 +161,7 @@ export async function dropList(uid: string, deps: Pick<ListSyncDeps, "state" | "
   } catch (error) {
     if (isRunFatal(error, deps.signal)) throw error;
     // Most likely the user deleted it already; either way the group is gone on the server.
-    deps.log("info", `Mailing list of group ${uid} could not be deleted: ${messageOf(error)}`);
+    deps.log("info", text("logListNotDeleted", uid, describeError(error)));
   }
   delete deps.state.groups[uid];
 }
@@ -178,7 +179,7 @@ export async function removeUnusedMemberContacts(deps: Pick<ListSyncDeps, "state
         removed++;
       } catch (error) {
         if (isRunFatal(error, deps.signal)) throw error;
-        deps.log("warning", `Contact of former group member ${record.email ?? id} could not be removed: ${messageOf(error)}`);
+        deps.log("warning", text("logMemberContactKept", record.email ?? id, describeError(error)));
       }
     }),
   );

@@ -21,7 +21,8 @@ import { BlueMindError } from "../bluemind/errors.ts";
 import type { AuthUser } from "../bluemind/models.ts";
 import { isRecord } from "../shared/parse.ts";
 import type { AddressBookInfo, AddressBooksApi, KeyValueStore, NotificationsApi } from "../thunderbird/types.ts";
-import { messageOf } from "../shared/error-message.ts";
+import { describeError } from "../shared/error-message.ts";
+import { text, UserError } from "../shared/user-text.ts";
 import type { ChangeQueue } from "./change-queue.ts";
 import type { MissingBookDecision, SyncEngine } from "./engine.ts";
 import type { RemoteBookWithCount } from "../books/fetch-remote-books.ts";
@@ -148,9 +149,9 @@ export class LocalBooks {
       return;
     }
     await this.deps.books.renameBook(book.id, known.displayName).catch(() => undefined);
-    const owner = known.ownerDisplayName || "someone else";
-    this.deps.reporter.log("info", `“${known.displayName}” belongs to ${owner} on BlueMind: it keeps its name.`, containerUid);
-    await this.deps.notifications.notify(`“${known.displayName}” belongs to ${owner} on BlueMind: it cannot be renamed in Thunderbird.`).catch(() => undefined);
+    const owner = known.ownerDisplayName || text("someoneElse");
+    this.deps.reporter.log("info", text("logNotOursKeepsName", known.displayName, owner), containerUid);
+    await this.deps.notifications.notify(text("notifyNotOursRename", known.displayName, owner)).catch(() => undefined);
   }
 
   async bookDeleted(bookId: string): Promise<void> {
@@ -194,10 +195,10 @@ export class LocalBooks {
   async localBookMissing(book: RemoteBook): Promise<MissingBookDecision> {
     const client = this.deps.client();
     // Thrown: the engine reports it and asks again at the next sync.
-    if (client === null) throw new Error("Not connected to BlueMind: its sync will be switched off at the next sync.");
+    if (client === null) throw new UserError(text("errorSyncOffWaits"));
     await client.subscriptions.setSync(book.containerUid, false);
     await this.deps.queue.drop(book.containerUid);
-    this.deps.reporter.log("info", `“${book.displayName}” was deleted in Thunderbird: its sync is now off on BlueMind (nothing was deleted there; it can be synced again from the options page).`, book.containerUid);
+    this.deps.reporter.log("info", text("logDeletedHereSyncOff", book.displayName), book.containerUid);
     // Its search-only book is registered from the next list of subscriptions.
     this.deps.requestSync();
     return "forget";
@@ -216,13 +217,13 @@ export class LocalBooks {
         await client.management.rename(containerUid, name);
         book.serverName = name;
         book.displayName = displayNameOf(name, book.ownerDisplayName, book.ownedByUser, book.isDomainDirectory);
-        this.deps.reporter.log("info", `Address book renamed to “${name}” on BlueMind.`, containerUid);
+        this.deps.reporter.log("info", text("logBookRenamedOnServer", name), containerUid);
         delete state.renames[containerUid];
       } catch (error) {
         if (error instanceof BlueMindError && error.retryable) continue;
         // Refused for good: the engine gives the local book its BlueMind name back.
         delete state.renames[containerUid];
-        this.deps.reporter.log("warning", `“${book.displayName}” could not be renamed to “${name}” on BlueMind: ${messageOf(error)}`, containerUid);
+        this.deps.reporter.log("warning", text("logRenameRefused", book.displayName, name, describeError(error)), containerUid);
       }
       await this.save();
     }
@@ -248,7 +249,7 @@ export class LocalBooks {
       try {
         books.push(await this.publish(client, user, book, candidate, state));
       } catch (error) {
-        this.deps.reporter.log("error", `“${book.name}” could not be created on BlueMind: ${messageOf(error)}`);
+        this.deps.reporter.log("error", text("logPublishFailed", book.name, describeError(error)));
         if (!(error instanceof BlueMindError && error.retryable)) {
           delete state.candidates[bookId];
           await this.save();
@@ -294,7 +295,7 @@ export class LocalBooks {
     await this.deps.engine.adoptLocalBook(remote, book.id);
     delete state.candidates[book.id];
     await this.save();
-    this.deps.reporter.log("info", `“${book.name}”, created in Thunderbird, is now a BlueMind address book, synced.`, uid);
+    this.deps.reporter.log("info", text("logPublished", book.name), uid);
     return remote;
   }
 }

@@ -9,6 +9,7 @@ import { silentReporter, type SyncReporter } from "./reporter.ts";
 import { SyncCancelledError } from "./sync-errors.ts";
 import { emptyBookState, type BookSyncState } from "./sync-state.ts";
 import { group, individual, MemoryBook, pngBytes } from "../../test/support/memory-content.ts";
+import { inEnglish, text } from "../shared/user-text.ts";
 
 const BOOK = "book:A";
 
@@ -31,7 +32,7 @@ async function rig(): Promise<Rig> {
   const saves: BookSyncState[] = [];
   const bases = new BaseCopies(tb.localStore, BOOK);
   const logs: string[] = [];
-  const reporter: SyncReporter = { ...silentReporter, log: (level, message) => logs.push(`${level}: ${message}`) };
+  const reporter: SyncReporter = { ...silentReporter, log: (level, message) => logs.push(`${level}: ${inEnglish(message)}`) };
   let fresh = true;
   const r: Rig = {
     tb,
@@ -239,7 +240,7 @@ describe("pullBook", () => {
     let broken = true;
     r.server.mapMget = (items) => items.map((i) => (broken && i.uid === "m" ? ({ ...i, value: { kind: "individual" } } as ItemValue<VCard>) : i));
     const convert = (card: VCard, id: string) =>
-      card.identification === undefined ? { ok: false as const, uid: id, reason: "empty" } : { ok: true as const, value: `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${card.identification.formatedName?.value}\r\nEMAIL:m@example.org\r\nUID:${id}\r\nEND:VCARD\r\n`, warnings: [] };
+      card.identification === undefined ? { ok: false as const, uid: id, reason: text("vcardEmpty") } : { ok: true as const, value: `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${card.identification.formatedName?.value}\r\nEMAIL:m@example.org\r\nUID:${id}\r\nEND:VCARD\r\n`, warnings: [] };
     await r.pull({ convert });
     expect(Object.keys(r.state.retry).sort()).toEqual(["g", "m"]);
     const list = (await r.tb.asUser.listLists(r.bookId))[0];
@@ -270,9 +271,9 @@ describe("pullBook", () => {
   it("logs conversion warnings for a few cards, then one summary line", async () => {
     const r = await rig();
     for (let i = 0; i < 8; i++) r.server.put(`c${i}`, individual(`Card ${i}`));
-    const convert = (card: VCard, id: string) => ({ ok: true as const, value: `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${card.identification?.formatedName?.value}\r\nUID:${id}\r\nEND:VCARD\r\n`, warnings: ["birthday without a year"] });
+    const convert = (card: VCard, id: string) => ({ ok: true as const, value: `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${card.identification?.formatedName?.value}\r\nUID:${id}\r\nEND:VCARD\r\n`, warnings: [text("vcardPartialDate", text("fieldBirthday"), "--03-15")] });
     await r.pull({ convert });
-    expect(r.logs.filter((l) => /birthday without a year/.test(l))).toHaveLength(5);
+    expect(r.logs.filter((l) => /birthday: "--03-15" has no full date/.test(l))).toHaveLength(5);
     expect(r.logs).toContain("info: 3 more cards had data Thunderbird cannot hold.");
   });
 

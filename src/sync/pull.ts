@@ -28,7 +28,8 @@ import type { ItemValue, VCard } from "../bluemind/models.ts";
 import type { ActivityLevel } from "../shared/status.ts";
 import type { AddressBooksApi } from "../thunderbird/types.ts";
 import { blueMindToVCard, describeFieldConflict, vCardContentHash, type ConversionResult } from "../vcard/index.ts";
-import { messageOf } from "../shared/error-message.ts";
+import { describeError } from "../shared/error-message.ts";
+import { inEnglish, listOf, text, UserError, type UserText } from "../shared/user-text.ts";
 import { FULL_CHECK_INTERVAL_MS, listingContradictsCount, planPull, planPullStart, versionOf, type ContactWrite } from "./changeset-plan.ts";
 import { allSettledOrThrow, chunk, Limiter, runWorkers } from "./concurrency.ts";
 import { contactIdsFor, isDerivedContactId } from "./contact-uid.ts";
@@ -187,7 +188,7 @@ class BookPull {
     const { content, signal } = this.deps;
     const start = planPullStart(this.state, this.target.internalId, this.deps.now(), this.options.fullCheckIntervalMs ?? FULL_CHECK_INTERVAL_MS);
     if (start.recreated) {
-      this.log("info", "The address book was re-created on BlueMind: reloading it.");
+      this.log("info", text("logBookReloaded"));
       this.startOver();
     }
     this.state.internalId = this.target.internalId;
@@ -298,8 +299,7 @@ class BookPull {
   private checkListing(listed: number, atRisk: number): void {
     const itemCount = this.target.itemCount ?? null;
     if (!listingContradictsCount({ listed, itemCount, atRisk })) return;
-    const count = itemCount === null ? "could not be counted" : `counts ${itemCount}`;
-    throw new Error(`BlueMind listed ${listed} items in this address book, which ${count}: nothing was removed here; it is tried again at the next sync.`);
+    throw new UserError(itemCount === null ? text("errorListingUncounted", String(listed)) : text("errorListingContradictsCount", String(listed), String(itemCount)));
   }
 
   private knownItems(): Set<string> {
@@ -341,7 +341,7 @@ class BookPull {
     } catch (error) {
       if (isRunFatal(error, this.deps.signal)) throw error;
       // The record stays: the next full check against _all deletes it again.
-      this.log("warning", `Contact ${uid} removed on BlueMind could not be removed here: ${messageOf(error)}`);
+      this.log("warning", text("logRemovedContactKept", uid, describeError(error)));
     } finally {
       this.ticker?.advance();
     }
@@ -378,7 +378,7 @@ class BookPull {
       const contactId = await this.idOf(uid);
       const converted = this.convert(item.value, contactId);
       if (!converted.ok) {
-        this.fail(uid, `the card cannot be converted: ${converted.reason}`);
+        this.fail(uid, text("reasonNotConverted", converted.reason));
         return;
       }
       if (converted.warnings.length > 0) this.noteWarnings(uid, converted.warnings);
@@ -433,7 +433,7 @@ class BookPull {
       case "merge": {
         const name = cardName(item);
         for (const conflict of action.conflicts) {
-          this.log("warning", `Conflict on “${name}”: changed here and on BlueMind since the last sync; BlueMind's value is kept. Yours was: ${describeFieldConflict(conflict)}`);
+          this.log("warning", text("logFieldConflict", name, describeFieldConflict(conflict)));
         }
         if (action.push) await this.deps.changes?.requeue(contactId, item.uid);
         if (action.vCard === null) {
@@ -449,7 +449,7 @@ class BookPull {
         this.counts[result === "updated" ? "updated" : "created"]++;
         if (action.kind === "comes-back") {
           await this.deps.changes?.drop(contactId);
-          this.log("warning", `A contact deleted here (“${cardName(item)}”) was changed on BlueMind meanwhile: BlueMind's version wins, it comes back.`);
+          this.log("warning", text("logDeletedContactComesBack", cardName(item)));
         }
         return result === "updated" ? "update" : "create";
       }
@@ -472,7 +472,7 @@ class BookPull {
     const local = this.listing !== null ? (this.listing.get(contactId) ?? null) : await this.readLocal(contactId);
     if (local === null || record.h === null || vCardContentHash(local) === record.h) return;
     await this.deps.changes?.drop(contactId);
-    this.log("warning", `A contact changed here was deleted on BlueMind meanwhile: BlueMind's deletion wins. Your values were: ${vCardValueLines(local).join("; ")}`);
+    this.log("warning", text("logChangedContactDeleted", vCardValueLines(local).join("; ")));
   }
 
   /** A card that became a group: its contact goes (the list replaces it). */
@@ -497,8 +497,8 @@ class BookPull {
       if (isRunFatal(error, this.deps.signal)) throw error;
       // No photo on record: the retry of the card (unchanged, so not rewritten) downloads it.
       delete record.p;
-      this.state.retry[item.uid] = `photo not downloaded: ${messageOf(error)}`;
-      this.log("warning", `Photo of card ${item.uid} not downloaded: ${messageOf(error)}`);
+      this.state.retry[item.uid] = `photo not downloaded: ${inEnglish(describeError(error))}`;
+      this.log("warning", text("logPhotoNotDownloaded", item.uid, describeError(error)));
       return;
     }
     if (bytes === null || bytes.length === 0) {
@@ -509,7 +509,7 @@ class BookPull {
     if (decision !== "create" && record.p === fingerprint) return;
     const type = imageTypeOf(bytes);
     if (type === null) {
-      this.log("warning", `Photo of card ${item.uid} skipped: Thunderbird only takes PNG and JPEG images.`);
+      this.log("warning", text("logPhotoSkipped", item.uid));
       record.p = fingerprint;
       return;
     }
@@ -519,8 +519,8 @@ class BookPull {
     } catch (error) {
       if (isRunFatal(error, this.deps.signal)) throw error;
       delete record.p;
-      this.state.retry[item.uid] = `photo not stored: ${messageOf(error)}`;
-      this.log("warning", `Photo of card ${item.uid} not stored in Thunderbird: ${messageOf(error)}`);
+      this.state.retry[item.uid] = `photo not stored: ${inEnglish(describeError(error))}`;
+      this.log("warning", text("logPhotoNotStored", item.uid, describeError(error)));
     }
   }
 
@@ -536,7 +536,7 @@ class BookPull {
           if (await this.writer.remove(id)) this.counts.deleted++;
         } catch (error) {
           if (isRunFatal(error, this.deps.signal)) throw error;
-          this.log("warning", `Contact ${id}, no longer on BlueMind, could not be removed: ${messageOf(error)}`);
+          this.log("warning", text("logStaleContactKept", id, describeError(error)));
         }
       }),
     );
@@ -544,30 +544,31 @@ class BookPull {
 
   private writeFailed(uid: string, error: unknown): void {
     this.consecutiveWriteFailures++;
-    this.fail(uid, `Thunderbird refused the contact: ${messageOf(error)}`);
+    this.fail(uid, text("reasonThunderbirdRefused", describeError(error)));
     const limit = this.options.maxConsecutiveWriteFailures ?? MAX_CONSECUTIVE_WRITE_FAILURES;
     if (this.consecutiveWriteFailures >= limit) {
-      throw new Error(`Thunderbird refused ${limit} contacts in a row; the last said: ${messageOf(error)}`);
+      throw new UserError(text("errorWritesRefused", String(limit), describeError(error)));
     }
   }
 
-  private fail(uid: string, reason: string): void {
-    this.state.retry[uid] = reason;
+  private fail(uid: string, reason: UserText): void {
+    // The sync state keeps an English note for whoever reads it; the user reads the log line.
+    this.state.retry[uid] = inEnglish(reason);
     this.failures.push({ uid, reason });
     this.counts.failed++;
-    if (this.failures.length <= LOGGED_FAILURES) this.log("warning", `Card ${uid} not synced: ${reason}`);
+    if (this.failures.length <= LOGGED_FAILURES) this.log("warning", text("logCardNotSynced", uid, reason));
   }
 
-  private noteWarnings(uid: string, warnings: string[]): void {
+  private noteWarnings(uid: string, warnings: UserText[]): void {
     this.warnedCards++;
-    if (this.warnedCards <= LOGGED_WARNINGS) this.log("info", `Card ${uid}: ${warnings.join("; ")}`);
+    if (this.warnedCards <= LOGGED_WARNINGS) this.log("info", text("logCardWarnings", uid, listOf(warnings)));
   }
 
   private summariseFailures(): void {
     const unlogged = this.failures.length - LOGGED_FAILURES;
-    if (unlogged > 0) this.log("warning", `${unlogged} more cards not synced; they are tried again at the next sync.`);
+    if (unlogged > 0) this.log("warning", text("logMoreCardsNotSynced", String(unlogged)));
     const unwarned = this.warnedCards - LOGGED_WARNINGS;
-    if (unwarned > 0) this.log("info", `${unwarned} more cards had data Thunderbird cannot hold.`);
+    if (unwarned > 0) this.log("info", text("logMoreCardsWarned", String(unwarned)));
   }
 
   private checkpoint(): Promise<void> {
@@ -592,7 +593,7 @@ class BookPull {
     };
   }
 
-  private log(level: ActivityLevel, message: string): void {
+  private log(level: ActivityLevel, message: UserText): void {
     this.deps.reporter.log(level, message, this.target.containerUid);
   }
 }

@@ -9,6 +9,7 @@ import {
 } from "./push-plan.ts";
 import { describeOverwritten, vCardValueLines } from "./conflict-report.ts";
 import type { ContactRecord, GroupRecord } from "./sync-state.ts";
+import { inEnglish } from "../shared/user-text.ts";
 
 const record: ContactRecord = { item: "i1", v: 10, h: "synced" };
 
@@ -76,16 +77,16 @@ describe("describeOverwritten", () => {
   const server = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:x\r\nFN:Jane Doe\r\nTITLE:Server title\r\nEMAIL:jane@example.com\r\nEND:VCARD";
 
   it("lists the local values the server's version does not have", () => {
-    expect(describeOverwritten(local, server)).toBe("TITLE: Local title; NOTE: line one / line two, and more");
+    expect(inEnglish(describeOverwritten(local, server))).toBe("TITLE: Local title; NOTE: line one / line two, and more");
   });
 
   it("lists every value when the server deleted the card", () => {
-    expect(describeOverwritten(local, null)).toContain("FN: Jane Doe");
+    expect(inEnglish(describeOverwritten(local, null))).toContain("FN: Jane Doe");
     expect(vCardValueLines(local)).not.toContainEqual(expect.stringContaining("UID"));
   });
 
   it("stays short", () => {
     const long = `BEGIN:VCARD\r\nVERSION:4.0\r\nNOTE:${"x".repeat(2000)}\r\nEND:VCARD`;
-    expect(describeOverwritten(long, server).length).toBeLessThanOrEqual(600);
+    expect(inEnglish(describeOverwritten(long, server)).length).toBeLessThanOrEqual(600);
   });
 });

@@ -12,6 +12,7 @@
 // changed it there meanwhile — then the card comes back (server wins again).
 import { clipForLog } from "./conflict-report.ts";
 import type { ContactRecord, GroupRecord } from "./sync-state.ts";
+import { text, type UserText } from "../shared/user-text.ts";
 
 /** The server's copy of an item as the push compares it. */
 export interface ServerCopy<T> {
@@ -87,8 +88,9 @@ export function decideListDelete(input: { record: GroupRecord; server: ServerCop
   return server.version > record.v && !sameList(server.content, snapshotOf(record)) ? "conflict" : "delete";
 }
 
-export function describeListOverwritten(local: ListSnapshot, memberNames: ReadonlyMap<string, string>): string {
+export function describeListOverwritten(local: ListSnapshot, memberNames: ReadonlyMap<string, string>): UserText {
   const members = local.members.map((id) => memberNames.get(id) ?? id);
-  const text = `name “${local.name}”${local.description ? `, description “${local.description}”` : ""}, members: ${members.length > 0 ? members.join(", ") : "none"}`;
-  return clipForLog(text);
+  const shown = members.length > 0 ? clipForLog(members.join(", ")) : text("listNoMembers");
+  const name = clipForLog(local.name);
+  return local.description ? text("listValuesDescribed", name, clipForLog(local.description), shown) : text("listValues", name, shown);
 }

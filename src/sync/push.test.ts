@@ -9,6 +9,7 @@ import { groupCard, pushBook, type PushServer } from "./push.ts";
 import { BaseCopies } from "./base-copies.ts";
 import { silentReporter } from "./reporter.ts";
 import { emptyBookState, type BookSyncState } from "./sync-state.ts";
+import { inEnglish } from "../shared/user-text.ts";
 
 const BOOK = "book:A";
 
@@ -140,12 +141,12 @@ describe("pushBook", () => {
     r.server.refuse = (uid) => (uid === "i1" ? "Email invalid: 'p1'" : null);
     const outcome = await r.run();
     expect(outcome.sent).toBe(2);
-    expect(outcome.problems).toEqual(["“Person 1 edited”: Email invalid: 'p1'"]);
+    expect(outcome.problems.map(inEnglish)).toEqual(["“Person 1 edited”: Email invalid: 'p1'"]);
     expect(Object.keys((await r.queue.get(BOOK)).contacts)).toEqual(["c1"]);
 
     const again = await r.run();
     expect(r.server.batches).toHaveLength(1);
-    expect(again.problems).toEqual(["“Person 1 edited”: Email invalid: 'p1'"]);
+    expect(again.problems.map(inEnglish)).toEqual(["“Person 1 edited”: Email invalid: 'p1'"]);
   });
 
   it("keeps everything queued after a batch-wide refusal, and stops there", async () => {
@@ -153,7 +154,7 @@ describe("pushBook", () => {
     r.server.batchWide = "Max items count in addressbook exceeded";
     const outcome = await r.run();
     expect(r.server.batches).toHaveLength(1);
-    expect(outcome.problems).toEqual(["Max items count in addressbook exceeded"]);
+    expect(outcome.problems.map(inEnglish)).toEqual(["Max items count in addressbook exceeded"]);
     expect(Object.keys((await r.queue.get(BOOK)).contacts)).toHaveLength(60);
   });
 
@@ -172,7 +173,7 @@ describe("pushBook", () => {
       { add: 0, modify: 3, delete: 0 },
     ]);
     expect(outcome.sent).toBe(3);
-    expect(outcome.problems).toEqual(["“New One”: Max items count in addressbook exceeded", "“New Two”: Max items count in addressbook exceeded"]);
+    expect(outcome.problems.map(inEnglish)).toEqual(["“New One”: Max items count in addressbook exceeded", "“New Two”: Max items count in addressbook exceeded"]);
     expect(r.server.items.get("i1")?.value.identification?.formatedName?.value).toBe("Person 1 edited");
     expect(Object.keys((await r.queue.get(BOOK)).contacts).sort()).toEqual([...added].sort());
 

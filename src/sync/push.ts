@@ -29,6 +29,7 @@ import { recordHash } from "./pull.ts";
 import type { ContainerUpdatesResult, GroupMember, ItemValue, VCard, VCardChanges } from "../bluemind/models.ts";
 import type { CallOptions } from "../bluemind/transport.ts";
 import type { ActivityLevel } from "../shared/status.ts";
+import { text, type TextArg, type UserText } from "../shared/user-text.ts";
 import type { AddressBooksApi, ContactInfo, MailingListInfo } from "../thunderbird/types.ts";
 import { blueMindToVCard, describeFieldConflict, mergeContacts, vCardContentHash, vCardToBlueMind } from "../vcard/index.ts";
 import type { BaseCopies } from "./base-copies.ts";
@@ -51,7 +52,7 @@ import {
 } from "./push-plan.ts";
 import type { SyncReporter } from "./reporter.ts";
 import { describeOverwritten } from "./conflict-report.ts";
-import { messageOf } from "../shared/error-message.ts";
+import { describeError } from "../shared/error-message.ts";
 import { throwIfAborted } from "./sync-errors.ts";
 import type { BookSyncState, ContactRecord, GroupRecord } from "./sync-state.ts";
 
@@ -99,7 +100,7 @@ export interface PushOutcome {
   sent: number;
   conflicts: number;
   /** `“name”: message` per change BlueMind refused (for the book's status). */
-  problems: string[];
+  problems: UserText[];
 }
 
 export async function pushBook(target: PushTarget, deps: PushDeps): Promise<PushOutcome> {
@@ -230,7 +231,7 @@ class BookPush {
         record.v = -1;
         this.state.retry[record.item] = "missing in Thunderbird";
       }
-      this.log("warning", `${missing.length} contacts of “${this.target.bookName}” are missing in Thunderbird: nothing is deleted on BlueMind, and the next sync brings them back.`);
+      this.log("warning", text("logContactsMissingHere", String(missing.length), this.target.bookName));
       return;
     }
     for (const [id, record] of missing) changed[id] = { op: "delete", uid: record.item };
@@ -269,7 +270,7 @@ class BookPush {
       }
       const name = cardSummary(contact.vCard).name;
       if (change.refused !== undefined && change.refused.hash === hash) {
-        this.outcome.problems.push(`“${name}”: ${change.refused.message}`);
+        this.outcome.problems.push(text("problemNamed", name, change.refused.message));
         continue;
       }
       const item = record?.item ?? id;
@@ -314,7 +315,7 @@ class BookPush {
         } else {
           if (decision === "conflict") {
             this.outcome.conflicts++;
-            this.log("warning", `A contact deleted here (${copy?.content === null ? p.item : this.nameOnServer(item)}) was changed on BlueMind meanwhile: BlueMind's version wins, it comes back.`);
+            this.log("warning", text("logDeletedContactChanged", copy?.content === null ? p.item : this.nameOnServer(item)));
           }
           this.done(p.id, p.rev);
         }
@@ -338,13 +339,12 @@ class BookPush {
         sent.set(p.item, { ...p, vCard: merged.vCard, hash: vCardContentHash(merged.vCard), writeHere: merged.writeHere });
       } else if (decision === "conflict" || decision === "gone") {
         this.outcome.conflicts++;
-        const what = decision === "gone" ? "was deleted on BlueMind" : "was also changed on BlueMind";
-        this.log("warning", `Conflict: “${p.name}” ${what} since the last sync; BlueMind's version wins. Your local values were: ${describeOverwritten(vCard, serverVCard)}`);
+        this.log("warning", text(decision === "gone" ? "logConflictGone" : "logConflictChanged", p.name, describeOverwritten(vCard, serverVCard)));
         this.done(p.id, p.rev);
       } else {
         const converted = vCardToBlueMind(vCard, item ? item.value : null);
         if (!converted.ok) {
-          this.refuseContact(p, `the contact cannot be read: ${converted.reason}`);
+          this.refuseContact(p, text("reasonContactUnreadable", converted.reason));
           continue;
         }
         (p.kind === "add" ? changes.add : changes.modify).push({ uid: p.item, value: converted.value });
@@ -387,14 +387,14 @@ class BookPush {
     if (!server.ok || merged === null || !merged.ok) {
       // Unreadable on one side: the server's copy wins whole, as before the merge existed.
       this.outcome.conflicts++;
-      this.log("warning", `Conflict: “${p.name}” was also changed on BlueMind since the last sync; BlueMind's version wins. Your local values were: ${describeOverwritten(p.vCard, server.ok ? server.value : null)}`);
+      this.log("warning", text("logConflictChanged", p.name, describeOverwritten(p.vCard, server.ok ? server.value : null)));
       this.done(p.id, p.rev);
       return null;
     }
     const { conflicts, merged: vCard, serverOutdated, thunderbirdOutdated } = merged.value;
     if (conflicts.length > 0) this.outcome.conflicts++;
     for (const conflict of conflicts) {
-      this.log("warning", `Conflict on “${p.name}”: changed here and on BlueMind since the last sync; BlueMind's value is kept. Yours was: ${describeFieldConflict(conflict)}`);
+      this.log("warning", text("logFieldConflict", p.name, describeFieldConflict(conflict)));
     }
     if (serverOutdated) return { vCard, writeHere: thunderbirdOutdated };
     this.state.contacts[p.id] = { ...p.record, item: p.item, v: versionOf(item), h: vCardContentHash(server.value) };
@@ -409,11 +409,11 @@ class BookPush {
     try {
       await this.deps.books.updateContact(contactId, vCard);
     } catch (error) {
-      this.log("warning", `The merged contact could not be written in Thunderbird: ${messageOf(error)}`);
+      this.log("warning", text("logMergedNotWritten", describeError(error)));
     }
   }
 
-  private refuseContact(p: PendingContact, message: string): void {
+  private refuseContact(p: PendingContact, message: TextArg): void {
     this.settlement.refusedContacts.push({ id: p.id, rev: p.rev, refused: { hash: p.hash, message } });
     this.refused(p.name, message);
   }
@@ -447,7 +447,7 @@ class BookPush {
       if (record !== undefined && sameList(record, { ...local, members: local.members.filter((id) => this.isOnBlueMind(id)) })) continue;
       const fingerprint = listFingerprint(local);
       if (change.refused !== undefined && change.refused.hash === fingerprint) {
-        this.outcome.problems.push(`“${list.name}”: ${change.refused.message}`);
+        this.outcome.problems.push(text("problemNamed", list.name, change.refused.message));
         continue;
       }
       const members = this.listMembers.get(listId) ?? [];
@@ -476,7 +476,7 @@ class BookPush {
         } else {
           if (decision === "conflict") {
             this.outcome.conflicts++;
-            this.log("warning", `The mailing list “${p.record.name}” deleted here was changed on BlueMind meanwhile: BlueMind's version wins, it comes back.`);
+            this.log("warning", text("logDeletedListChanged", p.record.name));
           }
           this.done(p.listId, p.rev, "list");
         }
@@ -490,8 +490,7 @@ class BookPush {
       } else if (decision === "conflict" || decision === "gone") {
         this.outcome.conflicts++;
         const names = new Map(p.members.map((c) => [c.id, cardSummary(c.vCard).name]));
-        const what = decision === "gone" ? "was deleted on BlueMind" : "was also changed on BlueMind";
-        this.log("warning", `Conflict: the mailing list “${local.name}” ${what} since the last sync; BlueMind's version wins. Your local list was: ${describeListOverwritten(local, names)}`);
+        this.log("warning", text(decision === "gone" ? "logListConflictGone" : "logListConflictChanged", local.name, describeListOverwritten(local, names)));
         this.done(p.listId, p.rev, "list");
       } else {
         const { members, ids } = await this.groupMembersOf(p, item ?? null);
@@ -516,7 +515,7 @@ class BookPush {
       },
       (p, message) => {
         this.settlement.refusedLists.push({ id: p.listId, rev: p.rev, refused: { hash: p.fingerprint, message } });
-        this.refused(p.local?.name ?? p.record?.name ?? "a mailing list", message);
+        this.refused(p.local?.name ?? p.record?.name ?? text("aMailingList"), message);
       },
     );
   }
@@ -544,7 +543,7 @@ class BookPush {
       else if (record?.item) member = { containerUid: this.target.containerUid, itemUid: record.item, commonName: name, mailto: email };
       else if (record?.email) member = { containerUid: null, itemUid: null, commonName: name, mailto: record.email };
       if (member === null) {
-        this.log("warning", `“${name}” is not on BlueMind: the group “${p.local?.name ?? ""}” is saved without this member.`);
+        this.log("warning", text("logMemberNotOnServer", name, p.local?.name ?? ""));
         continue;
       }
       members.push(member);
@@ -626,8 +625,8 @@ class BookPush {
     const batchWide = result.errors.find((e) => e.uid === null);
     if (batchWide !== undefined) {
       this.stopped = true;
-      this.outcome.problems.push(batchWide.message);
-      this.log("error", `BlueMind refused the changes to “${this.target.bookName}”: ${batchWide.message}`);
+      this.outcome.problems.push(text("serverSaid", batchWide.message));
+      this.log("error", text("logChangesRefused", this.target.bookName, batchWide.message));
       return;
     }
     const errors = new Map(result.errors.map((e) => [e.uid, e.message]));
@@ -643,9 +642,9 @@ class BookPush {
     }
   }
 
-  private refused(name: string, message: string): void {
-    this.outcome.problems.push(`“${name}”: ${message}`);
-    this.log("warning", `“${name}” could not be saved on BlueMind: ${message}`);
+  private refused(name: TextArg, message: TextArg): void {
+    this.outcome.problems.push(text("problemNamed", name, message));
+    this.log("warning", text("logNotSavedOnServer", name, message));
   }
 
   private done(id: string, rev: number, kind: "contact" | "list" = "contact"): void {
@@ -667,7 +666,7 @@ class BookPush {
     await this.deps.queue.settle(this.target.containerUid, settlement);
   }
 
-  private log(level: ActivityLevel, message: string): void {
+  private log(level: ActivityLevel, message: UserText): void {
     this.deps.reporter.log(level, message, this.target.containerUid);
   }
 }

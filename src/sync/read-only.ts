@@ -13,7 +13,8 @@
 //    for the connection, like any pull.
 // One notification per book and burst (NOTIFY_DELAY_MS), not one per contact of a multi-select.
 import type { AddressBooksApi, ContactInfo, MailingListInfo, NotificationsApi } from "../thunderbird/types.ts";
-import { messageOf } from "../shared/error-message.ts";
+import { describeError } from "../shared/error-message.ts";
+import { text, type UserText } from "../shared/user-text.ts";
 import { isDerivedContactId } from "./contact-uid.ts";
 import { cardSummary } from "./push.ts";
 import { vCardValueLines } from "./conflict-report.ts";
@@ -42,7 +43,7 @@ export interface ReadOnlyBook {
 }
 
 export class ReadOnlyGuard {
-  private readonly pending = new Map<string, { name: string; changes: string[] }>();
+  private readonly pending = new Map<string, { name: string; changes: UserText[] }>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly deps: ReadOnlyDeps) {}
@@ -55,15 +56,15 @@ export class ReadOnlyGuard {
     try {
       await this.deps.books.deleteContact(contact.id);
     } catch (error) {
-      this.deps.reporter.log("warning", `“${name}” could not be removed from the read-only “${book.name}”: ${messageOf(error)}`, book.containerUid);
+      this.deps.reporter.log("warning", text("logReadOnlyContactKept", name, book.name, describeError(error)), book.containerUid);
       return;
     }
-    this.deps.reporter.log("warning", `“${name}” was removed from “${book.name}”, which is read-only on BlueMind. Its values were: ${vCardValueLines(contact.vCard).join("; ")}`, book.containerUid);
-    this.tell(book, `“${name}”`);
+    this.deps.reporter.log("warning", text("logReadOnlyContactRemoved", name, book.name, vCardValueLines(contact.vCard).join("; ")), book.containerUid);
+    this.tell(book, text("whatContact", name));
   }
 
   /** A synced contact edited or deleted in a read-only book: the pull restores it. */
-  async contactChanged(book: ReadOnlyBook, itemUid: string, name: string): Promise<void> {
+  async contactChanged(book: ReadOnlyBook, itemUid: string, name: UserText): Promise<void> {
     const state = this.deps.stateOf(book.containerUid);
     if (state === undefined) return;
     for (const record of Object.values(state.contacts)) if (record.item === itemUid) record.v = -1;
@@ -75,11 +76,11 @@ export class ReadOnlyGuard {
     try {
       await this.deps.books.deleteList(list.id);
     } catch (error) {
-      this.deps.reporter.log("warning", `The mailing list “${list.name}” could not be removed from the read-only “${book.name}”: ${messageOf(error)}`, book.containerUid);
+      this.deps.reporter.log("warning", text("logReadOnlyListKept", list.name, book.name, describeError(error)), book.containerUid);
       return;
     }
-    this.deps.reporter.log("warning", `The mailing list “${list.name}” was removed from “${book.name}”, which is read-only on BlueMind.`, book.containerUid);
-    this.tell(book, `the list “${list.name}”`);
+    this.deps.reporter.log("warning", text("logReadOnlyListRemoved", list.name, book.name), book.containerUid);
+    this.tell(book, text("whatList", list.name));
   }
 
   /** A synced mailing list changed or deleted in a read-only book: the pull restores it. */
@@ -88,18 +89,18 @@ export class ReadOnlyGuard {
     const record = state?.groups[groupUid];
     if (state === undefined || record === undefined) return;
     record.v = -1;
-    await this.restore(book, state, groupUid, `the list “${record.name}”`);
+    await this.restore(book, state, groupUid, text("whatList", record.name));
   }
 
-  private async restore(book: ReadOnlyBook, state: BookSyncState, uid: string, what: string): Promise<void> {
+  private async restore(book: ReadOnlyBook, state: BookSyncState, uid: string, what: UserText): Promise<void> {
     state.retry[uid] = REVERT_REASON;
     await this.deps.saveState(state);
-    this.deps.reporter.log("info", `Your change to ${what} in “${book.name}” is undone: this address book is read-only on BlueMind.`, book.containerUid);
+    this.deps.reporter.log("info", text("logReadOnlyChangeUndone", what, book.name), book.containerUid);
     this.tell(book, what);
     this.deps.requestSync();
   }
 
-  private tell(book: ReadOnlyBook, what: string): void {
+  private tell(book: ReadOnlyBook, what: UserText): void {
     const entry = this.pending.get(book.containerUid) ?? { name: book.name, changes: [] };
     entry.changes.push(what);
     this.pending.set(book.containerUid, entry);
@@ -111,8 +112,9 @@ export class ReadOnlyGuard {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     for (const { name, changes } of this.pending.values()) {
-      const what = changes.length === 1 ? `your change to ${changes[0]} was undone` : `your ${changes.length} changes were undone`;
-      void this.deps.notifications.notify(`“${name}” is read-only on BlueMind: ${what}.`).catch(() => undefined);
+      const [only] = changes;
+      const message = changes.length === 1 && only !== undefined ? text("notifyReadOnlyChange", name, only) : text("notifyReadOnlyChanges", name, String(changes.length));
+      void this.deps.notifications.notify(message).catch(() => undefined);
     }
     this.pending.clear();
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BookStatus } from "../shared/status.ts";
 import { ProgressTicker, statusReporter } from "./reporter.ts";
+import { inEnglish, text } from "../shared/user-text.ts";
 
 describe("ProgressTicker", () => {
   it("reports the start, every 1 % (at least 25 items), and the end", () => {
@@ -28,16 +29,16 @@ describe("statusReporter", () => {
   it("maps engine reports onto the book status and the activity log", () => {
     const updates: [string, Partial<BookStatus>][] = [];
     const logs: string[] = [];
-    const reporter = statusReporter({ updateBook: (uid, change) => updates.push([uid, change]), log: (level, message, uid) => logs.push(`${level} ${uid} ${message}`) });
+    const reporter = statusReporter({ updateBook: (uid, change) => updates.push([uid, change]), log: (level, message, uid) => logs.push(`${level} ${uid} ${inEnglish(message)}`) });
     reporter.bookState("book:A", { state: "syncing" });
     reporter.progress("book:A", { done: 1, total: 2 });
     reporter.bookState("book:A", { state: "synced", lastSuccess: 5, lastError: null, contactCount: 2 });
-    reporter.log("warning", "careful", "book:A");
+    reporter.log("warning", text("logBookRenamed", "careful"), "book:A");
     expect(updates).toEqual([
       ["book:A", { state: "syncing" }],
       ["book:A", { progress: { done: 1, total: 2 } }],
       ["book:A", { state: "synced", lastSuccess: 5, lastError: null, progress: null }],
     ]);
-    expect(logs).toEqual(["warning book:A careful"]);
+    expect(logs).toEqual(["warning book:A Address book renamed to “careful”."]);
   });
 });

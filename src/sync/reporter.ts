@@ -2,6 +2,7 @@
 // activity-log lines. The background connects it to its StatusStore (statusReporter below);
 // tests collect the calls.
 import type { ActivityLevel, BookStatus } from "../shared/status.ts";
+import type { UserText } from "../shared/user-text.ts";
 
 export type BookRunState = "syncing" | "synced" | "error";
 
@@ -10,7 +11,7 @@ export interface BookStateChange {
   /** Epoch ms of the end of the last successful pull (set with "synced"). */
   lastSuccess?: number;
   /** The reason of an "error", null to clear a previous one. */
-  lastError?: string | null;
+  lastError?: UserText | null;
   /** Contacts the local copy holds after the pull (set with "synced"). */
   contactCount?: number;
 }
@@ -19,7 +20,7 @@ export interface SyncReporter {
   bookState(containerUid: string, change: BookStateChange): void;
   /** `null` once the book is done. */
   progress(containerUid: string, progress: { done: number; total: number } | null): void;
-  log(level: ActivityLevel, message: string, containerUid?: string): void;
+  log(level: ActivityLevel, message: UserText, containerUid?: string): void;
 }
 
 export const silentReporter: SyncReporter = {
@@ -31,7 +32,7 @@ export const silentReporter: SyncReporter = {
 /** The slice of the background's StatusStore the reporter needs. */
 export interface StatusSink {
   updateBook(containerUid: string, change: Partial<BookStatus>): void;
-  log(level: ActivityLevel, message: string, containerUid?: string): void;
+  log(level: ActivityLevel, message: UserText, containerUid?: string): void;
 }
 
 /** Maps engine reports onto the options page's book status (BookStatus has no contact count). */

@@ -6,11 +6,11 @@
 //  - one card: a card the converter rejects, an _mget value that is not a card, a Thunderbird write
 //    refused — recorded for retry and logged, the rest of the book goes on.
 import { AuthenticationError, CancelledError } from "../bluemind/errors.ts";
+import { text, UserError } from "../shared/user-text.ts";
 
-export class SyncCancelledError extends Error {
+export class SyncCancelledError extends UserError {
   constructor() {
-    super("The sync was cancelled.");
-    this.name = "SyncCancelledError";
+    super(text("errorSyncCancelled"));
   }
 }
 

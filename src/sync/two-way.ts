@@ -15,7 +15,8 @@
 import type { BlueMindClient } from "../bluemind/client.ts";
 import type { AuthUser } from "../bluemind/models.ts";
 import type { AddressBooksApi, KeyValueStore, NotificationsApi, Unsubscribe } from "../thunderbird/types.ts";
-import { messageOf } from "../shared/error-message.ts";
+import { describeError } from "../shared/error-message.ts";
+import { text, UserError } from "../shared/user-text.ts";
 import { FULL_CHECK_INTERVAL_MS } from "./changeset-plan.ts";
 import { ChangeQueue, isEmptyQueue } from "./change-queue.ts";
 import { ChangeTracker, groupOfList } from "./change-tracker.ts";
@@ -98,7 +99,7 @@ export class TwoWaySync {
       readOnly: this.readOnly,
       localBooks: this.localBooks,
       onLocalChange: () => deps.onLocalChange(false),
-      onError: (error) => deps.reporter.log("error", `A local change could not be recorded: ${messageOf(error)}`),
+      onError: (error) => deps.reporter.log("error", text("logLocalChangeNotRecorded", describeError(error))),
     });
   }
 
@@ -169,7 +170,7 @@ export class TwoWaySync {
       return { problems: [] };
     }
     const client = this.deps.client();
-    if (client === null) throw new Error("Not connected to BlueMind: local changes wait for the connection.");
+    if (client === null) throw new UserError(text("errorLocalChangesWait"));
     const outcome = await pushBook(
       { containerUid: book.containerUid, localBookId, bookName: book.displayName, state },
       {
@@ -182,7 +183,7 @@ export class TwoWaySync {
         signal,
       },
     );
-    if (outcome.sent > 0) this.deps.reporter.log("info", `“${book.displayName}”: ${outcome.sent} local change(s) saved on BlueMind.`, book.containerUid);
+    if (outcome.sent > 0) this.deps.reporter.log("info", text("logLocalChangesSaved", book.displayName, String(outcome.sent)), book.containerUid);
     return { problems: outcome.problems };
   }
 
@@ -233,8 +234,8 @@ export class TwoWaySync {
     await this.stateStore.saveBook(state);
     await this.queue.drop(book.containerUid);
     if (restored > 0) {
-      this.deps.reporter.log("info", `${restored} local change(s) to “${book.displayName}” are undone: this address book is read-only on BlueMind.`, book.containerUid);
-      await this.deps.notifications.notify(`“${book.displayName}” is read-only on BlueMind: your changes were undone.`).catch(() => undefined);
+      this.deps.reporter.log("info", text("logLocalChangesUndone", String(restored), book.displayName), book.containerUid);
+      await this.deps.notifications.notify(text("notifyReadOnlyUndone", book.displayName)).catch(() => undefined);
     }
   }
 }

@@ -3,7 +3,8 @@
 // generic WebExtension ones (storage, alarms, permissions, notifications, runtime, i18n) on
 // webextension-polyfill's `browser`.
 import browser, { type Alarms } from "webextension-polyfill";
-import { MANAGED_FIELDS, parseManagedSettings, type ManagedSettings } from "../shared/settings.ts";
+import { POLICY_KEYS, parseManagedSettings, type ManagedSettings } from "../shared/settings.ts";
+import { renderText, type Lookup } from "../shared/user-text.ts";
 import type { AddressBookInfo, ContactInfo, MailingListInfo, ProviderSearchHandler, Thunderbird, Unsubscribe } from "./types.ts";
 
 interface WebExtEventLike<L> {
@@ -54,9 +55,12 @@ function trackBookContacts(bookId: string): Promise<unknown> {
 }
 
 
+/** Thunderbird's UI language; a key missing there shows itself rather than an empty line. */
+const localize: Lookup = (key, substitutions) => browser.i18n.getMessage(key, substitutions) || key;
+
 async function readManaged(): Promise<ManagedSettings> {
   try {
-    return parseManagedSettings(await browser.storage.managed.get([...MANAGED_FIELDS]));
+    return parseManagedSettings(await browser.storage.managed.get([...POLICY_KEYS]));
   } catch {
     // Without a policy for this add-on Thunderbird rejects the read ("Managed storage manifest
     // not found"): that is the normal, unmanaged case.
@@ -190,13 +194,14 @@ export function createMessengerThunderbird(): Thunderbird {
         };
       },
     },
+    render: (value) => renderText(value, localize),
     notifications: {
       async notify(message) {
         await browser.notifications.create({
           type: "basic",
           iconUrl: browser.runtime.getURL("icons/bluemind-64.png"),
           title: browser.i18n.getMessage("notificationTitle"),
-          message,
+          message: renderText(message, localize),
         });
       },
     },

@@ -3,6 +3,7 @@
 // in-memory implementation of the same interfaces (test/unit/in-memory-thunderbird.ts), so an
 // MV3 port or an API change touches one folder.
 import type { ManagedSettings } from "../shared/settings.ts";
+import type { UserText } from "../shared/user-text.ts";
 
 export interface AddressBookInfo {
   id: string;
@@ -115,7 +116,8 @@ export interface ConnectivityApi {
 }
 
 export interface NotificationsApi {
-  notify(message: string): Promise<void>;
+  /** Shown in Thunderbird's language. */
+  notify(message: UserText): Promise<void>;
 }
 
 export interface Thunderbird {
@@ -126,4 +128,6 @@ export interface Thunderbird {
   alarms: AlarmsApi;
   connectivity: ConnectivityApi;
   notifications: NotificationsApi;
+  /** A text in Thunderbird's UI language, for what the add-on writes into Thunderbird's own data. */
+  render(value: UserText): string;
 }

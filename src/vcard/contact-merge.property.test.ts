@@ -3,6 +3,7 @@
 // by Thunderbird's editor, the server side gone through BlueMind (read onto the base card and
 // written back, as a pull would see it).
 
+import { inEnglish } from "../shared/user-text.ts";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { VCard } from "../shared/bluemind-card.ts";
@@ -47,25 +48,25 @@ const PATHS: Record<string, string[]> = {
 
 function toVCard(card: VCard, thunderbirdVCard: string | null = null): string {
   const result = blueMindToVCard(card, UID, { thunderbirdVCard });
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
 function fromVCard(vCard: string, previous: VCard | null = null): VCard {
   const result = vCardToBlueMind(vCard, previous);
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
 function merge(base: string | null, local: string, server: string): ContactMerge {
   const result = mergeContacts({ base, local, server });
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
 function properties(vCard: string): JCardProperty[] {
   const parsed = parseVCardText(vCard);
-  if (!parsed.ok) throw new Error(parsed.reason);
+  if (!parsed.ok) throw new Error(inEnglish(parsed.reason));
   return parsed.properties;
 }
 

@@ -2,6 +2,7 @@
 // the base and server copies come from blueMindToVCard, the local copy is the base edited the
 // way Thunderbird's editor saves (addresses and organisation folded, see thunderbird-save.ts).
 
+import { inEnglish } from "../shared/user-text.ts";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -20,13 +21,13 @@ const UID = "5d0c6c8e-2b9f-5a43-8f0e-0b5e4a1c9d11";
 
 function toVCard(card: VCard, thunderbirdVCard: string | null = null): string {
   const result = blueMindToVCard(card, UID, { thunderbirdVCard });
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
 function read(vCard: string): VCard {
   const result = vCardToBlueMind(vCard);
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
@@ -52,13 +53,13 @@ function localWith(...edits: [string, string][]): string {
 
 function merge(base: string | null, local: string, server: string): ContactMerge {
   const result = mergeContacts({ base, local, server });
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
 function values(vCard: string, name: string): string[] {
   const parsed = parseVCardText(vCard);
-  if (!parsed.ok) throw new Error(parsed.reason);
+  if (!parsed.ok) throw new Error(inEnglish(parsed.reason));
   return parsed.properties.filter((p) => p.name === name).map(textValue);
 }
 
@@ -122,7 +123,7 @@ describe("a field changed on both sides", () => {
       card.identification!.name!.familyNames = "Dow";
     });
     const result = merge(BASE, local, server);
-    expect(result.conflicts.map(describeFieldConflict)).toEqual(["N: Jane Doe-Smith"]);
+    expect(result.conflicts.map((c) => inEnglish(describeFieldConflict(c)))).toEqual(["N: Jane Doe-Smith"]);
     expect(read(result.merged).identification?.name?.familyNames).toBe("Dow");
   });
 
@@ -134,7 +135,7 @@ describe("a field changed on both sides", () => {
     const result = merge(BASE, local, server);
     expect(values(result.merged, "title")).toEqual(["CEO"]);
     expect(result.conflicts).toEqual([{ field: "TITLE", localValue: null, serverValue: "CEO" }]);
-    expect(describeFieldConflict(result.conflicts[0]!)).toBe("TITLE: (removed in Thunderbird)");
+    expect(inEnglish(describeFieldConflict(result.conflicts[0]!))).toBe("TITLE: (removed in Thunderbird)");
   });
 
   it("the same way: no conflict", () => {
@@ -333,7 +334,7 @@ describe("without a base", () => {
     expect(values(result.merged, "title")).toEqual(["CTO"]);
     expect(values(result.merged, "role")).toEqual(["Architect"]);
     expect(values(result.merged, "x-custom1")).toEqual(["c"]);
-    expect(result.conflicts.map(describeFieldConflict)).toEqual(["TITLE: CEO"]);
+    expect(result.conflicts.map((c) => inEnglish(describeFieldConflict(c)))).toEqual(["TITLE: CEO"]);
   });
 
   it("two equal copies: nothing to do", () => {
@@ -343,7 +344,8 @@ describe("without a base", () => {
 
   it("an unreadable base is taken as unknown, with a warning", () => {
     const result = mergeContacts({ base: "garbage", local: BASE, server: BASE });
-    expect(result).toMatchObject({ ok: true, warnings: [expect.stringContaining("cannot be read")] });
+    expect(result.ok).toBe(true);
+    expect(result.ok ? result.warnings.map(inEnglish) : []).toEqual([expect.stringContaining("cannot be read")]);
   });
 });
 

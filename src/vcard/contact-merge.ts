@@ -44,6 +44,7 @@ import { ABSENT, MERGED_FIELDS, displayValue, keysOf, scalarVersion } from "./me
 import { readVCardParams } from "./params.ts";
 import type { ConversionResult } from "./result.ts";
 import { failure, success } from "./result.ts";
+import { text, type UserText } from "../shared/user-text.ts";
 
 export interface ContactMergeInput {
   /** The vCard both sides last agreed on; null when unknown. */
@@ -101,16 +102,16 @@ const VERSION: JCardProperty = { name: "version", params: {}, type: "text", valu
 
 export function mergeContacts(input: ContactMergeInput): ConversionResult<ContactMerge> {
   const local = parseVCardText(input.local);
-  if (!local.ok) return failure(null, `Thunderbird's vCard cannot be merged: ${local.reason}`);
+  if (!local.ok) return failure(null, text("reasonLocalNotMergeable", local.reason));
   const uid = local.properties.find((p) => p.name === "uid");
   const server = parseVCardText(input.server);
-  if (!server.ok) return failure(uid ? textValue(uid) : null, `the server's vCard cannot be merged: ${server.reason}`);
-  const warnings: string[] = [];
+  if (!server.ok) return failure(uid ? textValue(uid) : null, text("reasonServerNotMergeable", server.reason));
+  const warnings: UserText[] = [];
   let base: JCardProperty[] | null = null;
   if (input.base !== null) {
     const parsed = parseVCardText(input.base);
     if (parsed.ok) base = parsed.properties;
-    else warnings.push(`the last agreed copy cannot be read (${parsed.reason}): merged as if unknown`);
+    else warnings.push(text("warningBaseUnreadable", parsed.reason));
   }
 
   const properties: JCardProperty[] = [VERSION];
@@ -157,8 +158,8 @@ function pushChanges(merged: string, server: string): boolean {
 }
 
 /** A conflict as one line of the activity log: `EMAIL: jane@x.org`. */
-export function describeFieldConflict(conflict: FieldConflict): string {
-  return `${conflict.field}: ${conflict.localValue ?? "(removed in Thunderbird)"}`;
+export function describeFieldConflict(conflict: FieldConflict): UserText {
+  return conflict.localValue === null ? text("fieldRemovedHere", conflict.field) : text("fieldValue", conflict.field, conflict.localValue);
 }
 
 /** The three-way rule for one value (ABSENT when a side does not have it). */

@@ -9,6 +9,8 @@
 // - Reading accepts `1980-01-01`, `19800101` and a date-time (its date part); anything else is
 //   invalid. Partial dates are reported as such; the caller decides (see from-vcard.ts).
 
+import { text, type UserText } from "../shared/user-text.ts";
+
 const DAY_MS = 86_400_000;
 
 export type ParsedVCardDate =
@@ -18,14 +20,14 @@ export type ParsedVCardDate =
   | { kind: "invalid" };
 
 /** `YYYY-MM-DD` (the jCard form of a vCard date) for an epoch value, or null with a reason. */
-export function epochMsToIsoDate(value: unknown): { date: string | null; warning: string | null } {
+export function epochMsToIsoDate(value: unknown): { date: string | null; warning: UserText | null } {
   if (value === null || value === undefined) return { date: null, warning: null };
-  if (typeof value !== "number" || !Number.isFinite(value)) return { date: null, warning: `not a date: ${String(value)}` };
+  if (typeof value !== "number" || !Number.isFinite(value)) return { date: null, warning: text("dateNotADate", String(value)) };
   const rounded = Math.round(value / DAY_MS) * DAY_MS;
   const date = new Date(rounded);
-  if (Number.isNaN(date.getTime())) return { date: null, warning: `date out of range: ${value}` };
+  if (Number.isNaN(date.getTime())) return { date: null, warning: text("dateOutOfRange", String(value)) };
   const year = date.getUTCFullYear();
-  if (year < 1 || year > 9999) return { date: null, warning: `year ${year} cannot be written in a vCard` };
+  if (year < 1 || year > 9999) return { date: null, warning: text("dateYearOutOfRange", String(year)) };
   const iso = `${String(year).padStart(4, "0")}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}`;
   return { date: iso, warning: null };
 }

@@ -3,6 +3,7 @@ import type { VCard } from "../shared/bluemind-card.ts";
 import { ANNIVERSARY, BIRTHDAY, janeDoe, team } from "../../test/unit/fixtures/vcard/cards.ts";
 import { vCardToBlueMind } from "./from-vcard.ts";
 import { blueMindToVCard } from "./to-vcard.ts";
+import { inEnglish } from "../shared/user-text.ts";
 
 const UID = "5d0c6c8e-2b9f-5a43-8f0e-0b5e4a1c9d11";
 
@@ -12,13 +13,13 @@ function vCard(...lines: string[]): string {
 
 function read(text: string, previous: VCard | null = null): VCard {
   const result = vCardToBlueMind(text, previous);
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
 function written(card: VCard): string {
   const result = blueMindToVCard(card, UID);
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
@@ -353,7 +354,7 @@ describe("partial and unreadable dates", () => {
   it("drops a year-less birthday BlueMind cannot store, with a warning", () => {
     const result = vCardToBlueMind(vCard("BDAY;VALUE=DATE:--0315"));
     expect(result).toMatchObject({ ok: true, value: { identification: { birthday: null } } });
-    expect(result.ok && result.warnings.join()).toMatch(/birthday.*--03-15/);
+    expect(result.ok && result.warnings.map(inEnglish).join()).toMatch(/birthday.*--03-15/);
   });
 
   it("keeps the server date when the partial date still matches it", () => {
@@ -375,7 +376,7 @@ describe("partial and unreadable dates", () => {
     for (const line of ["BDAY;VALUE=TEXT:circa 1980", "BDAY:19801340", "BDAY:T1200"]) {
       const result = vCardToBlueMind(edit(previous, "BDAY", line), previous);
       expect(result, line).toMatchObject({ ok: true, value: { identification: { birthday: BIRTHDAY } } });
-      expect(result.ok && result.warnings.join(), line).toMatch(/birthday: unreadable date/);
+      expect(result.ok && result.warnings.map(inEnglish).join(), line).toMatch(/birthday: unreadable date/);
     }
   });
 

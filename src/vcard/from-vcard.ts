@@ -19,6 +19,7 @@
 
 import type { Parameter, VCard } from "../shared/bluemind-card.ts";
 import { messageOf } from "../shared/error-message.ts";
+import { text, type MessageKey, type UserText } from "../shared/user-text.ts";
 import { epochMsToIsoDate, parseVCardDate, utcDay } from "./dates.ts";
 import { ADDRESS_PARTS, NAME_PARTS, STREET_INDEX, asKind, fallbackDisplayName, normalizeGender, orgComponents } from "./fields.ts";
 import type { JCardProperty } from "./jcard.ts";
@@ -38,9 +39,9 @@ export function vCardToBlueMind(vCardText: string, previous: VCard | null = null
   if (!parsed.ok) return failure(guessUid(vCardText), parsed.reason);
   const uidProperty = parsed.properties.find((p) => p.name === "uid");
   const uid = uidProperty ? emptyToNull(textValue(uidProperty)) : null;
-  const warnings: string[] = [];
+  const warnings: UserText[] = [];
   if (parsed.version !== null && parsed.version !== "4.0" && parsed.version !== "3.0") {
-    warnings.push(`vCard version ${parsed.version} read as 4.0`);
+    warnings.push(text("vcardVersionRead", parsed.version));
   }
   try {
     const merger = new Merger(parsed.properties, asObject(previous), warnings);
@@ -48,7 +49,7 @@ export function vCardToBlueMind(vCardText: string, previous: VCard | null = null
     // copy), as loose JSON so that fields this code does not model are carried over untouched.
     return success(merger.build() as unknown as VCard, warnings);
   } catch (error) {
-    return failure(uid, `cannot convert the vCard: ${messageOf(error)}`);
+    return failure(uid, text("vcardCannotConvert", messageOf(error)));
   }
 }
 
@@ -63,7 +64,7 @@ class Merger {
   constructor(
     private readonly properties: JCardProperty[],
     private readonly previous: JsonObject | null,
-    private readonly warnings: string[],
+    private readonly warnings: UserText[],
   ) {
     this.hasPrevious = previous !== null;
   }
@@ -97,7 +98,7 @@ class Merger {
     const property = this.first("kind");
     const fresh = property ? asKind(textValue(property)) : null;
     if (property && fresh === null && textValue(property).trim() !== "") {
-      this.warnings.push(`unknown KIND "${textValue(property)}" ignored`);
+      this.warnings.push(text("vcardUnknownKindIgnored", textValue(property)));
     }
     if (fresh === null) return asKind(previousKind) !== null ? previousKind : "individual";
     return asKind(previousKind) === fresh ? previousKind : fresh;
@@ -125,8 +126,8 @@ class Merger {
     const nickname = emptyToNull(this.all("nickname").flatMap(listValues).map(cleanText).filter(Boolean).join(","));
     this.setTextValue(identification, "nickname", keepIfSame(nickname, dig(previous, "nickname", "value")));
     if (!this.hasPrevious) identification.photo = false;
-    this.put(identification, "birthday", this.date("bday", "birthday", dig(previous, "birthday")));
-    this.put(identification, "anniversary", this.date("anniversary", "anniversary", dig(previous, "anniversary")));
+    this.put(identification, "birthday", this.date("bday", "fieldBirthday", dig(previous, "birthday")));
+    this.put(identification, "anniversary", this.date("anniversary", "fieldAnniversary", dig(previous, "anniversary")));
 
     const gender = this.first("gender");
     if (gender) {
@@ -146,7 +147,7 @@ class Merger {
   }
 
   /** BDAY/ANNIVERSARY. Partial dates (no year…) cannot be stored by BlueMind. */
-  private date(name: string, label: string, previous: unknown): unknown {
+  private date(name: string, label: MessageKey, previous: unknown): unknown {
     const property = this.first(name);
     const previousMs = typeof previous === "number" && Number.isFinite(previous) ? previous : null;
     if (!property) {
@@ -168,11 +169,11 @@ class Merger {
           (parsed.month === null || parsed.month === day.month) &&
           (parsed.day === null || parsed.day === day.day);
         if (stillMatches) return previous;
-        this.warnings.push(`${label}: "${raw}" has no full date, which BlueMind cannot store; dropped`);
+        this.warnings.push(text("vcardPartialDate", text(label), raw));
         return null;
       }
       case "invalid":
-        this.warnings.push(`${label}: unreadable date "${raw}", server value kept`);
+        this.warnings.push(text("vcardUnreadableDate", text(label), raw));
         return previous ?? null;
     }
   }

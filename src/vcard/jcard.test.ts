@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { JCardProperty } from "./jcard.ts";
 import { components, listValues, parseVCardText, protectDelimitedValues, serializeVCard, textValue } from "./jcard.ts";
+import { inEnglish } from "../shared/user-text.ts";
 
 const card = (...properties: JCardProperty[]): string =>
   serializeVCard([{ name: "version", params: {}, type: "text", values: ["4.0"] }, ...properties]);
@@ -17,7 +18,7 @@ const text = (name: string, value: JCardProperty["values"][number], params: JCar
 const lines = (vCard: string): string[] => vCard.split("\r\n");
 const parse = (vCard: string): JCardProperty[] => {
   const parsed = parseVCardText(vCard);
-  if (!parsed.ok) throw new Error(parsed.reason);
+  if (!parsed.ok) throw new Error(inEnglish(parsed.reason));
   return parsed.properties;
 };
 
@@ -118,7 +119,7 @@ describe("reading", () => {
     for (const [input, reason] of cases) {
       const parsed = parseVCardText(input);
       expect(parsed.ok, input).toBe(false);
-      if (!parsed.ok) expect(parsed.reason).toMatch(reason);
+      if (!parsed.ok) expect(inEnglish(parsed.reason)).toMatch(reason);
     }
     expect(parseVCardText(42 as unknown as string).ok).toBe(false);
   });

@@ -8,6 +8,7 @@
 
 import { messageOf } from "../shared/error-message.ts";
 import ICAL from "ical.js";
+import { text as userText, type UserText } from "../shared/user-text.ts";
 
 /** One component of a structured value: a string, or several when the component is a list. */
 export type JCardComponent = string | string[];
@@ -30,19 +31,19 @@ export interface JCardProperty {
 
 export type ParsedVCard =
   | { ok: true; version: string | null; properties: JCardProperty[] }
-  | { ok: false; reason: string };
+  | { ok: false; reason: UserText };
 
 export function parseVCardText(text: string): ParsedVCard {
-  if (typeof text !== "string" || text.trim() === "") return { ok: false, reason: "empty vCard" };
+  if (typeof text !== "string" || text.trim() === "") return { ok: false, reason: userText("vcardEmpty") };
   // ical.js returns `any` here: a jCard component, or an array of them for several roots.
   let parsed: unknown;
   try {
     parsed = ICAL.parse(text);
   } catch (error) {
-    return { ok: false, reason: `unreadable vCard: ${messageOf(error)}` };
+    return { ok: false, reason: userText("vcardUnreadable", messageOf(error)) };
   }
   const root = pickSingleRoot(parsed);
-  if (typeof root === "string") return { ok: false, reason: root };
+  if (!Array.isArray(root)) return { ok: false, reason: root };
   const properties: JCardProperty[] = [];
   for (const raw of root) {
     const property = toProperty(raw);
@@ -52,11 +53,11 @@ export function parseVCardText(text: string): ParsedVCard {
   return { ok: true, version: version && typeof version.values[0] === "string" ? version.values[0] : null, properties };
 }
 
-function pickSingleRoot(parsed: unknown): unknown[] | string {
-  if (!Array.isArray(parsed) || parsed.length === 0) return "no vCard found";
-  if (Array.isArray(parsed[0])) return parsed.length === 1 ? pickSingleRoot(parsed[0]) : "several vCards in one text";
-  if (typeof parsed[0] !== "string" || parsed[0].toLowerCase() !== "vcard") return `not a vCard (${String(parsed[0])})`;
-  return Array.isArray(parsed[1]) ? parsed[1] : "vCard without properties";
+function pickSingleRoot(parsed: unknown): unknown[] | UserText {
+  if (!Array.isArray(parsed) || parsed.length === 0) return userText("vcardNone");
+  if (Array.isArray(parsed[0])) return parsed.length === 1 ? pickSingleRoot(parsed[0]) : userText("vcardSeveral");
+  if (typeof parsed[0] !== "string" || parsed[0].toLowerCase() !== "vcard") return userText("vcardNotVCard", String(parsed[0]));
+  return Array.isArray(parsed[1]) ? parsed[1] : userText("vcardNoProperties");
 }
 
 function toProperty(raw: unknown): JCardProperty | null {

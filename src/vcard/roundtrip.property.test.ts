@@ -15,6 +15,7 @@ import { readBlueMindParams } from "./params.ts";
 import { asArray, asObject, dig } from "./read.ts";
 import { blueMindToVCard } from "./to-vcard.ts";
 import { isBlank, nonEmpty } from "./text.ts";
+import { inEnglish } from "../shared/user-text.ts";
 
 // 1,000 generated cards per property; raise with VCARD_PROPERTY_RUNS for a longer hunt.
 const RUNS = { numRuns: Math.max(1000, Number(process.env.VCARD_PROPERTY_RUNS ?? 0) || 0) };
@@ -24,13 +25,13 @@ const UID = "3f0c2a9e-6b1d-4c55-9a7e-2f4b8d9c1e07";
 
 function toVCard(card: VCard): string {
   const result = blueMindToVCard(card, UID);
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
 function fromVCard(text: string, previous: VCard | null = null): VCard {
   const result = vCardToBlueMind(text, previous);
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 

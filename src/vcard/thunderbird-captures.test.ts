@@ -11,6 +11,7 @@ import { utcDay } from "./dates.ts";
 import { vCardToBlueMind } from "./from-vcard.ts";
 import { readBlueMindParams } from "./params.ts";
 import { blueMindToVCard } from "./to-vcard.ts";
+import { inEnglish } from "../shared/user-text.ts";
 
 const CAPTURED = fileURLToPath(new URL("../../test/unit/fixtures/vcard/captured/", import.meta.url));
 const names = existsSync(CAPTURED)
@@ -99,9 +100,9 @@ describe.runIf(names.length > 0)("vCards captured from Thunderbird", () => {
 
   it.each(names)("%s: written back for Thunderbird, reads the same", (name) => {
     const first = vCardToBlueMind(readFileSync(`${CAPTURED}${name}.vcf`, "utf8"));
-    if (!first.ok) throw new Error(first.reason);
+    if (!first.ok) throw new Error(inEnglish(first.reason));
     const written = blueMindToVCard(first.value, "uid");
-    if (!written.ok) throw new Error(written.reason);
+    if (!written.ok) throw new Error(inEnglish(written.reason));
     expect(vCardToBlueMind(written.value)).toMatchObject({ ok: true, value: first.value });
   });
 });

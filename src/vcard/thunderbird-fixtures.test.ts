@@ -10,6 +10,7 @@ import { BIRTHDAY } from "../../test/unit/fixtures/vcard/cards.ts";
 import { utcMidnight } from "./dates.ts";
 import { vCardToBlueMind } from "./from-vcard.ts";
 import { blueMindToVCard } from "./to-vcard.ts";
+import { inEnglish } from "../shared/user-text.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../test/unit/fixtures/vcard/", import.meta.url));
 
@@ -19,7 +20,7 @@ function fixture(name: string): string {
 
 function read(name: string, previous: VCard | null = null): VCard {
   const result = vCardToBlueMind(fixture(name), previous);
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
@@ -183,7 +184,7 @@ describe("dates BlueMind cannot store", () => {
   it("drops a year-less birthday and a year-only anniversary, with warnings", () => {
     const result = vCardToBlueMind(fixture("tb153-partial-dates.vcf"));
     expect(result).toMatchObject({ ok: true, value: { identification: { birthday: null, anniversary: null } } });
-    expect(result.ok && result.warnings).toEqual([expect.stringMatching(/^birthday: "--03-15"/), expect.stringMatching(/^anniversary: "2001"/)]);
+    expect(result.ok && result.warnings.map(inEnglish)).toEqual([expect.stringMatching(/^birthday: "--03-15"/), expect.stringMatching(/^anniversary: "2001"/)]);
   });
 });
 

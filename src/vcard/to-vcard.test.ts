@@ -2,12 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { VCard } from "../shared/bluemind-card.ts";
 import { janeDoe, team } from "../../test/unit/fixtures/vcard/cards.ts";
 import { blueMindToVCard } from "./to-vcard.ts";
+import { inEnglish } from "../shared/user-text.ts";
 
 const UID = "5d0c6c8e-2b9f-5a43-8f0e-0b5e4a1c9d11";
 
 function write(card: VCard): string {
   const result = blueMindToVCard(card, UID);
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value;
 }
 
@@ -242,7 +243,7 @@ describe("blueMindToVCard: keeping what only Thunderbird holds", () => {
 
   it("ignores an unreadable Thunderbird vCard, with a warning", () => {
     const result = blueMindToVCard(janeDoe(), UID, { thunderbirdVCard: "garbage" });
-    expect(result.ok && result.warnings).toEqual([expect.stringMatching(/could not be read/)]);
+    expect(result.ok && result.warnings.map(inEnglish)).toEqual([expect.stringMatching(/could not be read/)]);
     expect(result.ok && result.value).toBe(write(janeDoe()));
   });
 });

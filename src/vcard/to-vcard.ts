@@ -17,6 +17,7 @@
 
 import type { VCard } from "../shared/bluemind-card.ts";
 import { messageOf } from "../shared/error-message.ts";
+import { text, type MessageKey, type UserText } from "../shared/user-text.ts";
 import { epochMsToIsoDate } from "./dates.ts";
 import { ADDRESS_PARTS, MAPPED_PROPERTIES, NAME_PARTS, asKind, fallbackDisplayName, normalizeGender, orgComponents } from "./fields.ts";
 import type { JCardParams, JCardProperty, JCardValue } from "./jcard.ts";
@@ -37,20 +38,20 @@ export interface ToVCardOptions {
 }
 
 export function blueMindToVCard(card: VCard, uid: string, options: ToVCardOptions = {}): ConversionResult<string> {
-  if (typeof uid !== "string" || uid.trim() === "") return failure(null, "no Thunderbird UID given");
-  if (asObject(card) === null) return failure(uid, "the BlueMind card is not an object");
-  const warnings: string[] = [];
+  if (typeof uid !== "string" || uid.trim() === "") return failure(null, text("vcardNoUid"));
+  if (asObject(card) === null) return failure(uid, text("vcardCardNotObject"));
+  const warnings: UserText[] = [];
   try {
     const properties = buildProperties(card, warnings);
     if (options.thunderbirdVCard) properties.push(...thunderbirdOnlyProperties(options.thunderbirdVCard, warnings));
     properties.push(property("uid", "text", uid));
     return success(serializeVCard(properties), warnings);
   } catch (error) {
-    return failure(uid, `cannot write the vCard: ${messageOf(error)}`);
+    return failure(uid, text("vcardCannotWrite", messageOf(error)));
   }
 }
 
-function buildProperties(card: unknown, warnings: string[]): JCardProperty[] {
+function buildProperties(card: unknown, warnings: UserText[]): JCardProperty[] {
   const out: JCardProperty[] = [property("version", "text", "4.0")];
   const add = (name: string, type: string, value: JCardValue | null, params: JCardParams = {}): void => {
     if (value === null) return;
@@ -59,12 +60,12 @@ function buildProperties(card: unknown, warnings: string[]): JCardProperty[] {
       return;
     }
     const safe = protectDelimitedValues(value.map((part) => joinList(part)));
-    if (safe.changed) warnings.push(`${name.toUpperCase()}: a trailing backslash before a ";" cannot be read back, dropped`);
+    if (safe.changed) warnings.push(text("vcardTrailingBackslash", name.toUpperCase(), ";"));
     out.push(property(name, type, safe.values, params));
   };
 
   const kind = asKind(dig(card, "kind"));
-  if (kind === null) warnings.push(`unknown kind ${JSON.stringify(dig(card, "kind"))}, written as individual`);
+  if (kind === null) warnings.push(text("vcardUnknownKind", JSON.stringify(dig(card, "kind")) ?? "undefined"));
   add("kind", "text", kind ?? "individual");
 
   const identification = dig(card, "identification");
@@ -99,8 +100,8 @@ function buildProperties(card: unknown, warnings: string[]): JCardProperty[] {
     add("lang", LANGUAGE_TAG.test(tag) ? "language-tag" : "text", tag, toVCardParams(types, pref));
   }
 
-  addDate("bday", "birthday", dig(identification, "birthday"), add, warnings);
-  addDate("anniversary", "anniversary", dig(identification, "anniversary"), add, warnings);
+  addDate("bday", "fieldBirthday", dig(identification, "birthday"), add, warnings);
+  addDate("anniversary", "fieldAnniversary", dig(identification, "anniversary"), add, warnings);
   const sex = nonEmpty(dig(identification, "gender", "value"));
   const identity = nonEmpty(dig(identification, "gender", "text"));
   if (sex !== null || identity !== null) {
@@ -119,17 +120,17 @@ function buildProperties(card: unknown, warnings: string[]): JCardProperty[] {
     .filter((label): label is string => label !== null);
   if (labels.length > 0) {
     const safe = protectDelimitedValues(labels);
-    if (safe.changed) warnings.push(`CATEGORIES: a trailing backslash before a "," cannot be read back, dropped`);
+    if (safe.changed) warnings.push(text("vcardTrailingBackslash", "CATEGORIES", ","));
     const values = safe.values.filter((label) => label !== "");
     if (values.length > 0) out.push({ name: "categories", params: {}, type: "text", values });
   }
   return out;
 }
 
-function thunderbirdOnlyProperties(vCard: string, warnings: string[]): JCardProperty[] {
+function thunderbirdOnlyProperties(vCard: string, warnings: UserText[]): JCardProperty[] {
   const parsed = parseVCardText(vCard);
   if (!parsed.ok) {
-    warnings.push(`Thunderbird's own vCard could not be read (${parsed.reason}); its extra fields are not kept`);
+    warnings.push(text("vcardThunderbirdUnreadable", parsed.reason));
     return [];
   }
   return parsed.properties.filter((p) => !MAPPED_PROPERTIES.has(p.name));
@@ -159,9 +160,9 @@ function addTextValues(name: string, type: string, list: unknown, add: Add): voi
   }
 }
 
-function addDate(name: string, label: string, value: unknown, add: Add, warnings: string[]): void {
+function addDate(name: string, label: MessageKey, value: unknown, add: Add, warnings: UserText[]): void {
   const { date, warning } = epochMsToIsoDate(value);
-  if (warning !== null) warnings.push(`${label}: ${warning}, not written`);
+  if (warning !== null) warnings.push(text("vcardDateNotWritten", text(label), warning));
   // VALUE=DATE, as Thunderbird's own editor writes BDAY and ANNIVERSARY.
   add(name, "date", date);
 }

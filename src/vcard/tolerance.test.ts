@@ -6,25 +6,27 @@ import type { VCard } from "../shared/bluemind-card.ts";
 import { janeDoe } from "../../test/unit/fixtures/vcard/cards.ts";
 import { vCardToBlueMind } from "./from-vcard.ts";
 import { blueMindToVCard } from "./to-vcard.ts";
+import { inEnglish } from "../shared/user-text.ts";
+import { englishResult } from "../../test/support/english.ts";
 
 const UID = "tb-uid-1";
 const asCard = (value: unknown): VCard => value as VCard;
 
 function lines(card: unknown): string[] {
   const result = blueMindToVCard(asCard(card), UID);
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(inEnglish(result.reason));
   return result.value.split("\r\n").filter(Boolean);
 }
 
 describe("BlueMind → vCard tolerance", () => {
   it("reports a card that is not an object, with the uid", () => {
     for (const value of [null, undefined, "card", 42, [janeDoe()]]) {
-      expect(blueMindToVCard(asCard(value), UID)).toEqual({ ok: false, uid: UID, reason: expect.stringMatching(/not an object/) });
+      expect(englishResult(blueMindToVCard(asCard(value), UID))).toEqual({ ok: false, uid: UID, reason: expect.stringMatching(/not an object/) });
     }
   });
 
   it("reports a missing Thunderbird UID", () => {
-    expect(blueMindToVCard(janeDoe(), "")).toMatchObject({ ok: false, uid: null, reason: expect.stringMatching(/UID/) });
+    expect(englishResult(blueMindToVCard(janeDoe(), ""))).toMatchObject({ ok: false, uid: null, reason: expect.stringMatching(/UID/) });
     expect(blueMindToVCard(janeDoe(), undefined as unknown as string)).toMatchObject({ ok: false });
   });
 
@@ -55,7 +57,7 @@ describe("BlueMind → vCard tolerance", () => {
   it("writes an unknown kind as individual, with a warning", () => {
     const result = blueMindToVCard(asCard({ ...janeDoe(), kind: "robot" }), UID);
     expect(result.ok && result.value).toContain("KIND:individual");
-    expect(result.ok && result.warnings).toEqual([expect.stringMatching(/unknown kind "robot"/)]);
+    expect(result.ok && result.warnings.map(inEnglish)).toEqual([expect.stringMatching(/unknown kind "robot"/)]);
   });
 
   it("leaves out invalid or out-of-range dates, with warnings", () => {
@@ -64,7 +66,7 @@ describe("BlueMind → vCard tolerance", () => {
     card.identification!.anniversary = 1e20;
     const result = blueMindToVCard(card, UID);
     expect(result.ok && result.value).not.toMatch(/BDAY|ANNIVERSARY/);
-    expect(result.ok && result.warnings).toEqual([expect.stringMatching(/^birthday: /), expect.stringMatching(/^anniversary: /)]);
+    expect(result.ok && result.warnings.map(inEnglish)).toEqual([expect.stringMatching(/^birthday: /), expect.stringMatching(/^anniversary: /)]);
   });
 
   it("writes nothing for empty values and entries", () => {
@@ -93,7 +95,7 @@ describe("BlueMind → vCard tolerance", () => {
     const card = { kind: "individual", organizational: { org: { company: "ACME\\", department: "R&D" } } };
     const result = blueMindToVCard(asCard(card), UID);
     expect(result.ok && result.value).toContain("ORG:ACME;R&D");
-    expect(result.ok && result.warnings).toEqual([expect.stringMatching(/^ORG: a trailing backslash/)]);
+    expect(result.ok && result.warnings.map(inEnglish)).toEqual([expect.stringMatching(/^ORG: a trailing backslash/)]);
   });
 });
 
@@ -101,11 +103,11 @@ describe("vCard → BlueMind tolerance", () => {
   const vCard = (...content: string[]) => ["BEGIN:VCARD", "VERSION:4.0", ...content, "END:VCARD", ""].join("\r\n");
 
   it("reports unreadable texts with a reason, and the UID when it can be seen", () => {
-    expect(vCardToBlueMind("")).toEqual({ ok: false, uid: null, reason: "empty vCard" });
-    expect(vCardToBlueMind("not a vcard")).toMatchObject({ ok: false, uid: null, reason: expect.stringMatching(/unreadable/) });
-    expect(vCardToBlueMind("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")).toMatchObject({ ok: false, reason: expect.stringMatching(/not a vCard/) });
+    expect(englishResult(vCardToBlueMind(""))).toEqual({ ok: false, uid: null, reason: "empty vCard" });
+    expect(englishResult(vCardToBlueMind("not a vcard"))).toMatchObject({ ok: false, uid: null, reason: expect.stringMatching(/unreadable/) });
+    expect(englishResult(vCardToBlueMind("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))).toMatchObject({ ok: false, reason: expect.stringMatching(/not a vCard/) });
     expect(vCardToBlueMind("BEGIN:VCARD\r\nVERSION:4.0\r\nUID:abc-1\r\nFN:cut")).toMatchObject({ ok: false, uid: "abc-1" });
-    expect(vCardToBlueMind(vCard("FN:a") + vCard("FN:b"))).toMatchObject({ ok: false, reason: expect.stringMatching(/several/) });
+    expect(englishResult(vCardToBlueMind(vCard("FN:a") + vCard("FN:b")))).toMatchObject({ ok: false, reason: expect.stringMatching(/several/) });
     expect(vCardToBlueMind(null as unknown as string)).toMatchObject({ ok: false, uid: null });
   });
 
@@ -121,7 +123,7 @@ describe("vCard → BlueMind tolerance", () => {
       value: { communications: { tels: [{ value: "+1 555", parameters: [{ label: "TYPE", value: "work" }, { label: "TYPE", value: "voice" }] }] } },
     });
     const other = vCardToBlueMind(vCard("FN:x").replace("VERSION:4.0", "VERSION:5.0"));
-    expect(other.ok && other.warnings).toEqual(["vCard version 5.0 read as 4.0"]);
+    expect(other.ok && other.warnings.map(inEnglish)).toEqual(["vCard version 5.0 read as 4.0"]);
   });
 
   it("treats empty values as absent", () => {
@@ -141,7 +143,7 @@ describe("vCard → BlueMind tolerance", () => {
 
   it("ignores an unknown KIND, keeping the server's", () => {
     const fresh = vCardToBlueMind(vCard("KIND:robot"));
-    expect(fresh).toMatchObject({ ok: true, value: { kind: "individual" }, warnings: ['unknown KIND "robot" ignored'] });
+    expect(englishResult(fresh)).toMatchObject({ ok: true, value: { kind: "individual" }, warnings: ['unknown KIND "robot" ignored'] });
     expect(vCardToBlueMind(vCard("KIND:robot"), { ...janeDoe(), kind: "org" })).toMatchObject({ ok: true, value: { kind: "org" } });
   });
 

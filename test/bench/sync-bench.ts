@@ -20,7 +20,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { VCard } from "../../src/bluemind/models.ts";
-import type { BookStatus, StatusSnapshot } from "../../src/shared/status.ts";
+import type { CompanionBookStatus, CompanionStatus } from "../../src/shared/status.ts";
 import { blueMindToVCard } from "../../src/vcard/index.ts";
 import { bookRequests } from "../e2e/support/synced.ts";
 import { ADDON_ID, builtAddonXpi, policiesFor } from "../e2e/support/addon.ts";
@@ -78,20 +78,21 @@ function floorXpi(): string {
   return xpi;
 }
 
-async function state(probe: ProbeClient): Promise<StatusSnapshot> {
-  const answer = await probe.call<{ ok: boolean; value?: { status: StatusSnapshot } } | null>("runtime.sendMessage", ADDON_ID, { type: "getState" });
+/** The status summary the add-on gives the probe, a companion the bench's policy lists. */
+async function state(probe: ProbeClient): Promise<CompanionStatus> {
+  const answer = await probe.call<{ ok: boolean; value?: CompanionStatus } | null>("runtime.sendMessage", ADDON_ID, { type: "getState" });
   if (!answer?.ok || !answer.value) throw new Error("the add-on did not answer getState");
-  return answer.value.status;
+  return answer.value;
 }
 
-function bookOf(status: StatusSnapshot): BookStatus {
+function bookOf(status: CompanionStatus): CompanionBookStatus {
   const book = status.books.find((b) => b.containerUid === BOOK);
   if (!book) throw new Error(`no status for ${BOOK}`);
   return book;
 }
 
 /** Waits (polling every `intervalMs`) until a sync started at or after `after` has ended. */
-async function syncEnded(probe: ProbeClient, after: number, timeoutMs: number, intervalMs = 25): Promise<StatusSnapshot> {
+async function syncEnded(probe: ProbeClient, after: number, timeoutMs: number, intervalMs = 25): Promise<CompanionStatus> {
   return probe.waitFor(
     async () => {
       const status = await state(probe);
@@ -304,7 +305,7 @@ export async function main(): Promise<void> {
     const first = await syncEnded(probe, startedAt, 600_000, 50);
     const cpuAfterSync = await cpu(tb);
     const book = bookOf(first);
-    if (book.state !== "synced") throw new Error(`the book ended ${book.state}: ${book.lastError}`);
+    if (book.state !== "synced") throw new Error(`the book ended ${book.state}: ${book.problem ?? "no problem named"}`);
     const requests = bookRequests(fake, BOOK);
     const changeset = requests.find((r) => r.method === "GET" && r.path.includes("/_changeset?since=0"));
     if (!changeset || book.lastSuccess === null) throw new Error("no initial changeset / no lastSuccess");

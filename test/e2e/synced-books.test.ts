@@ -10,7 +10,7 @@ import { findBook, readProfile } from "../thunderbird/profile-reader.ts";
 import { ProbeClient, type ProbeContact } from "../thunderbird/probe.ts";
 import { useProbe } from "./support/probe-suite.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
-import { ADDON_ID } from "./support/addon.ts";
+import { ADDON_ID, policiesFor } from "./support/addon.ts";
 import {
   JANE,
   addonStatus,
@@ -85,7 +85,7 @@ describeWithThunderbird("synced books in a real Thunderbird", () => {
       expect(status.account.status).toBe("connected");
       for (const containerUid of Object.keys(SYNCED_NAMES)) {
         const book = bookStatus(status, containerUid);
-        expect(book, containerUid).toMatchObject({ state: "synced", lastError: null, sync: true });
+        expect(book, containerUid).toMatchObject({ state: "synced", problem: null, sync: true });
       }
       expect(bookStatus(status, DIRECTORY)).toMatchObject({ state: "search-only", sync: false });
 
@@ -237,7 +237,7 @@ describeWithThunderbird("synced books in a real Thunderbird", () => {
       const logFrom = fake.requests.length;
       fake.control.setOfflineSync(JANE.uid, BOB_SHARED, true);
       status = await syncAndWait(probe);
-      expect(bookStatus(status, BOB_SHARED), JSON.stringify(status.activity.slice(-3))).toMatchObject({ sync: true, state: "synced", lastError: null });
+      expect(bookStatus(status, BOB_SHARED)).toMatchObject({ sync: true, state: "synced", problem: null });
       const on = (await probe.listBooks()).filter((b) => b.name === name);
       expect(on).toEqual([expect.objectContaining({ remote: false })]);
       const back = await contactsOf(probe, name);
@@ -249,20 +249,35 @@ describeWithThunderbird("synced books in a real Thunderbird", () => {
     }
   });
 
-  it("other extensions may read the status and ask for a sync, nothing else", async () => {
+  it("an extension the policy lists reads a summary and asks for a sync, nothing else; an unlisted one gets no answer", async () => {
     const fake = await startFakeBlueMind({ dataset: "minimal" });
     try {
+      // The test policy lists the probe, as an administrator lists a companion extension.
       const startedAt = Date.now();
-      await startAddon(fake, { probe });
+      const tb = await startAddon(fake, { probe });
       await waitForFirstSync(probe, startedAt);
       const refused = await probe.call("runtime.sendMessage", ADDON_ID, { type: "signOut", removeLocalBooks: true });
       expect(refused).toBeNull();
       const refusedSwitch = await probe.call("runtime.sendMessage", ADDON_ID, { type: "setSync", containerUid: MY_CONTACTS, sync: false });
       expect(refusedSwitch).toBeNull();
       const status = await addonStatus(probe);
-      expect(status.account.status).toBe("connected");
+      expect(status.account).toEqual({ status: "connected", problem: null });
+      expect(bookStatus(status, MY_CONTACTS)).toMatchObject({ sync: true, state: "synced", problem: null, itemCount: expect.any(Number) });
+      // States and counts only: no login, no server, no book name, no log line.
+      const summary = JSON.stringify(status);
+      for (const value of [JANE.login, fake.url, "My contacts", "Jane", "activity", "message"]) expect(summary).not.toContain(value);
       expect(fake.state.subscriptions.get(JANE.uid)?.get(MY_CONTACTS)?.offlineSync).toBe(true);
       await localBookNamed(probe, "My contacts");
+      expect(await tb.quit()).toBe(0);
+
+      // The same extension, not listed by the policy: not even the summary.
+      const apiKey = fake.control.datasetInfo().apiKeys[JANE.login] as string;
+      const unlisted = await startAddon(fake, { probe, extra: { policies: policiesFor({ serverUrl: fake.url, login: JANE.login, apiKey, companionExtensions: [] }) } });
+      const from = fake.requests.length;
+      await probe.waitFor(async () => fake.requests.slice(from).some((r) => r.path.includes("/_changeset")), { timeoutMs: 30_000, what: "the add-on syncing" });
+      expect(await probe.call("runtime.sendMessage", ADDON_ID, { type: "getState" })).toBeNull();
+      expect(await probe.call("runtime.sendMessage", ADDON_ID, { type: "syncNow" })).toBeNull();
+      expect(await unlisted.quit()).toBe(0);
     } finally {
       await fake.close();
     }

@@ -58,7 +58,7 @@ describeWithThunderbird("crash in the middle of an initial sync", () => {
       const second = await startAddon(fake, { probe, profileDir: first.profileDir });
       const sessionId = probe.hellos.at(-1)?.sessionId;
       const status = await waitForFirstSync(probe, restartedAt, 120_000);
-      expect(bookStatus(status, BIG)).toMatchObject({ state: "synced", lastError: null });
+      expect(bookStatus(status, BIG)).toMatchObject({ state: "synced", problem: null });
 
       const books = (await probe.listBooks()).filter((b) => b.name === BIG_NAME);
       expect(books).toHaveLength(1);

@@ -7,6 +7,7 @@ import type { VCard } from "../../src/bluemind/models.ts";
 import { startFakeBlueMind, type FakeBlueMind, type FaultRule } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
 import { useProbe } from "./support/probe-suite.ts";
+import { openOptionsTab, readOptionsPage } from "./support/options-tab.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
 import {
   JANE,
@@ -81,7 +82,7 @@ describeWithThunderbird("faults during a sync", () => {
       ]);
 
       const startedAt = Date.now();
-      await startAddon(fake, { probe });
+      const tb = await startAddon(fake, { probe, extra: { systemAccess: true } });
       const status = await waitForFirstSync(probe, startedAt, 90_000);
       turns.stop();
 
@@ -98,11 +99,14 @@ describeWithThunderbird("faults during a sync", () => {
       expect(status.account.status).toBe("connected");
       const faulty = bookStatus(status, FAULTY);
       expect(faulty.state).toBe("synced");
-      expect(faulty.lastError).toMatch(/^1 card/);
-      const lines = status.activity.filter((a) => a.containerUid === FAULTY).map((a) => a.message);
-      expect(lines).toContain(`Card ${bad.uid} not synced: BlueMind sent a value that is not a card`);
+      expect(faulty.problem).toBe("bookCardsNotSynced");
+      // The values are for the user's own pages: read where the user reads them.
+      await openOptionsTab(tb.marionette!);
+      const page = await readOptionsPage(tb.marionette!);
+      expect(page.books[FAULTY]).toMatch(/^Synchronized at .+1 cards could not be synced \(see the activity log\)\.$/);
+      expect(page.activity).toContain(`Card ${bad.uid} not synced: BlueMind sent a value that is not a card`);
       for (const other of ["book:Contacts_u-jdoe", "book:CollectedContacts_u-jdoe", "book:Contacts_u-bob"]) {
-        expect(bookStatus(status, other)).toMatchObject({ state: "synced", lastError: null });
+        expect(bookStatus(status, other)).toMatchObject({ state: "synced", problem: null });
       }
 
       // Everything valid, once.
@@ -115,7 +119,7 @@ describeWithThunderbird("faults during a sync", () => {
       fake.control.updateCard(FAULTY, bad.uid, goodValue);
       const logFrom = fake.requests.length;
       const next = await syncAndWait(probe);
-      expect(bookStatus(next, FAULTY)).toMatchObject({ state: "synced", lastError: null });
+      expect(bookStatus(next, FAULTY)).toMatchObject({ state: "synced", problem: null });
       const requests = bookRequests(fake, FAULTY, logFrom);
       expect(changesetSinces(requests)[0]).toBeGreaterThan(0);
       expect(countOf(requests, "POST", /\/_mget$/)).toBe(1);
@@ -139,7 +143,7 @@ describeWithThunderbird("faults during a sync", () => {
       fake.state.apiKeys.delete(sid);
       const status = await syncAndWait(probe);
       expect(status.account.status).toBe("needs-sign-in");
-      expect(status.account.message).toMatch(/API key/);
+      expect(status.account.problem).toBe("errorApiKeyRefused");
       // Refused twice (the retry of a one-off refusal), then silence.
       const refused = fake.requests.filter((r) => r.status === 401);
       expect(refused).toHaveLength(2);

@@ -11,6 +11,7 @@ import { fetchRemoteBooks } from "../../src/books/fetch-remote-books.ts";
 import { startFakeBlueMind } from "../fake-bluemind/index.ts";
 import type { FakeBlueMind } from "../fake-bluemind/index.ts";
 import { InMemoryThunderbird } from "../unit/in-memory-thunderbird.ts";
+import { inEnglish } from "../../src/shared/user-text.ts";
 
 /** Someone who exists only in the (unsynced) domain directory of the "minimal" dataset. */
 export const ZEPHYRIN = {
@@ -65,7 +66,7 @@ export async function searchWorld(options: { dataset?: string; tuning?: Partial<
     server: (containerUid) => client.addressBook(containerUid),
     canQuery: () => online.value,
     tuning: options.tuning,
-    log: (level, message) => logs.push({ level, message }),
+    log: (level, message) => logs.push({ level, message: inEnglish(message) }),
   });
   return {
     fake,

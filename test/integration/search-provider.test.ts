@@ -8,6 +8,7 @@ import { InMemoryThunderbird } from "../unit/in-memory-thunderbird.ts";
 import type { QuickSearchOptions } from "../unit/in-memory-thunderbird.ts";
 import { ZEPHYRIN, fnOf, searchRequests, searchWorld } from "./search-fixtures.ts";
 import type { SearchWorld } from "./search-fixtures.ts";
+import { inEnglish } from "../../src/shared/user-text.ts";
 
 let world: SearchWorld | null = null;
 afterEach(async () => {
@@ -146,7 +147,7 @@ describe("the books' lifecycle", () => {
     // What the sync engine does for a synced book: a local copy of its cards.
     const local = await w.tb.addressBooks.createBook("Directory");
     const vCard = blueMindToVCard(ZEPHYRIN.card, "local-zq");
-    if (!vCard.ok) throw new Error(vCard.reason);
+    if (!vCard.ok) throw new Error(inEnglish(vCard.reason));
     await w.tb.addressBooks.createContact(local, vCard.value);
     const found = await w.tb.quickSearch("quercy");
     expect(found.map((c) => [fnOf(c.vCard), c.remote])).toEqual([["Zéphyrin Quercy", false]]);

@@ -8,6 +8,8 @@ import { BOOK_STATE_PREFIX, type BookSyncState } from "../../src/sync/sync-state
 import { blueMindToVCard } from "../../src/vcard/index.ts";
 import { insertTrusted } from "../fake-bluemind/card-store.ts";
 import { BOOKS, expectBookMatchesServer, localBookIdOf, makeWorld, person, requestsMatching, useSyncWorld, type SyncWorld } from "./sync-fixtures.ts";
+import { inEnglish, text } from "../../src/shared/user-text.ts";
+import { englishOf } from "../support/english.ts";
 
 const env = useSyncWorld();
 const MGET = /\/api\/addressbooks\/.*\/_mget$/;
@@ -69,7 +71,7 @@ describe("a book that keeps failing", () => {
     expect(result.ok).toBe(false);
     const failed = result.books.find((b) => b.containerUid === BOOKS.janeCollected);
     expect(failed?.ok).toBe(false);
-    expect(failed?.error).toMatch(/500/);
+    expect(englishOf(failed?.error)).toMatch(/500/);
     expect(reporter.lastState(BOOKS.janeCollected)).toMatchObject({ state: "error" });
     expect(storedState(env.world, BOOKS.janeCollected)?.version).toBe(0);
     await expectBookMatchesServer(env.world, BOOKS.janeContacts);
@@ -102,7 +104,7 @@ describe("one bad card", () => {
     const outcome = result.books.find((b) => b.containerUid === BOOKS.janeContacts)?.outcome;
     expect(outcome?.failures.map((f) => f.uid)).toEqual(["broken-card"]);
     expect(reporter.lines.some((l) => l.level === "warning" && l.message.includes("broken-card") && /not a card/.test(l.message))).toBe(true);
-    expect(reporter.lastState(BOOKS.janeContacts)?.lastError).toMatch(/1 cards could not be synced/);
+    expect(englishOf(reporter.lastState(BOOKS.janeContacts)?.lastError)).toMatch(/1 cards could not be synced/);
     const state = storedState(env.world, BOOKS.janeContacts);
     expect(state?.version).toBe(book.version);
     expect(Object.keys(state?.retry ?? {})).toEqual(["broken-card"]);
@@ -125,14 +127,14 @@ describe("one bad card", () => {
   it("a card the converter rejects: reported, the rest synced", async () => {
     const world = await makeWorld({
       engine: {
-        convert: (card, id) => (card.identification?.formatedName?.value === "Reject Me" ? { ok: false, uid: id, reason: "unsupported card" } : blueMindToVCard(card, id)),
+        convert: (card, id) => (card.identification?.formatedName?.value === "Reject Me" ? { ok: false, uid: id, reason: text("errorDetail", "unsupported card") } : blueMindToVCard(card, id)),
       },
     });
     try {
       world.fake.control.createCard(BOOKS.janeCollected, "reject-me", person("Reject", "Me", "reject@example.org"));
       const result = await world.sync();
       const outcome = result.books.find((b) => b.containerUid === BOOKS.janeCollected)?.outcome;
-      expect(outcome?.failures).toEqual([{ uid: "reject-me", reason: "the card cannot be converted: unsupported card" }]);
+      expect(outcome?.failures.map((f) => ({ ...f, reason: inEnglish(f.reason) }))).toEqual([{ uid: "reject-me", reason: "the card cannot be converted: unsupported card" }]);
       expect(world.tb.contactCount(localBookIdOf(world.tb, BOOKS.janeCollected))).toBe(3);
       expect(world.reporter.lines.some((l) => l.message.includes("reject-me") && l.message.includes("unsupported card"))).toBe(true);
     } finally {

@@ -23,12 +23,15 @@ import { clientFor } from "./bluemind-fixtures.ts";
 export type Fake = Awaited<ReturnType<typeof startFakeBlueMind>>;
 
 import { BOOKS, JANE } from "../fake-bluemind/test-helpers.ts";
+import { inEnglish, type UserText } from "../../src/shared/user-text.ts";
 
 export { BOOKS, JANE };
 
 export interface LogLine {
   level: ActivityLevel;
+  /** In English, as the tests read it; `text` is what the reporter was given. */
   message: string;
+  text: UserText;
   containerUid?: string;
 }
 
@@ -46,8 +49,9 @@ export class RecordingReporter implements SyncReporter {
     this.progressLog.push({ containerUid, progress });
   }
 
-  log(level: ActivityLevel, message: string, containerUid?: string): void {
-    this.lines.push(containerUid === undefined ? { level, message } : { level, message, containerUid });
+  log(level: ActivityLevel, text: UserText, containerUid?: string): void {
+    const message = inEnglish(text);
+    this.lines.push(containerUid === undefined ? { level, message, text } : { level, message, text, containerUid });
   }
 
   progressOf(containerUid: string): ({ done: number; total: number } | null)[] {
@@ -157,7 +161,7 @@ export async function expectBookMatchesServer(world: SyncWorld, containerUid: st
     const local = byId.get(id);
     expect(local, `contact of card ${item.uid}`).toBeDefined();
     const converted = blueMindToVCard(item.value, id);
-    if (!converted.ok) throw new Error(converted.reason);
+    if (!converted.ok) throw new Error(inEnglish(converted.reason));
     expect(vCardContentHash(local as string), `content of card ${item.uid}`).toBe(vCardContentHash(converted.value));
   }
 

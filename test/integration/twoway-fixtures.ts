@@ -11,6 +11,7 @@ import { TwoWaySync } from "../../src/sync/two-way.ts";
 import type { Unsubscribe } from "../../src/thunderbird/types.ts";
 import { blueMindToVCard } from "../../src/vcard/index.ts";
 import { JANE, makeWorld, type SyncWorld, type WorldOptions } from "./sync-fixtures.ts";
+import { inEnglish } from "../../src/shared/user-text.ts";
 
 export interface TwoWayWorld extends Omit<SyncWorld, "sync" | "restart"> {
   twoWay: TwoWaySync;
@@ -103,7 +104,7 @@ export function typedVCard(name: string, email: string, extra: string[] = []): s
 /** The vCard of a server card, as the pull wrote it under `contactId`. */
 export function vCardOf(card: VCard, contactId: string): string {
   const converted = blueMindToVCard(card, contactId);
-  if (!converted.ok) throw new Error(converted.reason);
+  if (!converted.ok) throw new Error(inEnglish(converted.reason));
   return converted.value;
 }
 

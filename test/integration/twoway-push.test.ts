@@ -9,6 +9,7 @@ import { QUEUE_PREFIX } from "../../src/sync/change-queue.ts";
 import { bookStateKey } from "../../src/sync/sync-state.ts";
 import { BOOKS, JANE, expectBookMatchesServer, localBookIdOf, serverItems } from "./sync-fixtures.ts";
 import { makeTwoWayWorld, mupdatesCalls, setProperty, typedVCard, useTwoWayWorld, type TwoWayWorld } from "./twoway-fixtures.ts";
+import { englishOf } from "../support/english.ts";
 
 const env = useTwoWayWorld();
 
@@ -137,8 +138,8 @@ describe("pushing local contact changes", () => {
     expect(world.fake.control.getCard(BOOKS.janeContacts, b.uid)?.value.communications?.emails?.map((e) => e.value)).toEqual(b.value.communications?.emails?.map((e) => e.value));
     const status = world.reporter.lastState(BOOKS.janeContacts);
     expect(status?.state).toBe("synced");
-    expect(status?.lastError).toContain(badName);
-    expect(status?.lastError).toContain("Email invalid");
+    expect(englishOf(status?.lastError)).toContain(badName);
+    expect(englishOf(status?.lastError)).toContain("Email invalid");
     expect(world.reporter.lines.some((l) => l.level === "warning" && l.message.includes(badName) && l.message.includes("Email invalid"))).toBe(true);
     // The local edit is kept (not overwritten by the pull) so the user can fix it.
     expect((await world.tb.asUser.getContact(badId))?.vCard).toContain("not an email");
@@ -148,7 +149,7 @@ describe("pushing local contact changes", () => {
     world.fake.control.clearRequestLog();
     await world.sync();
     expect(mupdatesCalls(world)).toBe(0);
-    expect(world.reporter.lastState(BOOKS.janeContacts)?.lastError).toContain(badName);
+    expect(englishOf(world.reporter.lastState(BOOKS.janeContacts)?.lastError)).toContain(badName);
 
     await editAsUser(world, BOOKS.janeContacts, b.uid, (v) => setProperty(v.replace(/^EMAIL[^\r\n]*\r?\n/gim, ""), "EMAIL", "fixed@example.org"));
     await world.settle();
@@ -248,7 +249,7 @@ describe("a book at BlueMind's item limit", () => {
     expect(world.fake.control.getCard("book:full", edited.uid)?.value.organizational?.title).toBe("Still editable");
     expect(world.fake.control.getCard("book:full", deleted.uid)).toBeNull();
     expect(world.fake.control.getCard("book:full", added)).toBeNull();
-    expect(world.reporter.lastState("book:full")?.lastError).toContain("“Nouveau Venu”: Max items count in addressbook exceeded");
+    expect(englishOf(world.reporter.lastState("book:full")?.lastError)).toContain("“Nouveau Venu”: Max items count in addressbook exceeded");
     // Kept in Thunderbird, where the user can make room and change it.
     expect(await world.tb.asUser.getContact(added)).not.toBeNull();
 
@@ -263,7 +264,7 @@ describe("a book at BlueMind's item limit", () => {
     await world.settle();
     expect(world.fake.control.getCard("book:full", later.uid)?.value.organizational?.title).toBe("Later");
     expect(world.fake.control.getCard("book:full", listId)).toBeNull();
-    expect(world.reporter.lastState("book:full")?.lastError).toContain("and 2 more");
+    expect(englishOf(world.reporter.lastState("book:full")?.lastError)).toContain("and 2 more");
     expect(world.reporter.lines.some((l) => l.level === "warning" && l.message.includes("“No room”") && l.message.includes("Max items count in addressbook exceeded"))).toBe(true);
     expect((await world.tb.asUser.listLists(bookId)).map((l) => l.id)).toContain(listId);
     // The edit, and the list alone (refused whole, nothing else to send): the refused contacts wait.
@@ -435,7 +436,7 @@ describe("a synced book that stops being synced", () => {
     const refusedId = await editAsUser(world, BOOKS.janeCollected, refused.uid, (v) => setProperty(v.replace(/^EMAIL[^\r\n]*\r?\n/gim, ""), "EMAIL", "not an email"));
     await world.settle();
     await world.sync();
-    expect(world.reporter.lastState(BOOKS.janeCollected)?.lastError).toContain("Email invalid");
+    expect(englishOf(world.reporter.lastState(BOOKS.janeCollected)?.lastError)).toContain("Email invalid");
     // Edited after the last push, and the sync goes off before the next one.
     await editAsUser(world, BOOKS.janeCollected, sent.uid, (v) => setProperty(v, "TITLE", "Sent at the last moment"));
     await world.settle();
@@ -450,7 +451,8 @@ describe("a synced book that stops being synced", () => {
     expect((await world.tb.asUser.getContact(refusedId))?.vCard).toContain("not an email");
     const told = "“Collected contacts” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “Collected contacts (not saved on BlueMind)”.";
     expect(world.tb.notified.at(-1)).toBe(told);
-    expect(world.reporter.lastState(BOOKS.janeCollected)).toEqual({ state: "error", lastError: told });
+    const last = world.reporter.lastState(BOOKS.janeCollected);
+    expect(last && { ...last, lastError: englishOf(last.lastError) }).toEqual({ state: "error", lastError: told });
     expect(world.reporter.lines.some((l) => l.level === "warning" && l.message === told)).toBe(true);
     const stored = Object.keys(world.tb.storeSnapshot());
     expect(stored.filter((k) => k.includes(BOOKS.janeCollected))).toEqual([]);

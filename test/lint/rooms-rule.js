@@ -5,9 +5,10 @@
 // use, is refused until the table names it.
 //
 // Product files import only their own room, the rooms (or single files of a room) the table
-// allows, and the table's packages; never test/, anything else outside src/, or node:*. Tests
-// beside a module (*.test.ts, *.test.tsx) keep the room rules for src/ and may also import test/
-// (test/support helpers, fixtures, the fake server), node:* and the dev dependencies.
+// allows, the table's packages and the files outside src/ it names (`files`); never test/,
+// anything else outside src/, or node:*. Tests beside a module (*.test.ts, *.test.tsx) keep the
+// room rules for src/ and may also import test/ (test/support helpers, fixtures, the fake server),
+// node:* and the dev dependencies.
 import { builtinModules } from "node:module";
 import path from "node:path";
 
@@ -39,6 +40,7 @@ export const roomImports = {
               properties: {
                 rooms: { type: "array", items: { type: "string" } },
                 packages: { type: "array", items: { type: "string" } },
+                files: { type: "array", items: { type: "string" } },
               },
               required: ["rooms"],
               additionalProperties: false,
@@ -83,7 +85,7 @@ export const roomImports = {
           const [, to, rest] = inSrc;
           if (to === room || allowed.rooms.includes(to) || allowed.rooms.includes(`${to}/${rest}`)) return;
           context.report({ node: source, messageId: "otherRoom", data: { ...data, target, allowed: listOf(allowed.rooms) } });
-        } else if (!isTest) {
+        } else if (!isTest && !(allowed.files ?? []).includes(target)) {
           context.report({ node: source, messageId: "outsideSrc", data: { ...data, target } });
         }
         return;

@@ -34,6 +34,7 @@ const allowed: [file: string, source: string][] = [
   ["src/options/x.tsx", 'import "preact/hooks";'],
   ["src/background/x.ts", 'import "../sync/index.ts"; import "../search/index.ts"; import "../thunderbird/messenger.ts";'],
   ["src/sync/x.ts", 'import "./engine.ts";'],
+  ["src/shared/x.ts", 'import en from "../../_locales/en/messages.json" with { type: "json" }; export { en };'],
   // A test beside its module may use test/ helpers, Node and dev dependencies.
   ["src/sync/x.test.ts", 'import "../../test/support/memory-content.ts";'],
   ["src/vcard/x.test.ts", 'import "node:fs"; import "vitest"; import "fast-check";'],
@@ -58,6 +59,8 @@ const refused: [file: string, source: string, message: RegExp][] = [
   ["src/options/x.ts", 'import "../thunderbird/messenger.ts";', /src\/options\/ may not import src\/thunderbird\/messenger\.ts/],
   ["src/options/x.ts", 'import "ical.js";', /may not import the package ical\.js/],
   ["src/shared/x.ts", 'import "../bluemind/errors.ts";', /src\/shared\/ may not import src\/bluemind/],
+  ["src/sync/x.ts", 'import "../../_locales/en/messages.json";', /src\/sync\/ product code may not import _locales\/en\/messages\.json/],
+  ["src/shared/x.ts", 'import "../../_locales/fr/messages.json";', /src\/shared\/ product code may not import _locales\/fr\/messages\.json/],
   // Nothing in the product reaches test/ or Node.
   ["src/background/x.ts", 'import "../../test/support/memory-content.ts";', /outside src\//],
   ["src/search/x.ts", 'import "../../test/fake-bluemind/index.ts";', /outside src\//],

@@ -9,6 +9,7 @@ import {
   searchTokens,
   thunderbirdPropertiesOf,
 } from "./in-memory-thunderbird.ts";
+import { text } from "../../src/shared/user-text.ts";
 
 function card(uid: string | null, lines: string[] = []): string {
   return ["BEGIN:VCARD", "VERSION:4.0", ...(uid === null ? [] : [`UID:${uid}`]), ...lines, "END:VCARD", ""].join("\r\n");
@@ -681,8 +682,9 @@ describe("managed storage, alarms, connectivity, notifications", () => {
 
   it("records notifications", async () => {
     const tb = new InMemoryThunderbird();
-    await tb.notifications.notify("Sign in again");
-    expect(tb.notified).toEqual(["Sign in again"]);
+    await tb.notifications.notify(text("errorApiKeyRefused", "jdoe@example.com"));
+    expect(tb.notified).toEqual(["BlueMind no longer accepts the API key of jdoe@example.com. Sign in again."]);
+    expect(tb.notifiedTexts).toEqual([text("errorApiKeyRefused", "jdoe@example.com")]);
   });
 });
 

@@ -34,6 +34,7 @@ import type {
   Thunderbird,
   Unsubscribe,
 } from "../../src/thunderbird/types.ts";
+import { inEnglish, type UserText } from "../../src/shared/user-text.ts";
 
 // ───────────────────────────── call names, options ─────────────────────────────
 
@@ -489,11 +490,14 @@ export class InMemoryThunderbird implements Thunderbird {
   readonly alarms: AlarmsApi;
   readonly connectivity: ConnectivityApi;
   readonly notifications: NotificationsApi;
+  /** Thunderbird in English. */
+  readonly render = (value: UserText): string => inEnglish(value);
 
   /** How many times each call was made through the Thunderbird interface (failed ones included). */
   readonly calls: CallCounts = InMemoryThunderbird.zeroCounts();
-  /** Messages shown through notifications.notify, oldest first. */
+  /** Notifications as an English Thunderbird shows them. */
   readonly notified: string[] = [];
+  readonly notifiedTexts: UserText[] = [];
   /** Exceptions thrown (or promises rejected) by event and alarm listeners. */
   readonly listenerErrors: unknown[] = [];
 
@@ -573,7 +577,9 @@ export class InMemoryThunderbird implements Thunderbird {
     this.notifications = {
       notify: async (message) => {
         this.calls.notify++;
-        this.notified.push(message);
+        // Shown as an English Thunderbird shows it; the text itself is kept for tests of its key.
+        this.notified.push(inEnglish(message));
+        this.notifiedTexts.push(message);
       },
     };
   }

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { PROBE_ID } from "../../thunderbird/probe.ts";
 
 export const ADDON_ID = "bluemind-address-books@bluemind-tb";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -36,9 +37,11 @@ export interface ManagedConfig {
   /** Absent: the user signs in through the options page. */
   apiKey?: string;
   syncIntervalMinutes?: number;
+  /** Extensions allowed to read the status summary; default: the tests' probe, like any companion. */
+  companionExtensions?: string[];
 }
 
 /** distribution/policies.json content, as an administrator would write it (README). */
 export function policiesFor(config: ManagedConfig): object {
-  return { policies: { "3rdparty": { Extensions: { [ADDON_ID]: config } } } };
+  return { policies: { "3rdparty": { Extensions: { [ADDON_ID]: { companionExtensions: [PROBE_ID], ...config } } } } };
 }

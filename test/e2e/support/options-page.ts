@@ -79,7 +79,10 @@ function browserShim(messages: unknown, language: Language): string {
   return `(() => {
     const messages = ${JSON.stringify(messages)};
     const listeners = new Set();
-    window.__bmDeliver = (message) => { for (const listener of [...listeners]) listener(message); };
+    // Pushes come from the add-on's background page, which the page checks (runtime-messaging.ts).
+    const base = location.origin + "/";
+    const background = { id: "bluemind-address-books@bluemind-tb", url: base + "_generated_background_page.html" };
+    window.__bmDeliver = (message) => { for (const listener of [...listeners]) listener(message, background); };
     const getMessage = (key, substitutions) => {
       const entry = messages[key];
       if (!entry) return "";
@@ -97,6 +100,7 @@ function browserShim(messages: unknown, language: Language): string {
     window.browser = {
       runtime: {
         id,
+        getURL: (file) => base + file,
         sendMessage: (message) => window.__bmSendMessage(message),
         onMessage: { addListener: (l) => listeners.add(l), removeListener: (l) => listeners.delete(l), hasListener: (l) => listeners.has(l) },
       },

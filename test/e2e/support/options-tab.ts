@@ -160,3 +160,37 @@ export const addonStorage = {
     );
   },
 };
+
+/** What the options page shows, as text: how a test reads the values the status summary that
+ * companion extensions get leaves out (messages, the activity log). */
+export interface OptionsPageView {
+  /** The state pill ("Connected", "Sign-in needed"…). */
+  account: string;
+  /** The account's message under the facts, if any. */
+  accountNotice: string | null;
+  /** Each book row's status line, by container uid. */
+  books: Record<string, string>;
+  /** The activity log's messages, newest first. */
+  activity: string[];
+  /** The page's lang attribute: what the add-on's i18n.getUILanguage() gave it. */
+  language: string;
+}
+
+/** Reads the open options tab (openOptionsTab) once it has its state. */
+export function readOptionsPage(marionette: MarionetteClient): Promise<OptionsPageView> {
+  return inOptionsPage<OptionsPageView>(
+    marionette,
+    `async (document) => {
+      for (let i = 0; i < 200 && !document.querySelector(".state-pill"); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
+      const books = {};
+      for (const row of document.querySelectorAll("[data-container-uid]")) books[row.getAttribute("data-container-uid")] = row.querySelector(".book-status")?.textContent ?? "";
+      return {
+        account: document.querySelector(".state-pill")?.textContent ?? "",
+        accountNotice: document.querySelector(".account .notice-error")?.textContent ?? null,
+        books,
+        activity: [...document.querySelectorAll(".activity .activity-message")].map((e) => e.textContent),
+        language: document.documentElement.lang,
+      };
+    }`,
+  );
+}

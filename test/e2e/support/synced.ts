@@ -1,11 +1,11 @@
 // Helpers of the synced-book end-to-end tests: start the add-on against the fake BlueMind, follow
-// its sync through its public status (runtime.sendMessage to the add-on, answered by its
-// onMessageExternal: getState / syncNow only), read the fake's request log per book, and say what
+// its sync through the summary it gives a companion extension the policy lists (the probe asks
+// with runtime.sendMessage; onMessageExternal answers getState / syncNow only, with states and
+// counts, no values), read the fake's request log per book, and say what
 // a local book must hold, computed from the server's cards independently of the sync engine
 // (only the id derivation is shared: that ids are derived is the contract under test).
 import type { ItemValue, VCard } from "../../../src/bluemind/models.ts";
-import type { StateAnswer } from "../../../src/shared/messages.ts";
-import type { BookStatus, StatusSnapshot } from "../../../src/shared/status.ts";
+import type { CompanionBookStatus, CompanionStatus } from "../../../src/shared/status.ts";
 import { contactIdFor, memberContactIdFor } from "../../../src/sync/contact-uid.ts";
 import type { FakeBlueMind, RequestLogEntry } from "../../fake-bluemind/index.ts";
 import type { ProbeClient, ProbeContact } from "../../thunderbird/probe.ts";
@@ -37,16 +37,17 @@ export async function startAddon(fake: FakeBlueMind, options: AddonStart): Promi
   return tb;
 }
 
-/** The add-on's answer to getState, as its options page would see it. */
-export async function addonState(probe: ProbeClient): Promise<StateAnswer> {
-  const answer = await probe.call<{ ok: boolean; value?: StateAnswer; error?: string } | null>("runtime.sendMessage", ADDON_ID, { type: "getState" });
-  if (!answer) throw new Error("the add-on did not answer getState (is its background page up?)");
-  if (!answer.ok || !answer.value) throw new Error(`getState failed: ${answer.error ?? "no value"}`);
-  return answer.value;
+/** The add-on's answer to a companion's getState (undefined or null when it gives none). */
+export async function companionAnswer(probe: ProbeClient): Promise<{ ok: boolean; value?: CompanionStatus } | null | undefined> {
+  return probe.call<{ ok: boolean; value?: CompanionStatus } | null | undefined>("runtime.sendMessage", ADDON_ID, { type: "getState" });
 }
 
-export async function addonStatus(probe: ProbeClient): Promise<StatusSnapshot> {
-  return (await addonState(probe)).status;
+/** The status summary the add-on gives the probe, a companion the test policy lists. */
+export async function addonStatus(probe: ProbeClient): Promise<CompanionStatus> {
+  const answer = await companionAnswer(probe);
+  if (!answer) throw new Error("the add-on did not answer getState (is its background page up? is the probe listed in companionExtensions?)");
+  if (!answer.ok || !answer.value) throw new Error("getState failed");
+  return answer.value;
 }
 
 /** Sends "sync now" (what the options page's button sends); returns the time just before. */
@@ -60,7 +61,7 @@ export async function requestSync(probe: ProbeClient): Promise<number> {
  * Waits until a sync that started at or after `after` (epoch ms; the add-on runs on this machine's
  * clock) has ended, and returns the status then.
  */
-export async function waitForSync(probe: ProbeClient, after: number, timeoutMs = 60_000): Promise<StatusSnapshot> {
+export async function waitForSync(probe: ProbeClient, after: number, timeoutMs = 60_000): Promise<CompanionStatus> {
   return probe.waitFor(
     async () => {
       const status = await addonStatus(probe);
@@ -73,16 +74,16 @@ export async function waitForSync(probe: ProbeClient, after: number, timeoutMs =
 }
 
 /** Asks for a sync and waits for it to end. */
-export async function syncAndWait(probe: ProbeClient, timeoutMs?: number): Promise<StatusSnapshot> {
+export async function syncAndWait(probe: ProbeClient, timeoutMs?: number): Promise<CompanionStatus> {
   return waitForSync(probe, await requestSync(probe), timeoutMs);
 }
 
 /** Waits for the first sync after start (the add-on starts it by itself ≈1.5 s after start). */
-export function waitForFirstSync(probe: ProbeClient, startedAt: number, timeoutMs?: number): Promise<StatusSnapshot> {
+export function waitForFirstSync(probe: ProbeClient, startedAt: number, timeoutMs?: number): Promise<CompanionStatus> {
   return waitForSync(probe, startedAt, timeoutMs);
 }
 
-export function bookStatus(status: StatusSnapshot, containerUid: string): BookStatus {
+export function bookStatus(status: CompanionStatus, containerUid: string): CompanionBookStatus {
   const book = status.books.find((b) => b.containerUid === containerUid);
   if (!book) throw new Error(`no status for ${containerUid}; books: ${status.books.map((b) => b.containerUid).join(", ")}`);
   return book;
