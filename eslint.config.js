@@ -14,7 +14,12 @@ const ROOMS = {
   vcard: { rooms: ["shared"], packages: ["ical.js"] },
   thunderbird: { rooms: ["shared"], packages: ["webextension-polyfill"] },
   books: { rooms: ["bluemind", "shared"] },
-  sync: { rooms: ["bluemind", "vcard", "books", "shared", "thunderbird/types.ts"] },
+  // The engine (sync/) drives pull and push; both write the book's state only through
+  // sync/state's owner, and never import each other.
+  sync: { rooms: ["sync/state", "sync/pull", "sync/push", "bluemind", "vcard", "books", "shared", "thunderbird/types.ts"] },
+  "sync/state": { rooms: ["sync", "vcard", "shared", "thunderbird/types.ts"] },
+  "sync/pull": { rooms: ["sync", "sync/state", "bluemind", "vcard", "shared", "thunderbird/types.ts"] },
+  "sync/push": { rooms: ["sync", "sync/state", "bluemind", "vcard", "shared", "thunderbird/types.ts"] },
   search: { rooms: ["bluemind", "vcard", "books", "shared", "thunderbird/types.ts"] },
   options: { rooms: ["shared", "thunderbird/runtime-messaging.ts"], packages: ["preact"] },
   background: { rooms: ["bluemind", "vcard", "thunderbird", "books", "sync", "search", "shared"] },

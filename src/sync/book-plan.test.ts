@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AddressBookInfo } from "../thunderbird/types.ts";
 import { planBooks } from "./book-plan.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
-import type { SyncIndex } from "./sync-state.ts";
+import type { SyncIndex } from "./state/sync-state.ts";
 
 function remote(containerUid: string, sync: boolean, displayName = containerUid): RemoteBook {
   return {

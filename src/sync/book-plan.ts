@@ -18,7 +18,7 @@
 // caller registers them for.
 import type { AddressBookInfo } from "../thunderbird/types.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
-import type { SyncIndex } from "./sync-state.ts";
+import type { SyncIndex } from "./state/sync-state.ts";
 
 export type RemovalReason = "sync-off" | "unsubscribed";
 

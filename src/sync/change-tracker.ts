@@ -1,6 +1,6 @@
 // Listens to Thunderbird's address-book events and sorts them: the add-on's own writes and
 // Thunderbird's internal updates are dropped; the user's changes in writable synced books are
-// queued for the push (change-queue.ts); those in read-only books are undone (read-only.ts); book
+// queued for the push (state/change-queue.ts); those in read-only books are undone (read-only.ts); book
 // creations, renames and deletions go to local-books.ts.
 //
 // Two filters, because each alone has a gap:
@@ -12,13 +12,13 @@
 //
 // Events are handled one at a time, in order, so "created then deleted" queues as nothing.
 import type { AddressBookEvents, AddressBookInfo, ContactInfo, MailingListInfo, Unsubscribe } from "../thunderbird/types.ts";
-import type { ChangeQueue } from "./change-queue.ts";
+import type { ChangeQueue } from "./state/change-queue.ts";
 import type { SyncEngine } from "./engine.ts";
 import type { KnownBook, LocalBooks } from "./local-books.ts";
 import type { OwnWrites } from "./own-writes.ts";
-import { cardSummary } from "./push.ts";
+import { cardSummary } from "./push/book-push.ts";
 import type { ReadOnlyGuard } from "./read-only.ts";
-import type { BookSyncState } from "./sync-state.ts";
+import { groupOfList, type ReadonlyBookState } from "./state/book-ledger.ts";
 import { text } from "../shared/user-text.ts";
 
 export interface ChangeTrackerDeps {
@@ -39,7 +39,7 @@ interface TrackedBook {
   containerUid: string;
   name: string;
   readOnly: boolean;
-  state: BookSyncState | undefined;
+  state: ReadonlyBookState | undefined;
 }
 
 export class ChangeTracker {
@@ -215,10 +215,4 @@ export class ChangeTracker {
   private describe(containerUid: string, known: KnownBook | undefined): TrackedBook {
     return { containerUid, name: known?.displayName ?? containerUid, readOnly: known?.readOnly ?? false, state: this.deps.engine.stateOf(containerUid) };
   }
-}
-
-export function groupOfList(state: BookSyncState | undefined, listId: string): string | null {
-  if (state === undefined) return null;
-  for (const [uid, record] of Object.entries(state.groups)) if (record.list === listId) return uid;
-  return null;
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import { vCardContentHash } from "../vcard/index.ts";
 import { detachedBookName, keepOnlyUnsent } from "./detach-book.ts";
-import { emptyBookState } from "./sync-state.ts";
+import { BaseCopies } from "./state/base-copies.ts";
+import { BookLedger } from "./state/book-ledger.ts";
+import { emptyBookState, type BookSyncState } from "./state/sync-state.ts";
 
 const card = (uid: string, name: string): string => `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${uid}\r\nFN:${name}\r\nEMAIL:${uid}@example.org\r\nEND:VCARD\r\n`;
 
@@ -23,7 +25,7 @@ describe("keepOnlyUnsent", () => {
       state.contacts[uid] = { item: uid, v: 1, h: vCardContentHash(vCard) };
     }
     tb.resetCalls();
-    expect(await keepOnlyUnsent(tb.addressBooks, bookId, state)).toEqual({ contacts: 0, lists: 0 });
+    expect(await keepOnlyUnsent(tb.addressBooks, bookId, ledgerOf(state, tb))).toEqual({ contacts: 0, lists: 0 });
     expect(tb.contactCount(bookId)).toBe(2);
     expect(tb.calls.deleteContact).toBe(0);
   });
@@ -36,3 +38,7 @@ describe("keepOnlyUnsent", () => {
     expect(tb.contactCount(bookId)).toBe(1);
   });
 });
+
+function ledgerOf(state: BookSyncState, tb: InMemoryThunderbird): BookLedger {
+  return new BookLedger(state, new BaseCopies(tb.localStore, state.containerUid), async () => undefined);
+}

@@ -16,10 +16,8 @@
 import { inEnglish, text, type UserText } from "../shared/user-text.ts";
 import type { AddressBooksApi, ContactInfo } from "../thunderbird/types.ts";
 import { vCardContentHash } from "../vcard/index.ts";
-import { groupOfList } from "./change-tracker.ts";
-import { recordHash } from "./pull.ts";
-import { sameList } from "./push-plan.ts";
-import type { BookSyncState } from "./sync-state.ts";
+import { sameList } from "./push/push-plan.ts";
+import type { BookLedger } from "./state/book-ledger.ts";
 
 /**
  * The name of a book detached from BlueMind: the same name, marked, in Thunderbird's language at
@@ -42,18 +40,18 @@ export interface KeptContent {
 }
 
 /**
- * Removes from `localBookId` the contacts and lists BlueMind has as they are (by `state`), when
+ * Removes from `localBookId` the contacts and lists BlueMind has as they are (by the ledger), when
  * something else stays; returns what stays (zero and zero: nothing was touched, delete the book).
  */
-export async function keepOnlyUnsent(books: AddressBooksApi, localBookId: string, state: BookSyncState | undefined): Promise<KeptContent> {
+export async function keepOnlyUnsent(books: AddressBooksApi, localBookId: string, ledger: BookLedger | undefined): Promise<KeptContent> {
   const contacts = await books.listContacts(localBookId);
-  const keep = new Set(contacts.filter((contact) => !isSyncedUnchanged(contact, state)).map((c) => c.id));
+  const keep = new Set(contacts.filter((contact) => !isSyncedUnchanged(contact, ledger)).map((c) => c.id));
   const syncedLists: string[] = [];
   let keptLists = 0;
   for (const list of await books.listLists(localBookId)) {
     const members = (await books.listMembers(list.id)).map((m) => m.id);
-    const groupUid = groupOfList(state, list.id);
-    const record = groupUid === null ? undefined : state?.groups[groupUid];
+    const groupUid = ledger?.groupOfList(list.id) ?? null;
+    const record = groupUid === null ? undefined : ledger?.state.groups[groupUid];
     if (record !== undefined && sameList(record, { name: list.name, description: list.description, members })) {
       syncedLists.push(list.id);
       continue;
@@ -71,9 +69,7 @@ export async function keepOnlyUnsent(books: AddressBooksApi, localBookId: string
   return { contacts: keptContacts, lists: keptLists };
 }
 
-function isSyncedUnchanged(contact: ContactInfo, state: BookSyncState | undefined): boolean {
-  const record = state?.contacts[contact.id];
-  if (record === undefined) return false;
-  const written = recordHash(record);
+function isSyncedUnchanged(contact: ContactInfo, ledger: BookLedger | undefined): boolean {
+  const written = ledger?.hashOf(contact.id) ?? null;
   return written !== null && written === vCardContentHash(contact.vCard);
 }

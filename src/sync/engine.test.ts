@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { AuthenticationError, BlueMindError } from "../bluemind/errors.ts";
 import { InMemoryThunderbird } from "../../test/unit/in-memory-thunderbird.ts";
 import { contactIdFor } from "./contact-uid.ts";
-import { SyncEngine, type ReleasedBook, type SyncEngineOptions } from "./engine.ts";
+import { SyncEngine } from "./engine.ts";
+import type { ReleasedBook, SyncEngineOptions } from "./engine-types.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import type { BookStateChange, SyncReporter } from "./reporter.ts";
-import { SYNC_INDEX_KEY, type SyncIndex } from "./sync-state.ts";
+import { SYNC_INDEX_KEY, type SyncIndex } from "./state/sync-state.ts";
 import { individual, MemorySource, pngBytes } from "../../test/support/memory-content.ts";
 import { inEnglish, text } from "../shared/user-text.ts";
 
@@ -43,7 +44,7 @@ function localIdOf(tb: InMemoryThunderbird, containerUid: string): string {
 describe("SyncEngine.syncAll", () => {
   it("pushes pending changes before pulling each synced book, and before removing a book whose sync went off", async () => {
     const order: string[] = [];
-    const r = rig({ pushPending: async ({ book, state }) => void order.push(`push ${book.containerUid} v${state.version}`) });
+    const r = rig({ pushPending: async ({ book, ledger }) => void order.push(`push ${book.containerUid} v${ledger.state.version}`) });
     r.source.book("book:A").put("a1", individual("A1"));
     r.source.book("book:B").put("b1", individual("B1"));
     const books = [remote("book:A"), remote("book:B")];

@@ -1,4 +1,4 @@
-// BlueMind contact groups → Thunderbird mailing lists (the pure part; pull.ts applies it).
+// BlueMind contact groups → Thunderbird mailing lists (the pure part; pull/list-sync.ts applies it).
 //
 // - A list holds contacts of its own book only. A member that is a card of the same container
 //   becomes that card's contact (by its derived id); a member with only an address — external

@@ -6,8 +6,9 @@
 // item uid. So the mapping needs no table: an item whose uid is the id of a contact of this book
 // (in the sync state, or in a listing of the book) is that contact. Getting this wrong costs a
 // twin: the pull would create the card again under its derived id next to the user's contact.
+import type { ItemValue } from "../bluemind/models.ts";
 import { contactIdFor } from "./contact-uid.ts";
-import type { ContactRecord } from "./sync-state.ts";
+import type { ContactRecord } from "./state/sync-state.ts";
 
 /** The id of the Thunderbird-born contact that is item `itemUid`, or null if there is none. */
 export function localContactId(
@@ -27,4 +28,9 @@ export async function contactIdOfItem(
   listing?: ReadonlyMap<string, unknown> | null,
 ): Promise<string> {
   return localContactId(itemUid, contacts, listing) ?? (await contactIdFor(containerUid, itemUid));
+}
+
+/** The client does not check an item's `version`; a card without one (-1) is never "unchanged". */
+export function versionOf(item: ItemValue<unknown>): number {
+  return typeof item.version === "number" && Number.isFinite(item.version) ? item.version : -1;
 }

@@ -16,10 +16,10 @@ import type { AddressBooksApi, ContactInfo, MailingListInfo, NotificationsApi } 
 import { describeError } from "../shared/error-message.ts";
 import { text, type UserText } from "../shared/user-text.ts";
 import { isDerivedContactId } from "./contact-uid.ts";
-import { cardSummary } from "./push.ts";
+import { cardSummary } from "./push/book-push.ts";
 import { vCardValueLines } from "./conflict-report.ts";
 import type { SyncReporter } from "./reporter.ts";
-import type { BookSyncState } from "./sync-state.ts";
+import type { BookLedger } from "./state/book-ledger.ts";
 
 /** Gathers a multi-select delete into one notification. */
 export const NOTIFY_DELAY_MS = 1_000;
@@ -30,8 +30,7 @@ export interface ReadOnlyDeps {
   books: AddressBooksApi;
   notifications: NotificationsApi;
   reporter: SyncReporter;
-  stateOf(containerUid: string): BookSyncState | undefined;
-  saveState(state: BookSyncState): Promise<void>;
+  ledgerOf(containerUid: string): BookLedger | undefined;
   /** Asks for a sync now (the pull does the restoring). */
   requestSync(): void;
   notifyDelayMs?: number;
@@ -65,10 +64,9 @@ export class ReadOnlyGuard {
 
   /** A synced contact edited or deleted in a read-only book: the pull restores it. */
   async contactChanged(book: ReadOnlyBook, itemUid: string, name: UserText): Promise<void> {
-    const state = this.deps.stateOf(book.containerUid);
-    if (state === undefined) return;
-    for (const record of Object.values(state.contacts)) if (record.item === itemUid) record.v = -1;
-    await this.restore(book, state, itemUid, name);
+    const ledger = this.deps.ledgerOf(book.containerUid);
+    if (ledger === undefined) return;
+    await this.restore(book, ledger, itemUid, name);
   }
 
   /** A mailing list the user created in a read-only book: removed again. */
@@ -85,16 +83,16 @@ export class ReadOnlyGuard {
 
   /** A synced mailing list changed or deleted in a read-only book: the pull restores it. */
   async listChanged(book: ReadOnlyBook, groupUid: string): Promise<void> {
-    const state = this.deps.stateOf(book.containerUid);
-    const record = state?.groups[groupUid];
-    if (state === undefined || record === undefined) return;
-    record.v = -1;
-    await this.restore(book, state, groupUid, text("whatList", record.name));
+    const ledger = this.deps.ledgerOf(book.containerUid);
+    const record = ledger?.state.groups[groupUid];
+    if (ledger === undefined || record === undefined) return;
+    await this.restore(book, ledger, groupUid, text("whatList", record.name));
   }
 
-  private async restore(book: ReadOnlyBook, state: BookSyncState, uid: string, what: UserText): Promise<void> {
-    state.retry[uid] = REVERT_REASON;
-    await this.deps.saveState(state);
+  /** The next pull rewrites item `uid` from the server, whatever its version. */
+  private async restore(book: ReadOnlyBook, ledger: BookLedger, uid: string, what: UserText): Promise<void> {
+    ledger.refetchItem(uid, REVERT_REASON);
+    await ledger.checkpoint();
     this.deps.reporter.log("info", text("logReadOnlyChangeUndone", what, book.name), book.containerUid);
     this.tell(book, what);
     this.deps.requestSync();

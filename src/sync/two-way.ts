@@ -17,20 +17,21 @@ import type { AuthUser } from "../bluemind/models.ts";
 import type { AddressBooksApi, KeyValueStore, NotificationsApi, Unsubscribe } from "../thunderbird/types.ts";
 import { describeError } from "../shared/error-message.ts";
 import { text, UserError } from "../shared/user-text.ts";
-import { FULL_CHECK_INTERVAL_MS } from "./changeset-plan.ts";
-import { ChangeQueue, isEmptyQueue } from "./change-queue.ts";
-import { ChangeTracker, groupOfList } from "./change-tracker.ts";
-import type { PendingChanges } from "./pull.ts";
+import { FULL_CHECK_INTERVAL_MS } from "./pull/changeset-plan.ts";
+import { ChangeQueue, isEmptyQueue } from "./state/change-queue.ts";
+import { ChangeTracker } from "./change-tracker.ts";
+import type { PendingChanges } from "./pull/book-pull.ts";
 import { detachedBookMessage } from "./detach-book.ts";
-import type { MissingBookDecision, PushContext, PushReport, ReleasedBook, SyncEngine, SyncEngineOptions } from "./engine.ts";
+import type { SyncEngine } from "./engine.ts";
+import type { MissingBookDecision, PushContext, PushReport, ReleasedBook, SyncEngineOptions } from "./engine-types.ts";
 import type { RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { LocalBooks } from "./local-books.ts";
 import { OwnWrites } from "./own-writes.ts";
-import { pushBook } from "./push.ts";
+import { pushBook } from "./push/book-push.ts";
 import { ReadOnlyGuard, REVERT_REASON } from "./read-only.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import type { SyncReporter } from "./reporter.ts";
-import { SyncStateStore, type BookSyncState } from "./sync-state.ts";
+import type { ReadonlyBookState } from "./state/book-ledger.ts";
 
 export interface TwoWayDeps {
   /** Thunderbird's address books, unmarked: TwoWaySync.books is the marked one to write with. */
@@ -57,13 +58,11 @@ export class TwoWaySync {
   private readonly tracker: ChangeTracker;
   /** Books whose unobserved edits were looked for in this session. */
   private readonly caughtUp = new Set<string>();
-  private readonly stateStore: SyncStateStore;
 
   constructor(private readonly deps: TwoWayDeps) {
     this.ownWrites = new OwnWrites(deps.now);
     this.books = this.ownWrites.wrap(deps.books);
     this.queue = new ChangeQueue(deps.store);
-    this.stateStore = new SyncStateStore(deps.store);
     const engine = {
       isOwnWrite: (id: string, vCard: string) => deps.engine().isOwnWrite(id, vCard),
       stateOf: (uid: string) => deps.engine().stateOf(uid),
@@ -75,8 +74,7 @@ export class TwoWaySync {
       books: this.books,
       notifications: deps.notifications,
       reporter: deps.reporter,
-      stateOf: engine.stateOf,
-      saveState: (state) => this.stateStore.saveBook(state),
+      ledgerOf: (uid: string) => deps.engine().ledgerOf(uid),
       requestSync: () => deps.onLocalChange(true),
       notifyDelayMs: deps.notifyDelayMs,
     });
@@ -160,9 +158,9 @@ export class TwoWaySync {
   }
 
   async pushPending(context: PushContext): Promise<PushReport> {
-    const { book, localBookId, state, bases, signal } = context;
+    const { book, localBookId, ledger, signal } = context;
     await this.tracker.idle();
-    if (!book.readOnly && this.catchUpDue(book.containerUid, state)) await this.queue.requestFullPush(book.containerUid);
+    if (!book.readOnly && this.catchUpDue(book.containerUid, ledger.state)) await this.queue.requestFullPush(book.containerUid);
     const queue = await this.queue.get(book.containerUid);
     if (isEmptyQueue(queue)) return { problems: [] };
     if (book.readOnly) {
@@ -172,13 +170,11 @@ export class TwoWaySync {
     const client = this.deps.client();
     if (client === null) throw new UserError(text("errorLocalChangesWait"));
     const outcome = await pushBook(
-      { containerUid: book.containerUid, localBookId, bookName: book.displayName, state },
+      { containerUid: book.containerUid, localBookId, bookName: book.displayName, ledger },
       {
         books: this.books,
         server: client.addressBook(book.containerUid),
         queue: this.queue,
-        bases,
-        saveState: (s) => this.stateStore.saveBook(s),
         reporter: this.deps.reporter,
         signal,
       },
@@ -192,7 +188,7 @@ export class TwoWaySync {
    * disabled) raise no event: once per session and at each daily full check, the push compares
    * the whole book with the sync state (a full push) and sends what changed unobserved.
    */
-  private catchUpDue(containerUid: string, state: BookSyncState): boolean {
+  private catchUpDue(containerUid: string, state: ReadonlyBookState): boolean {
     const now = (this.deps.now ?? Date.now)();
     const due = !this.caughtUp.has(containerUid) || state.lastFullCheck === null || now - state.lastFullCheck >= FULL_CHECK_INTERVAL_MS;
     this.caughtUp.add(containerUid);
@@ -204,15 +200,14 @@ export class TwoWaySync {
    * yet when they were made): undone like any change in a read-only book — the pull that follows
    * restores the synced ones, the new contacts and lists go.
    */
-  private async undoQueued(book: RemoteBook, localBookId: string, { state }: PushContext): Promise<void> {
+  private async undoQueued(book: RemoteBook, localBookId: string, { ledger }: PushContext): Promise<void> {
     const queue = await this.queue.get(book.containerUid);
     const target = { containerUid: book.containerUid, name: book.displayName };
     let restored = 0;
     for (const [id, change] of Object.entries(queue.contacts)) {
-      const record = state.contacts[id];
+      const record = ledger.state.contacts[id];
       if (record?.item) {
-        record.v = -1;
-        state.retry[record.item] = REVERT_REASON;
+        ledger.refetchItem(record.item, REVERT_REASON);
         restored++;
       } else if (change.op === "upsert") {
         const contact = await this.books.getContact(id);
@@ -220,18 +215,17 @@ export class TwoWaySync {
       }
     }
     for (const [listId, change] of Object.entries(queue.lists)) {
-      const groupUid = groupOfList(state, listId) ?? change.group;
-      const record = groupUid === null ? undefined : state.groups[groupUid];
+      const groupUid = ledger.groupOfList(listId) ?? change.group;
+      const record = groupUid === null ? undefined : ledger.state.groups[groupUid];
       if (groupUid !== null && record !== undefined) {
-        record.v = -1;
-        state.retry[groupUid] = REVERT_REASON;
+        ledger.refetchItem(groupUid, REVERT_REASON);
         restored++;
       } else if (change.op === "upsert") {
         const list = (await this.books.listLists(localBookId)).find((l) => l.id === listId);
         if (list !== undefined) await this.readOnly.listCreated(target, list);
       }
     }
-    await this.stateStore.saveBook(state);
+    await ledger.checkpoint();
     await this.queue.drop(book.containerUid);
     if (restored > 0) {
       this.deps.reporter.log("info", text("logLocalChangesUndone", String(restored), book.displayName), book.containerUid);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { contactIdFor } from "../../src/sync/contact-uid.ts";
-import { BOOK_STATE_PREFIX, type BookSyncState } from "../../src/sync/sync-state.ts";
+import { BOOK_STATE_PREFIX, type BookSyncState } from "../../src/sync/state/sync-state.ts";
 import { blueMindToVCard } from "../../src/vcard/index.ts";
 import { insertTrusted } from "../fake-bluemind/card-store.ts";
 import { BOOKS, expectBookMatchesServer, localBookIdOf, makeWorld, person, requestsMatching, useSyncWorld, type SyncWorld } from "./sync-fixtures.ts";

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { contactIdFor, memberContactIdFor } from "../../src/sync/contact-uid.ts";
-import { BOOK_STATE_PREFIX } from "../../src/sync/sync-state.ts";
+import { BOOK_STATE_PREFIX } from "../../src/sync/state/sync-state.ts";
 import { BOOKS, JANE, expectBookMatchesServer, indexOf, localBookIdOf, person, requestsMatching, serverItems, useSyncWorld } from "./sync-fixtures.ts";
 
 const env = useSyncWorld();

@@ -2,7 +2,7 @@
 // Thunderbird: books created and named, contacts equal to the server's, groups as lists, photos.
 import { describe, expect, it } from "vitest";
 import { contactIdFor } from "../../src/sync/contact-uid.ts";
-import { BOOK_STATE_PREFIX } from "../../src/sync/sync-state.ts";
+import { BOOK_STATE_PREFIX } from "../../src/sync/state/sync-state.ts";
 import { BOOKS, expectBookMatchesServer, indexOf, localBookIdOf, requestsMatching, serverItems, useSyncWorld } from "./sync-fixtures.ts";
 
 const env = useSyncWorld();

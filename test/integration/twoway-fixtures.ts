@@ -5,7 +5,8 @@
 // `tb.asUser`, as a user in Thunderbird's window would.
 import { afterEach, beforeEach } from "vitest";
 import type { AuthUser, VCard } from "../../src/bluemind/models.ts";
-import { SyncEngine, type SyncRunResult } from "../../src/sync/engine.ts";
+import { SyncEngine } from "../../src/sync/engine.ts";
+import type { SyncRunResult } from "../../src/sync/engine-types.ts";
 import { fetchRemoteBooks } from "../../src/books/fetch-remote-books.ts";
 import { TwoWaySync } from "../../src/sync/two-way.ts";
 import type { Unsubscribe } from "../../src/thunderbird/types.ts";

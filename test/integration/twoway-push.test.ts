@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { contactIdFor, memberContactIdFor } from "../../src/sync/contact-uid.ts";
-import { QUEUE_PREFIX } from "../../src/sync/change-queue.ts";
-import { bookStateKey } from "../../src/sync/sync-state.ts";
+import { QUEUE_PREFIX } from "../../src/sync/state/change-queue.ts";
+import { bookStateKey } from "../../src/sync/state/sync-state.ts";
 import { BOOKS, JANE, expectBookMatchesServer, localBookIdOf, serverItems } from "./sync-fixtures.ts";
 import { makeTwoWayWorld, mupdatesCalls, setProperty, typedVCard, useTwoWayWorld, type TwoWayWorld } from "./twoway-fixtures.ts";
 import { englishOf } from "../support/english.ts";

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { BackgroundApp } from "../../src/background/app.ts";
 import { contactIdFor } from "../../src/sync/contact-uid.ts";
-import { QUEUE_PREFIX, queueKey } from "../../src/sync/change-queue.ts";
+import { QUEUE_PREFIX, queueKey } from "../../src/sync/state/change-queue.ts";
 import { startFakeBlueMind } from "../fake-bluemind/index.ts";
 import { InMemoryThunderbird } from "../unit/in-memory-thunderbird.ts";
 import { BOOKS, JANE, localBookIdOf, serverItems } from "./sync-fixtures.ts";

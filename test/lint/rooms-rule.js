@@ -1,5 +1,6 @@
-// ESLint rule `rooms/imports`: what each room (top-level folder) of src/ may import, from the
-// table in eslint.config.js. One rule rather than a no-restricted-imports pattern list per folder
+// ESLint rule `rooms/imports`: what each room of src/ may import, from the table in
+// eslint.config.js. A room is a top-level folder, or a sub-folder the table names ("sync/pull"),
+// which is then a room of its own, apart from its parent. One rule rather than a no-restricted-imports pattern list per folder
 // because it resolves every relative import to the folder it lands in (`./../sync/x` cannot slip
 // past a pattern) and reads the table as an allow-list: a new room, or a package a room starts to
 // use, is refused until the table names it.
@@ -63,9 +64,8 @@ export const roomImports = {
   create(context) {
     const { root, rooms } = context.options[0];
     const file = path.relative(root, context.filename).split(path.sep).join("/");
-    const inRoom = /^src\/([^/]+)\//.exec(file);
-    if (!inRoom) return {};
-    const room = inRoom[1];
+    if (!file.startsWith("src/")) return {};
+    const room = roomOf(rooms, file);
     const allowed = rooms[room];
     const isTest = TEST_FILE.test(file);
     const listOf = (names) => (names.length === 0 ? "nothing outside itself" : names.map((n) => (n.includes(".") ? n : `${n}/`)).join(", "));
@@ -80,10 +80,9 @@ export const roomImports = {
       const data = { room, specifier };
       if (specifier.startsWith(".")) {
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
-        const inSrc = /^src\/([^/]+)\/(.+)$/.exec(target);
-        if (inSrc) {
-          const [, to, rest] = inSrc;
-          if (to === room || allowed.rooms.includes(to) || allowed.rooms.includes(`${to}/${rest}`)) return;
+        if (target.startsWith("src/")) {
+          const to = roomOf(rooms, target);
+          if (to === room || allowed.rooms.includes(to) || allowed.rooms.includes(target.slice("src/".length))) return;
           context.report({ node: source, messageId: "otherRoom", data: { ...data, target, allowed: listOf(allowed.rooms) } });
         } else if (!isTest && !(allowed.files ?? []).includes(target)) {
           context.report({ node: source, messageId: "outsideSrc", data: { ...data, target } });
@@ -108,5 +107,16 @@ export const roomImports = {
     };
   },
 };
+
+/**
+ * The room a path of src/ belongs to: the longest key of the table that is a folder holding it
+ * ("sync/pull" for src/sync/pull/x.ts), else its top-level folder (reported when unknown).
+ */
+function roomOf(rooms, file) {
+  const inSrc = file.slice("src/".length);
+  let best = null;
+  for (const key of Object.keys(rooms)) if (inSrc.startsWith(`${key}/`) && (best === null || key.length > best.length)) best = key;
+  return best ?? inSrc.split("/")[0];
+}
 
 export default { rules: { imports: roomImports } };

@@ -1,0 +1,93 @@
+// What a pull does with one server card when Thunderbird's copy may hold changes not sent yet.
+//
+// The rule (design.md §2): a pull never overwrites an unsent local change. Before an update, the
+// contact's current vCard is read (from the listing, or with one getContact right before the
+// write: Thunderbird has no compare-and-swap, so the window is one call wide) and compared with
+// what the last sync agreed on (the record's hash):
+//  - Thunderbird's copy unchanged → the server's card is written, carrying over what only
+//    Thunderbird holds (Custom 1–4, time zone…): an update replaces the whole vCard;
+//  - changed, in a writable book → three-way merge (vcard/contact-merge.ts) with the stored base:
+//    a field changed on one side only is taken from it; a field changed on both sides is a
+//    conflict the server wins, reported with the local value. The merged contact is written here
+//    when it differs from Thunderbird's copy, and stays queued for the push when it differs from
+//    the server's;
+//  - changed in a read-only book → the server's card is written: the edit is undone (read-only.ts
+//    told the user);
+//  - deleted here (a queued deletion) while the server changed it → the server wins: the contact
+//    comes back and the deletion is dropped.
+// A card already written at this version with this content is left alone without reading
+// Thunderbird at all: that keeps a resumed first sync cheap.
+import { blueMindToVCard, mergeContacts, vCardContentHash, type FieldConflict } from "../../vcard/index.ts";
+import type { VCard } from "../../shared/bluemind-card.ts";
+import type { ContactRecord } from "../state/sync-state.ts";
+
+export type IncomingAction =
+  /** Nothing to write in Thunderbird. */
+  | { kind: "skip" }
+  | { kind: "create"; vCard: string }
+  /** Thunderbird's copy is replaced by the server's card (with Thunderbird-only fields kept). */
+  | { kind: "update"; vCard: string }
+  /** Both sides changed: `vCard` (null when Thunderbird already holds it) and what the server won. */
+  | { kind: "merge"; vCard: string | null; conflicts: FieldConflict[]; push: boolean }
+  /** Deleted here, changed on the server: created again, the queued deletion dropped. */
+  | { kind: "comes-back"; vCard: string };
+
+export interface IncomingCard {
+  contactId: string;
+  card: VCard;
+  version: number;
+  /** The server's card as Thunderbird would store it (blueMindToVCard, no carry-over). */
+  serverVCard: string;
+  /** vCardContentHash(serverVCard); null when not computed (a plain create). */
+  hash: string | null;
+  record: ContactRecord | undefined;
+  /** The pull listed the book: the contact's vCard there (undefined: not in the listing). */
+  listed: { vCard: string | undefined } | null;
+  readOnly: boolean;
+  /** What the change queue holds for this contact. */
+  pending: "upsert" | "delete" | null;
+}
+
+export interface IncomingReaders {
+  /** Thunderbird's current vCard of the contact, null if there is none. */
+  readLocal(contactId: string): Promise<string | null>;
+  /** The stored merge base, null if unknown. */
+  readBase(contactId: string): Promise<string | null>;
+}
+
+export async function decideIncoming(card: IncomingCard, readers: IncomingReaders): Promise<IncomingAction> {
+  const { record, version, hash, serverVCard, listed } = card;
+  const unchangedOnServer = record !== undefined && hash !== null && record.v === version && record.h === hash;
+  if (unchangedOnServer && listed === null) return { kind: "skip" };
+  if (record === undefined && listed === null) return { kind: "create", vCard: serverVCard };
+
+  const local = listed !== null ? (listed.vCard ?? null) : await readers.readLocal(card.contactId);
+  if (local === null) {
+    const deletedHere = record !== undefined && card.pending === "delete" && !card.readOnly;
+    return deletedHere ? { kind: "comes-back", vCard: serverVCard } : { kind: "create", vCard: serverVCard };
+  }
+  const localHash = vCardContentHash(local);
+  const serverHash = hash ?? vCardContentHash(serverVCard);
+  // No record (a listed contact the state lost track of): the add-on wrote it, nothing to keep.
+  const changedHere = record !== undefined && record.h !== null && localHash !== record.h;
+  if (!changedHere || card.readOnly) {
+    if (localHash !== null && localHash === serverHash) return { kind: "skip" };
+    return { kind: "update", vCard: withThunderbirdFields(card, local) };
+  }
+  if (unchangedOnServer) return { kind: "skip" };
+
+  const server = withThunderbirdFields(card, local);
+  const merged = mergeContacts({ base: await readers.readBase(card.contactId), local, server });
+  if (!merged.ok) {
+    // A vCard the merge cannot read: the server's copy wins whole, the local one is reported.
+    return { kind: "merge", vCard: server, conflicts: [{ field: "vCard", localValue: local, serverValue: null }], push: false };
+  }
+  const { value } = merged;
+  return { kind: "merge", vCard: value.thunderbirdOutdated ? value.merged : null, conflicts: value.conflicts, push: value.serverOutdated };
+}
+
+/** The server's card with what only Thunderbird holds carried over from its copy. */
+function withThunderbirdFields(card: IncomingCard, local: string): string {
+  const converted = blueMindToVCard(card.card, card.contactId, { thunderbirdVCard: local });
+  return converted.ok ? converted.value : card.serverVCard;
+}

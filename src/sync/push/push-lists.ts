@@ -1,0 +1,210 @@
+// The mailing-list half of a book's push: each queued list read from Thunderbird, compared with
+// the ledger's group record, and sent as a BlueMind group after the contacts (a new member must
+// exist on BlueMind first). A member BlueMind cannot reference yet (its contact's own push was
+// refused, or waits) is left out and said so; the list stays queued until it can be sent whole.
+import type { GroupMember, ItemValue, VCard, VCardChanges } from "../../bluemind/models.ts";
+import { text } from "../../shared/user-text.ts";
+import type { ContactInfo } from "../../thunderbird/types.ts";
+import { chunk } from "../concurrency.ts";
+import { memberContactIdFor } from "../contact-uid.ts";
+import { listFieldsOf } from "../groups.ts";
+import { contactIdOfItem, versionOf } from "../item-ids.ts";
+import type { ReadonlyGroupRecord } from "../state/book-ledger.ts";
+import type { BookQueue, ListChange } from "../state/change-queue.ts";
+import { throwIfAborted } from "../sync-errors.ts";
+import { cardSummary } from "./card-summary.ts";
+import { decideListDelete, decideListUpsert, describeListOverwritten, sameList, type ListSnapshot } from "./push-plan.ts";
+import type { PushRun } from "./push-run.ts";
+
+interface PendingListFields {
+  listId: string;
+  groupUid: string;
+  rev: number;
+  members: ContactInfo[];
+  fingerprint: string;
+}
+
+/** A list to send: its local snapshot, or for a deletion the record of what the last sync wrote. */
+type PendingList = PendingListFields &
+  ({ kind: "add" | "modify"; record: ReadonlyGroupRecord | undefined; local: ListSnapshot } | { kind: "delete"; record: ReadonlyGroupRecord; local: null });
+
+function listFingerprint(snapshot: ListSnapshot): string {
+  return JSON.stringify([snapshot.name, snapshot.description, [...snapshot.members].sort()]);
+}
+
+export class ListPush {
+  constructor(private readonly run: PushRun) {}
+
+  async push(queue: BookQueue): Promise<void> {
+    const entries = Object.entries(queue.lists).map(([id, change]): [string, ListChange] => [id, { ...change }]);
+    if (entries.length === 0) return;
+    const pending: PendingList[] = [];
+    for (const [listId, change] of entries) {
+      const groupUid = this.run.ledger.groupOfList(listId) ?? change.group;
+      const record = groupUid === null ? undefined : this.run.ledger.state.groups[groupUid];
+      if (change.op === "delete") {
+        if (groupUid === null || record === undefined) this.run.done(listId, change.rev, "list");
+        else pending.push({ kind: "delete", listId, groupUid, rev: change.rev, record, local: null, members: [], fingerprint: "" });
+        continue;
+      }
+      const list = (await this.run.lists()).find((l) => l.id === listId);
+      if (list === undefined) {
+        this.run.done(listId, change.rev, "list");
+        continue;
+      }
+      const local = await this.run.snapshotOf(list);
+      if (record !== undefined && sameList(record, local)) {
+        this.run.done(listId, change.rev, "list");
+        continue;
+      }
+      // Only members whose contacts BlueMind does not have differ: nothing to send, the list
+      // waits queued until they are there (groupMembersOf).
+      if (record !== undefined && sameList(record, { ...local, members: local.members.filter((id) => this.isOnBlueMind(id)) })) continue;
+      const fingerprint = listFingerprint(local);
+      if (change.refused !== undefined && change.refused.hash === fingerprint) {
+        this.run.outcome.problems.push(text("problemNamed", list.name, change.refused.message));
+        continue;
+      }
+      const members = await this.run.membersOf(listId);
+      pending.push({ kind: record === undefined ? "add" : "modify", listId, groupUid: groupUid ?? listId, rev: change.rev, record, local, members, fingerprint });
+    }
+    for (const batch of chunk(pending, this.run.batchSize)) {
+      throwIfAborted(this.run.deps.signal);
+      await this.sendLists(batch);
+      if (this.run.stopped) return;
+      await this.run.maybeCheckpoint();
+    }
+  }
+
+  private async sendLists(batch: PendingList[]): Promise<void> {
+    const server = await this.run.serverCopies(batch.filter((p) => p.kind !== "add").map((p) => p.groupUid));
+    const changes: Required<VCardChanges> = { add: [], modify: [], delete: [] };
+    const sent = new Map<string, PendingList & { sentMembers: string[] }>();
+    for (const p of batch) {
+      const item = p.kind === "add" ? undefined : (server.get(p.groupUid) ?? null);
+      const copy = item === undefined ? undefined : item === null ? null : { version: versionOf(item), content: await this.serverSnapshot(item) };
+      if (p.kind === "delete") {
+        const decision = decideListDelete({ record: p.record, server: copy ?? null });
+        if (decision === "delete") {
+          changes.delete.push({ uid: p.groupUid });
+          sent.set(p.groupUid, { ...p, sentMembers: [] });
+        } else {
+          if (decision === "conflict") {
+            this.run.outcome.conflicts++;
+            this.run.log("warning", text("logDeletedListChanged", p.record.name));
+          }
+          this.run.done(p.listId, p.rev, "list");
+        }
+        continue;
+      }
+      const local = p.local;
+      const decision = decideListUpsert({ record: p.record, local, server: copy });
+      if (decision === "in-sync" && item) {
+        this.run.ledger.putGroup(p.groupUid, { list: p.listId, v: versionOf(item), name: local.name, description: local.description, members: local.members });
+        this.run.done(p.listId, p.rev, "list");
+      } else if (decision === "conflict" || decision === "gone") {
+        this.run.outcome.conflicts++;
+        const names = new Map(p.members.map((c) => [c.id, cardSummary(c.vCard).name]));
+        this.run.log("warning", text(decision === "gone" ? "logListConflictGone" : "logListConflictChanged", local.name, describeListOverwritten(local, names)));
+        this.run.done(p.listId, p.rev, "list");
+      } else {
+        const { members, ids } = await this.groupMembersOf(p, item ?? null);
+        const value = groupCard(item?.value ?? null, local, members);
+        (p.kind === "add" ? changes.add : changes.modify).push({ uid: p.groupUid, value });
+        sent.set(p.groupUid, { ...p, sentMembers: ids });
+      }
+    }
+    if (sent.size === 0) return;
+    await this.run.send(
+      changes,
+      sent,
+      (p, version) => {
+        if (p.kind === "delete") this.run.ledger.removeGroup(p.groupUid);
+        else {
+          const { local } = p;
+          this.run.ledger.putGroup(p.groupUid, { list: p.listId, v: version, name: local.name, description: local.description, members: p.sentMembers });
+        }
+        // A member left out keeps the list queued: a later push adds it once its contact is there.
+        if (p.sentMembers.length === p.members.length) this.run.done(p.listId, p.rev, "list");
+      },
+      (p, message) => this.run.refusedChange("list", p.listId, p.rev, { hash: p.fingerprint, message }, p.local?.name ?? p.record?.name ?? text("aMailingList")),
+    );
+  }
+
+  /**
+   * BlueMind members for the list's contacts: a member already in the server's group keeps its
+   * entry as is; a contact synced from this book becomes a reference to its card; a contact made
+   * for an address-only member stays address-only. A contact BlueMind does not have (its own push
+   * was refused, or waits) cannot be referenced: it is left out, and said so; the list stays queued.
+   */
+  private async groupMembersOf(p: PendingList, server: ItemValue<VCard> | null): Promise<{ members: GroupMember[]; ids: string[] }> {
+    const existing = new Map<string, GroupMember>();
+    for (const member of server?.value.organizational?.member ?? []) {
+      const id = await this.memberIdOf(member);
+      if (id !== null) existing.set(id, member);
+    }
+    const members: GroupMember[] = [];
+    const ids: string[] = [];
+    for (const contact of p.members) {
+      const record = this.run.ledger.state.contacts[contact.id];
+      const kept = existing.get(contact.id);
+      const { name, email } = cardSummary(contact.vCard);
+      let member: GroupMember | null = null;
+      if (kept !== undefined) member = kept;
+      else if (record?.item) member = { containerUid: this.run.target.containerUid, itemUid: record.item, commonName: name, mailto: email };
+      else if (record?.email) member = { containerUid: null, itemUid: null, commonName: name, mailto: record.email };
+      if (member === null) {
+        this.run.log("warning", text("logMemberNotOnServer", name, p.local?.name ?? ""));
+        continue;
+      }
+      members.push(member);
+      ids.push(contact.id);
+    }
+    return { members, ids };
+  }
+
+  /** Whether a group can reference the contact: a card of this book, or an address-only member. */
+  private isOnBlueMind(contactId: string): boolean {
+    const record = this.run.ledger.state.contacts[contactId];
+    return Boolean(record?.item) || Boolean(record?.email);
+  }
+
+  /** The contact a server member stands for, read as the pull reads it (groups.ts). */
+  private async memberIdOf(member: GroupMember): Promise<string | null> {
+    const { containerUid } = this.run.target;
+    const itemUid = typeof member.itemUid === "string" && member.itemUid !== "" ? member.itemUid : null;
+    if (itemUid !== null && (member.containerUid === containerUid || member.containerUid === null)) {
+      const id = await contactIdOfItem(containerUid, itemUid, this.run.ledger.state.contacts);
+      if (this.run.ledger.state.contacts[id] !== undefined) return id;
+      // Without a containerUid, an item this book does not have is an address.
+      if (member.containerUid === containerUid || this.run.ledger.state.retry[itemUid] !== undefined) return null;
+    }
+    const email = typeof member.mailto === "string" ? member.mailto.trim().toLowerCase() : "";
+    return email === "" ? null : memberContactIdFor(containerUid, email);
+  }
+
+  /** A server group as the pull would record it (list-sync.ts): same names, same member ids. */
+  private async serverSnapshot(item: ItemValue<VCard>): Promise<ListSnapshot> {
+    const fields = listFieldsOf(item);
+    const members: string[] = [];
+    for (const member of item.value.organizational?.member ?? []) {
+      if (typeof member !== "object" || member === null) continue;
+      const id = await this.memberIdOf(member);
+      if (id !== null && !members.includes(id)) members.push(id);
+    }
+    return { name: fields.name, description: fields.description, members };
+  }
+}
+
+/** The group card for a list: the server copy (if any) with the list's name, note and members. */
+export function groupCard(base: VCard | null, local: ListSnapshot, members: GroupMember[]): VCard {
+  const card: VCard = base === null ? { kind: "group" } : structuredClone(base);
+  card.kind = "group";
+  card.identification = { ...card.identification, formatedName: { value: local.name, parameters: card.identification?.formatedName?.parameters ?? [] } };
+  const note = card.explanatory?.note;
+  // An HTML note whose text is the list's description is the same note: keep BlueMind's form.
+  const sameNote = base !== null && listFieldsOf({ uid: "", version: 0, value: base }).description === local.description && typeof note === "string";
+  card.explanatory = { ...card.explanatory, note: sameNote ? note : local.description };
+  card.organizational = { ...card.organizational, member: members };
+  return card;
+}

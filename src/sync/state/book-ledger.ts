@@ -1,0 +1,203 @@
+// The single owner of one synced book's state: the records of what the add-on wrote or sent for
+// each contact and list, their merge bases, the content hashes still being computed, the
+// changeset version and the uids to fetch again. Pull, push, the read-only guard and the engine
+// all read it through `state` (read-only to the compiler) and change it only through the methods
+// below, so each rule about the state holds in one place:
+//
+//  - A record and its base change together (putContact, removeContact); a base is never older
+//    than its record once stored, because checkpoint() writes the bases before the records: a
+//    crash in between leaves a base without its record (harmless), never the reverse.
+//  - A record's hash can be left to compute later (putContactHashLater: the initial sync does not
+//    pay for 10,000 hashes on the path the user waits on); hashOf() computes a pending one on the
+//    spot, so no reader ever sees a stale "unknown" where a hash was due. The pending hashes live
+//    here, per book, not in a module-level map.
+//  - `version` moves forward only through completePull(), once every change up to it was applied
+//    or recorded in `retry`; every checkpoint before that keeps the old version, so a crash can
+//    only make the next pull redo work, never skip some.
+//  - Checkpoints are serialised: each is a full snapshot, and a failed one does not stop the next.
+//
+// The queue of local changes is the other half of a book's state, owned by ChangeQueue (same room,
+// same store): records are always saved before the queue forgets an entry (see push).
+import { vCardContentHash } from "../../vcard/index.ts";
+import type { BaseCopies } from "./base-copies.ts";
+import type { BookSyncState, ContactRecord, GroupRecord } from "./sync-state.ts";
+
+export type ReadonlyGroupRecord = Readonly<Omit<GroupRecord, "members">> & { readonly members: readonly string[] };
+
+/** The state as everyone but the ledger sees it. */
+export type ReadonlyBookState = Readonly<Omit<BookSyncState, "contacts" | "groups" | "retry">> & {
+  readonly contacts: Readonly<Record<string, Readonly<ContactRecord>>>;
+  readonly groups: Readonly<Record<string, ReadonlyGroupRecord>>;
+  readonly retry: Readonly<Record<string, string>>;
+};
+
+/** Contacts hashed between two yields to the event loop when filling deferred hashes. */
+const HASH_SLICE = 200;
+
+export class BookLedger {
+  /** Contact id → the vCard written, for records whose hash is still to be computed. */
+  private readonly pendingHashes = new Map<string, string>();
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly book: BookSyncState,
+    private readonly bases: BaseCopies,
+    private readonly persist: (state: BookSyncState) => Promise<void>,
+  ) {}
+
+  get state(): ReadonlyBookState {
+    return this.book;
+  }
+
+  get containerUid(): string {
+    return this.book.containerUid;
+  }
+
+  // ───────────── contacts ─────────────
+
+  /** What the add-on last wrote or sent for the contact, as a content hash (null: unknown). */
+  hashOf(contactId: string): string | null {
+    const record = this.book.contacts[contactId];
+    if (record === undefined) return null;
+    if (record.h === null) {
+      const written = this.pendingHashes.get(contactId);
+      if (written !== undefined) {
+        record.h = vCardContentHash(written);
+        this.pendingHashes.delete(contactId);
+      }
+    }
+    return record.h;
+  }
+
+  /** The vCard both sides last agreed on for the contact (the merge base). */
+  base(contactId: string): Promise<string | null> {
+    return this.bases.get(contactId);
+  }
+
+  /** Records what both sides now hold for the contact; `base` is that content (null: no card of its own). */
+  async putContact(contactId: string, record: ContactRecord, base: string | null): Promise<void> {
+    this.pendingHashes.delete(contactId);
+    this.book.contacts[contactId] = { ...record };
+    if (base !== null) await this.bases.set(contactId, base);
+  }
+
+  /** Same, with the hash of `vCard` computed later (fillPendingHashes) or when first asked. */
+  async putContactHashLater(contactId: string, record: Omit<ContactRecord, "h">, vCard: string): Promise<void> {
+    this.book.contacts[contactId] = { ...record, h: null };
+    this.pendingHashes.set(contactId, vCard);
+    await this.bases.set(contactId, vCard);
+  }
+
+  async removeContact(contactId: string): Promise<void> {
+    this.pendingHashes.delete(contactId);
+    delete this.book.contacts[contactId];
+    await this.bases.delete(contactId);
+  }
+
+  /** The photo state of a contact (see ContactRecord.p); undefined forgets it. */
+  setPhoto(contactId: string, photo: string | undefined): void {
+    const record = this.book.contacts[contactId];
+    if (record === undefined) return;
+    if (photo === undefined) delete record.p;
+    else record.p = photo;
+  }
+
+  /** The next pull rewrites the contact of item `itemUid` from the server, whatever its version. */
+  refetchItem(itemUid: string, reason: string): void {
+    for (const record of Object.values(this.book.contacts)) if (record.item === itemUid) record.v = -1;
+    const group = this.book.groups[itemUid];
+    if (group !== undefined) group.v = -1;
+    this.book.retry[itemUid] = reason;
+  }
+
+  /** The server items the book holds: its groups and its contacts' cards. */
+  knownItems(): Set<string> {
+    const known = new Set<string>(Object.keys(this.book.groups));
+    for (const record of Object.values(this.book.contacts)) if (record.item !== null) known.add(record.item);
+    return known;
+  }
+
+  // ───────────── groups ─────────────
+
+  putGroup(groupUid: string, record: ReadonlyGroupRecord): void {
+    this.book.groups[groupUid] = { ...record, members: [...record.members] };
+  }
+
+  removeGroup(groupUid: string): void {
+    delete this.book.groups[groupUid];
+  }
+
+  groupOfList(listId: string): string | null {
+    return groupOfList(this.book, listId);
+  }
+
+  // ───────────── retries, versions ─────────────
+
+  retryLater(itemUid: string, reason: string): void {
+    this.book.retry[itemUid] = reason;
+  }
+
+  retried(itemUid: string): void {
+    delete this.book.retry[itemUid];
+  }
+
+  /** The container was re-created: forget its previous life's versions and records, keep the
+   * group → list mapping so the lists are reused (their versions are forgotten). */
+  startOver(internalId: number | null): void {
+    Object.assign(this.book, { version: 0, lastFullCheck: null, lastSuccess: null, contacts: {}, retry: {}, internalId });
+    this.pendingHashes.clear();
+    for (const group of Object.values(this.book.groups)) group.v = -1;
+  }
+
+  setInternalId(internalId: number | null): void {
+    this.book.internalId = internalId;
+  }
+
+  /** The book fully reflects `version` (every change up to it applied or kept for a retry). */
+  completePull(version: number, at: number, fullCheck: boolean): void {
+    this.book.version = version;
+    this.book.lastSuccess = at;
+    if (fullCheck) this.book.lastFullCheck = at;
+  }
+
+  // ───────────── persistence ─────────────
+
+  /** Bases, then records: a base without its record is harmless, a record without its base is not. */
+  checkpoint(): Promise<void> {
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        await this.bases.flush();
+        await this.persist(this.book);
+      });
+    return this.saving;
+  }
+
+  /**
+   * Computes the hashes left for later, in slices that yield to the event loop (about 0.6 ms each:
+   * a sixth of a 10,000-contact first sync if done inline), then checkpoints. A record replaced
+   * meanwhile keeps its own hash.
+   */
+  async fillPendingHashes(): Promise<void> {
+    if (this.pendingHashes.size === 0) return;
+    const ids = [...this.pendingHashes.keys()];
+    for (let i = 0; i < ids.length; i += HASH_SLICE) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      for (const id of ids.slice(i, i + HASH_SLICE)) this.hashOf(id);
+    }
+    await this.checkpoint().catch(() => undefined);
+  }
+
+  /** The book is no longer synced: its bases go (the engine removes the state and index entry). */
+  async drop(): Promise<void> {
+    this.pendingHashes.clear();
+    await this.bases.drop();
+  }
+}
+
+/** The group uid a Thunderbird list is the copy of, if any. */
+export function groupOfList(state: ReadonlyBookState | undefined, listId: string): string | null {
+  if (state === undefined) return null;
+  for (const [uid, record] of Object.entries(state.groups)) if (record.list === listId) return uid;
+  return null;
+}

@@ -1,0 +1,156 @@
+// What the sync engine remembers between runs, in storage.local (through KeyValueStore).
+//
+// Keys:
+//  - SYNC_INDEX_KEY ("sync.index"): the books this add-on created, container uid → local book id.
+//    Small, written whenever a book is created or removed. It is also the list to clean up on
+//    sign-out, since Thunderbird keeps books created by an add-on after it is uninstalled.
+//  - bookStateKey(containerUid) ("sync.book.<containerUid>"): one book's progress (changeset
+//    version, per-contact records, group → list mapping, cards to retry). One key per book, so a
+//    checkpoint of a 10,000-contact book does not rewrite the state of the others.
+//
+// Invariants:
+//  - `version` is the changeset version the local book fully reflects. It only moves forward once
+//    every change up to it was applied (or recorded in `retry`); checkpoints written during a pull
+//    keep the old version, so a crash can only make the next pull redo work, never skip some.
+//  - `contacts` holds what the add-on last wrote for each contact: the server item version and a
+//    content hash of the vCard (vCardContentHash, which ignores PHOTO). The hash is what echo
+//    suppression and the push side compare Thunderbird's copy with.
+//  - Anything unreadable (older schema, hand-edited storage) is dropped and the book resyncs from
+//    0; thanks to derived contact ids that costs time, never duplicates.
+import { isFiniteNumber, isRecord, isRecordOf, nullable } from "../../shared/parse.ts";
+import type { KeyValueStore } from "../../thunderbird/types.ts";
+
+export const SYNC_INDEX_KEY = "sync.index";
+export const BOOK_STATE_PREFIX = "sync.book.";
+const SCHEMA = 1;
+
+export function bookStateKey(containerUid: string): string {
+  return `${BOOK_STATE_PREFIX}${containerUid}`;
+}
+
+export interface IndexEntry {
+  localBookId: string;
+}
+
+export interface SyncIndex {
+  schema: number;
+  books: Record<string, IndexEntry>;
+}
+
+export interface ContactRecord {
+  /** BlueMind item uid; null for a contact made for a bare-email group member. */
+  item: string | null;
+  /** Server item version written (0 for bare-email member contacts). */
+  v: number;
+  /** vCardContentHash of the vCard written; null if it could not be computed. */
+  h: string | null;
+  /** Photo state: fingerprint of the bytes written, "none" when the server had none. */
+  p?: string;
+  /** The address, for bare-email member contacts. */
+  email?: string;
+}
+
+export interface GroupRecord {
+  /** Thunderbird mailing list id. */
+  list: string;
+  v: number;
+  name: string;
+  description: string;
+  /** Contact ids the list should hold (same-book members and bare-email member contacts). */
+  members: string[];
+}
+
+export interface BookSyncState {
+  schema: number;
+  containerUid: string;
+  /** The container's internalId when last synced: a different one means it was re-created. */
+  internalId: number | null;
+  version: number;
+  /** When the last full comparison with the server's list of uids ran (epoch ms). */
+  lastFullCheck: number | null;
+  lastSuccess: number | null;
+  /** Thunderbird contact id → record. */
+  contacts: Record<string, ContactRecord>;
+  /** BlueMind group uid → record. */
+  groups: Record<string, GroupRecord>;
+  /** Item uids to fetch again at the next pull (a card that failed, a photo not downloaded) → why. */
+  retry: Record<string, string>;
+}
+
+export function emptyIndex(): SyncIndex {
+  return { schema: SCHEMA, books: {} };
+}
+
+export function emptyBookState(containerUid: string, internalId: number | null): BookSyncState {
+  return { schema: SCHEMA, containerUid, internalId, version: 0, lastFullCheck: null, lastSuccess: null, contacts: {}, groups: {}, retry: {} };
+}
+
+const isNumberOrNull = nullable(isFiniteNumber);
+
+function isContactRecord(value: unknown): value is ContactRecord {
+  return (
+    isRecord(value) &&
+    (value.item === null || typeof value.item === "string") &&
+    typeof value.v === "number" &&
+    (value.h === null || typeof value.h === "string") &&
+    (value.p === undefined || typeof value.p === "string") &&
+    (value.email === undefined || typeof value.email === "string")
+  );
+}
+
+function isGroupRecord(value: unknown): value is GroupRecord {
+  return (
+    isRecord(value) &&
+    typeof value.list === "string" &&
+    typeof value.v === "number" &&
+    typeof value.name === "string" &&
+    typeof value.description === "string" &&
+    Array.isArray(value.members) &&
+    value.members.every((m) => typeof m === "string")
+  );
+}
+
+export function parseIndex(value: unknown): SyncIndex {
+  if (!isRecord(value) || value.schema !== SCHEMA || !isRecord(value.books)) return emptyIndex();
+  const books: Record<string, IndexEntry> = {};
+  for (const [uid, entry] of Object.entries(value.books)) {
+    if (isRecord(entry) && typeof entry.localBookId === "string") books[uid] = { localBookId: entry.localBookId };
+  }
+  return { schema: SCHEMA, books };
+}
+
+/** The stored state if it is readable and belongs to `containerUid`, else null. */
+export function parseBookState(value: unknown, containerUid: string): BookSyncState | null {
+  if (!isRecord(value) || value.schema !== SCHEMA || value.containerUid !== containerUid) return null;
+  const { internalId, version, lastFullCheck, lastSuccess, contacts, groups, retry } = value;
+  if (!isNumberOrNull(internalId) || typeof version !== "number" || version < 0) return null;
+  if (!isNumberOrNull(lastFullCheck) || !isNumberOrNull(lastSuccess)) return null;
+  if (!isRecordOf(contacts, isContactRecord) || !isRecordOf(groups, isGroupRecord)) return null;
+  if (!isRecordOf(retry, (v): v is string => typeof v === "string")) return null;
+  return { schema: SCHEMA, containerUid, internalId, version, lastFullCheck, lastSuccess, contacts, groups, retry };
+}
+
+/** Reads and writes the sync state; never throws on unreadable data (it starts over instead). */
+export class SyncStateStore {
+  constructor(private readonly store: KeyValueStore) {}
+
+  async loadIndex(): Promise<SyncIndex> {
+    return parseIndex(await this.store.get(SYNC_INDEX_KEY));
+  }
+
+  saveIndex(index: SyncIndex): Promise<void> {
+    return this.store.set(SYNC_INDEX_KEY, index);
+  }
+
+  async loadBook(containerUid: string): Promise<BookSyncState | null> {
+    return parseBookState(await this.store.get(bookStateKey(containerUid)), containerUid);
+  }
+
+  saveBook(state: BookSyncState): Promise<void> {
+    return this.store.set(bookStateKey(state.containerUid), state);
+  }
+
+  removeBook(containerUid: string): Promise<void> {
+    return this.store.remove(bookStateKey(containerUid));
+  }
+}
