@@ -90,7 +90,7 @@ export class LocalDelete extends ModelCommand {
     // Thunderbird takes a deleted contact out of its lists too.
     for (const list of await world.tb.asUser.listLists((await world.localBookOf(this.book)) ?? "")) {
       const model = listOf(history, list.name);
-      if (model !== undefined && (await world.tb.asUser.listMembers(list.id)).some((m) => m.id === target.id)) history.member(model, target.key).write("local", false, history.step);
+      if (model !== undefined && (await world.tb.asUser.listMembers(list.id)).some((m) => m.id === target.id)) history.member(model, target.key).write("local", false, history.step, true);
     }
     await world.tb.asUser.deleteContact(target.id);
     contact.exists.write("local", false, history.step);

@@ -7,7 +7,8 @@
 // until nothing changes, and the promises are checked (model-invariants.ts).
 //
 // MODEL_RUNS sequences (default 1,000) of up to MODEL_COMMANDS commands (default 30).
-// MODEL_SEED replays a seed, MODEL_PATH a shrunk path (fast-check prints both on failure).
+// MODEL_SEED replays a seed; MODEL_PATH with MODEL_REPLAY (the counterexample's replayPath) replays
+// the shrunk sequence itself (fast-check prints all three on failure).
 // `npm run soak` runs 20,000 sequences.
 import fc from "fast-check";
 import { describe, it } from "vitest";
@@ -22,6 +23,8 @@ const RUNS = Number(process.env.MODEL_RUNS ?? 1_000);
 const COMMANDS = Number(process.env.MODEL_COMMANDS ?? 30);
 const SEED = process.env.MODEL_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.MODEL_SEED);
 const PATH = process.env.MODEL_PATH;
+/** The counterexample's replayPath, with MODEL_PATH. */
+const REPLAY = process.env.MODEL_REPLAY;
 /**
  * Commands left out while a bug they find is open, each with its plain regression test in
  * test/integration/twoway-model-regressions.test.ts. MODEL_ALL=1 runs them anyway.
@@ -111,7 +114,7 @@ describe("two-way sync, model-based", () => {
       console.log(`model test: seed ${String(SEED)}, ${String(RUNS)} sequences of up to ${String(COMMANDS)} commands (MODEL_SEED=${String(SEED)} to replay)`);
       const started = performance.now();
       await fc.assert(
-        fc.asyncProperty(fc.commands(commandArbitraries(WITHOUT), { maxCommands: COMMANDS, size: "max" }), async (commands) => {
+        fc.asyncProperty(fc.commands(commandArbitraries(WITHOUT), { maxCommands: COMMANDS, size: "max", ...(REPLAY === undefined ? {} : { replayPath: REPLAY }) }), async (commands) => {
           const world = await ModelWorld.create();
           const history = new History();
           const began = performance.now();
