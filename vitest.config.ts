@@ -13,6 +13,16 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
         },
       },
+      // The model-based randomized test of the two-way sync (test/model/): MODEL_RUNS sequences
+      // (default 1,000; `npm run soak` runs 20,000), one file, its own time limit.
+      {
+        test: {
+          name: "model",
+          include: ["test/model/**/*.test.ts"],
+          environment: "node",
+          sequence: { groupOrder: 0 },
+        },
+      },
       // Real Thunderbird and Chromium, one file at a time and after the others: their timing
       // checks (first sync within 5 s, a search answered within 3.5 s) must not share two cores
       // with the rest of the suite.

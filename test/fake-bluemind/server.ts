@@ -11,6 +11,7 @@ import type { FakeControl } from "./control.ts";
 import { buildDataset, datasetSpec } from "./datasets.ts";
 import { invalidSession, ServerFault } from "./errors.ts";
 import { Faults } from "./faults.ts";
+import { inProcessFetch } from "./in-process-fetch.ts";
 import { BODY_REFUSED_STATUS, BodyRefused, checkBodyAcceptable, decodeBody, readBody, sendFault, sendResult } from "./http.ts";
 import { addressBookRoutes } from "./routes-addressbook.ts";
 import { authRoutes } from "./routes-auth.ts";
@@ -30,6 +31,8 @@ export interface FakeBlueMind {
   control: FakeControl;
   /** Live log of /api requests (control calls are not logged). */
   requests: RequestLogEntry[];
+  /** The same server without a socket, for tests that make many calls (in-process-fetch.ts). */
+  fetch: typeof fetch;
   faults: FaultInjector;
 }
 
@@ -134,7 +137,7 @@ export async function startFakeBlueMind(opts: FakeBlueMindOptions = {}): Promise
     }
   }
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? "/", "http://fake.invalid");
     if (url.pathname.startsWith("/__control/")) {
       void handleControl(req, res, url.pathname.slice("/__control/".length));
@@ -149,7 +152,8 @@ export async function startFakeBlueMind(opts: FakeBlueMindOptions = {}): Promise
       },
       () => res.destroy(),
     );
-  });
+  };
+  const server = createServer(listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -167,6 +171,7 @@ export async function startFakeBlueMind(opts: FakeBlueMindOptions = {}): Promise
     control,
     requests,
     faults,
+    fetch: inProcessFetch(listener),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
