@@ -6,9 +6,10 @@
 import type { AuthUser, VCard } from "../../src/bluemind/models.ts";
 import { BlueMindClient } from "../../src/bluemind/client.ts";
 import { fetchRemoteBooks } from "../../src/books/fetch-remote-books.ts";
-import { SyncEngine, type SyncRunResult } from "../../src/sync/engine.ts";
+import { SyncEngine } from "../../src/sync/engine.ts";
+import type { SyncRunResult } from "../../src/sync/engine-types.ts";
 import { TwoWaySync } from "../../src/sync/two-way.ts";
-import { SYNC_INDEX_KEY, parseIndex } from "../../src/sync/sync-state.ts";
+import { SYNC_INDEX_KEY, parseIndex } from "../../src/sync/state/sync-state.ts";
 import type { Unsubscribe } from "../../src/thunderbird/types.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { InMemoryThunderbird } from "../unit/in-memory-thunderbird.ts";
