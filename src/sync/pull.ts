@@ -32,6 +32,7 @@ import { describeError } from "../shared/error-message.ts";
 import { inEnglish, listOf, text, UserError, type UserText } from "../shared/user-text.ts";
 import { FULL_CHECK_INTERVAL_MS, listingContradictsCount, planPull, planPullStart, versionOf, type ContactWrite } from "./changeset-plan.ts";
 import { allSettledOrThrow, chunk, Limiter, runWorkers } from "./concurrency.ts";
+import { startInSlices } from "./pacing.ts";
 import { contactIdsFor, isDerivedContactId } from "./contact-uid.ts";
 import type { BaseCopies } from "./base-copies.ts";
 import { vCardValueLines } from "./conflict-report.ts";
@@ -358,7 +359,7 @@ class BookPull {
       this.ticker?.advance();
     }
     this.ticker?.advance(fetched.failures.length);
-    await allSettledOrThrow(fetched.cards.map((card) => this.applyCard(card)));
+    await startInSlices(fetched.cards, (card) => this.applyCard(card));
     this.sinceCheckpoint += batch.length;
     if (this.sinceCheckpoint >= (this.options.checkpointEvery ?? CHECKPOINT_EVERY)) {
       this.sinceCheckpoint = 0;

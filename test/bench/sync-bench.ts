@@ -28,6 +28,7 @@ import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts"
 import { ProbeClient } from "../thunderbird/probe.ts";
 import { killAllThunderbirds, startThunderbird, type ThunderbirdInstance } from "../thunderbird/runner.ts";
 import { writeZip } from "../thunderbird/zip.ts";
+import { formatStalls, StallSampler, type StallStats } from "./stall-sampler.ts";
 
 const JANE = { login: "jdoe@example.com", uid: "u-jdoe" };
 const BOOK = "book:Contacts_u-jdoe";
@@ -108,13 +109,27 @@ interface TimedSync {
   fromTrigger: number;
   /** The add-on's own start → end of the sync run. */
   run: number;
+  /** The book's lastSuccess after this sync (epoch ms). */
+  applied: number;
+  sent: number;
+}
+
+/** The book's first _changeset of a sync started at `sent` → that sync's lastSuccess. */
+function changesetToApplied(fake: FakeBlueMind, sync: TimedSync): number {
+  const changeset = bookRequests(fake, BOOK).find((r) => r.at >= sync.sent && r.method === "GET" && r.path.includes("/_changeset"));
+  return changeset === undefined ? Number.NaN : sync.applied - changeset.at;
 }
 
 async function timedSync(probe: ProbeClient): Promise<TimedSync> {
   const sent = Date.now();
   await probe.call("runtime.sendMessage", ADDON_ID, { type: "syncNow" });
   const status = await syncEnded(probe, sent, 60_000, 10);
-  return { fromTrigger: (status.lastSyncEnded as number) - sent, run: (status.lastSyncEnded as number) - (status.lastSyncStarted as number) };
+  return {
+    fromTrigger: (status.lastSyncEnded as number) - sent,
+    run: (status.lastSyncEnded as number) - (status.lastSyncStarted as number),
+    applied: bookOf(status).lastSuccess ?? Number.NaN,
+    sent,
+  };
 }
 
 // ───────────── (e) memory ─────────────
@@ -279,6 +294,21 @@ function tenChanges(fake: FakeBlueMind, round: number): void {
 
 // ───────────── the run ─────────────
 
+function profilerEnv(): Record<string, string> {
+  const file = process.env.BENCH_PROFILE;
+  if (!file) return {};
+  return {
+    MOZ_PROFILER_STARTUP: "1",
+    MOZ_PROFILER_SHUTDOWN: path.resolve(file),
+    // Main threads of every process, a sample every 2 ms, a buffer that holds the whole run.
+    MOZ_PROFILER_STARTUP_FILTERS: "GeckoMain",
+    MOZ_PROFILER_STARTUP_INTERVAL: "2",
+    // JavaScript frames and the native labels; no native stack walk (no symbols here anyway).
+    MOZ_PROFILER_STARTUP_FEATURES: "js,cpu",
+    MOZ_PROFILER_STARTUP_ENTRIES: String(64 * 1024 * 1024),
+  };
+}
+
 export async function main(): Promise<void> {
   const fake = await startFakeBlueMind({ dataset: "big" });
   const probe = await ProbeClient.start();
@@ -296,13 +326,20 @@ export async function main(): Promise<void> {
       // A long interval: only the bench's own "sync now" runs after the first sync.
       policies: policiesFor({ serverUrl: fake.url, login: JANE.login, apiKey, syncIntervalMinutes: 600 }),
       systemAccess: true,
+      // BENCH_PROFILE=<file.json>: Gecko profiler from start-up, written at the clean quit; the
+      // stalls over 50 ms go to <file>.stalls.json for test/bench/profile-stalls.ts.
+      env: profilerEnv(),
     });
     await probe.waitForReady();
     const memoryAtStart = await pageMemory(tb);
     const cpuAtStart = await cpu(tb);
+    if (!tb.marionette) throw new Error("no Marionette");
+    const stalls = new StallSampler(tb.marionette);
+    await stalls.start();
 
-    // (a) initial sync.
-    const first = await syncEnded(probe, startedAt, 600_000, 50);
+    // (a) initial sync. Polled every 250 ms only: the sampled thread relays each poll.
+    const first = await syncEnded(probe, startedAt, 600_000, 250);
+    await stalls.collect();
     const cpuAfterSync = await cpu(tb);
     const book = bookOf(first);
     if (book.state !== "synced") throw new Error(`the book ended ${book.state}: ${book.problem ?? "no problem named"}`);
@@ -312,6 +349,7 @@ export async function main(): Promise<void> {
     const mgets = requests.filter((r) => r.path.endsWith("/_mget"));
     const photoGets = requests.filter((r) => r.method === "GET" && r.path.endsWith("/photo"));
     const initialMs = book.lastSuccess - changeset.at;
+    const syncStalls = stalls.window(changeset.at, book.lastSuccess);
     const lastRequestEnd = Math.max(...requests.map((r) => r.at + r.durationMs));
     const books = await probe.listBooks();
     const local = books.find((b) => b.name === "My contacts" && !b.remote);
@@ -330,6 +368,8 @@ export async function main(): Promise<void> {
     const already = await probe.call<unknown[]>("contacts.list", floorBook);
     if (already.length > 0) throw new Error("the Personal Address Book is not empty");
     const cpuBeforeFloor = await cpu(tb);
+    await stalls.collect();
+    const floorStart = Date.now();
     const floor = await probe.callWithTimeout<PoolResult>(600_000, "runtime.sendMessage", FLOOR_ID, {
       type: "createContacts",
       bookId: floorBook,
@@ -341,6 +381,9 @@ export async function main(): Promise<void> {
       photos: photos.map((p) => ({ id: uidOf(vCards[p.index] as string), base64: p.base64, mime: p.mime })),
       concurrency: FLOOR_CONCURRENCY,
     });
+    const floorEnd = Date.now();
+    await stalls.collect(true);
+    const floorStalls = stalls.window(floorStart, floorEnd);
     const cpuAfterFloor = await cpu(tb);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const syncWindow = createWindow(probe, local.id);
@@ -358,11 +401,19 @@ export async function main(): Promise<void> {
     const noChange: TimedSync[] = [];
     for (let round = 0; round < NO_CHANGE_ROUNDS; round++) noChange.push(await timedSync(probe));
 
-    await tb.quit();
+    // The profiler writes its buffer at the quit: that can take minutes.
+    await tb.quit(process.env.BENCH_PROFILE ? 900_000 : undefined);
+    if (process.env.BENCH_PROFILE) {
+      const long = (from: number, to: number): { end: number; gap: number }[] => stalls.ticksIn(from, to).filter((t) => t.gap > 50);
+      const windows = { sync: long(changeset.at, book.lastSuccess), floor: long(floorStart, floorEnd) };
+      fs.writeFileSync(`${process.env.BENCH_PROFILE}.stalls.json`, JSON.stringify(windows));
+    }
 
     const ratio = initialMs / floor.ms;
     const withPhotos = initialMs / (floor.ms + photoFloor.ms);
     const incMedian = median(incremental.map((s) => s.fromTrigger));
+    const incApplied = incremental.map((s) => changesetToApplied(fake, s));
+    const stallVerdict = (s: StallStats): string => verdict(s.longest <= 250 && s.p99 <= 50);
     const noneMedian = median(noChange.map((s) => s.fromTrigger));
     const verdict = (ok: boolean): string => (ok ? "ok" : "MISSED");
     const rows: [string, string, string][] = [
@@ -376,8 +427,12 @@ export async function main(): Promise<void> {
       ["    " + cpuSpent(cpuBeforeFloor, cpuAfterFloor) + " (creates + photos)", "", ""],
       ["    + setPhoto ×" + photos.length, fmtMs(photoFloor.ms), `${(photoFloor.ms / Math.max(1, photos.length)).toFixed(2)} ms/photo`],
       ["    ratio (a) / (b), creates only", `${ratio.toFixed(2)}×`, `target ≤ 1.3: ${verdict(ratio <= 1.3)}`],
-      ["    ratio (a) / (b), creates + photos", `${withPhotos.toFixed(2)}×`, "same work as the sync but lists"],
+      ["    ratio (a) / (b), creates + photos", `${withPhotos.toFixed(2)}×`, "same work as the sync but lists; target ≤ 1.5 with pacing"],
+      ["stalls during (a), main thread, 10 ms timer", `${syncStalls.longest.toFixed(0)} ms`, `${formatStalls(syncStalls)}; target ≤ 250 / p99 ≤ 50: ${stallVerdict(syncStalls)}`],
+      ["stalls during (b), same sampling", `${floorStalls.longest.toFixed(0)} ms`, formatStalls(floorStalls)],
+      ["    stall ratios (a)/(b): longest, p99", `${(syncStalls.longest / floorStalls.longest).toFixed(2)}×`, `${(syncStalls.p99 / floorStalls.p99).toFixed(2)}× at ${withPhotos.toFixed(2)}× the floor's time`],
       ["(c) incremental sync, 10 changes (median)", fmtMs(incMedian), `target < 1 s: ${verdict(incMedian < 1_000)}; runs ${incremental.map((s) => `${s.fromTrigger}/${s.run}`).join(", ")} ms (trigger→end / run)`],
+      ["    first _changeset → applied (median)", fmtMs(median(incApplied)), `target < 1 s: ${verdict(median(incApplied) < 1_000)}; runs ${incApplied.map((ms) => ms.toFixed(0)).join(", ")} ms`],
       ["(d) no-change sync (median)", fmtMs(noneMedian), `target < 200 ms: ${verdict(noneMedian < 200)}; runs ${noChange.map((s) => `${s.fromTrigger}/${s.run}`).join(", ")} ms`],
       ["(e) background page memory after (a)", fmtMb(mem.pageExplicit), `after a GC ${fmtMb(mem.pageExplicitAfterGc)}; at start ${fmtMb(mem.pageExplicitAtStart)} (memory reporters of the page)`],
       ["    extension process (all extensions)", fmtMb(mem.extensionProcessUnique), `unique; resident ${fmtMb(mem.extensionProcessResident)}, explicit ${fmtMb(mem.extensionProcessExplicit)}`],
