@@ -63,22 +63,39 @@ class ThreadView {
     return out;
   }
 
+  private sampleList: { time: number; stack: number | null }[] | null = null;
+
+  /** Samples in [from, to], found by binary search (a run holds millions). */
   samplesIn(from: number, to: number): { time: number; stack: number | null }[] {
     const s = this.thread.samples;
-    return s.data
+    this.sampleList ??= s.data
       .map((row) => ({ time: this.startTime + (col(s, row, "time") as number), stack: col(s, row, "stack") as number | null }))
-      .filter((x) => x.time >= from && x.time <= to);
+      .sort((a, b) => a.time - b.time);
+    const list = this.sampleList;
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((list[middle] as { time: number }).time < from) low = middle + 1;
+      else high = middle;
+    }
+    const out = [];
+    for (let i = low; i < list.length && (list[i] as { time: number }).time <= to; i++) out.push(list[i] as { time: number; stack: number | null });
+    return out;
   }
+
+  private markerList: { name: string; start: number; end: number }[] | null = null;
 
   markersIn(from: number, to: number): { name: string; start: number; end: number }[] {
     const m = this.thread.markers;
-    return m.data
+    this.markerList ??= m.data
       .map((row) => ({
         name: this.thread.stringTable[col(m, row, "name") as number] ?? "?",
         start: this.startTime + Number(col(m, row, "startTime") ?? 0),
         end: this.startTime + Number(col(m, row, "endTime") ?? col(m, row, "startTime") ?? 0),
       }))
-      .filter((x) => x.end >= from && x.start <= to);
+      .filter((x) => /^(GC|CC|ForgetSkippable|IdleForgetSkippable)/.test(x.name));
+    return this.markerList.filter((x) => x.end >= from && x.start <= to);
   }
 }
 
