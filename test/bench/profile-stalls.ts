@@ -2,9 +2,8 @@
 // `BENCH_PROFILE=<file> npx tsx test/bench/sync-bench.ts` (MOZ_PROFILER_STARTUP with
 // MOZ_PROFILER_SHUTDOWN) and the stalls the bench's 10 ms timer saw (<file>.stalls.json), and
 // tells, for the stalls over 100 ms of the initial sync and of the API floor, what the parent
-// process's main thread was doing: the profiler's category of each sample (GC / CC, JavaScript,
-// Other…), the innermost JavaScript functions, the native labels, and the GC/CC markers that
-// overlap them.
+// process's main thread was doing: the innermost and outermost JavaScript functions of its
+// samples, the native labels (SQLite commits, GC and CC phases), and the GC/CC slices inside them.
 //
 //   npx tsx test/bench/profile-stalls.ts <file.json> [minimum stall ms, default 100]
 import * as fs from "node:fs";
@@ -146,7 +145,8 @@ function report(label: string, stalls: Stall[], main: ThreadView, categories: st
     return;
   }
   console.log(`  ${samples} samples of the parent's main thread inside them`);
-  console.log("  category of the sample (leaf frame):\n" + top(byCategory, 8, samples));
+  // The raw format of MOZ_PROFILER_SHUTDOWN leaves most frames without a category: printed only when known.
+  if (!byCategory.has("#-1")) console.log("  category of the sample (leaf frame):\n" + top(byCategory, 8, samples));
   console.log("  innermost JavaScript function:\n" + top(byJs, 14, samples));
   console.log("  outermost JavaScript function (who started the work):\n" + top(byOuterJs, 10, samples));
   console.log("  innermost native labels:\n" + top(byLabel, 12, samples));
