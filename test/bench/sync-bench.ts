@@ -363,7 +363,7 @@ export async function main(): Promise<void> {
     const books = await probe.listBooks();
     const local = books.find((b) => b.name === "My contacts" && !b.remote);
     if (!local) throw new Error("no local My contacts");
-    const localContacts = await probe.call<unknown[]>("contacts.list", local.id);
+    const localContacts = await probe.callWithTimeout<unknown[]>(60_000 * scale, "contacts.list", local.id);
     const localLists = await probe.call<unknown[]>("mailingLists.list", local.id);
 
     // (e) memory after (a).
@@ -405,7 +405,7 @@ export async function main(): Promise<void> {
       tenChanges(fake, round);
       incremental.push(await timedSync(probe));
     }
-    const after = await probe.call<unknown[]>("contacts.list", local.id);
+    const after = await probe.callWithTimeout<unknown[]>(60_000 * scale, "contacts.list", local.id);
     // (d) no-change syncs.
     const noChange: TimedSync[] = [];
     const writtenBefore = bytesWritten(tb.pid);
