@@ -6,6 +6,7 @@ import { SyncCancelledError, SyncEngine, statusReporter } from "../sync/index.ts
 import type { AccountStatus, BookStatus } from "../shared/status.ts";
 import { fetchRemoteBooks, type RemoteBookWithCount } from "../books/fetch-remote-books.ts";
 import { SyncScheduler, type SyncReason } from "../sync/scheduler.ts";
+import { waitUntilIdle } from "../sync/ui-idle.ts";
 import { TwoWaySync } from "../sync/two-way.ts";
 import { detachedBookMessage } from "../sync/detach-book.ts";
 import type { NotificationsApi, Thunderbird, Unsubscribe } from "../thunderbird/types.ts";
@@ -101,6 +102,7 @@ export class BackgroundApp {
       intervalMinutes: settings.syncIntervalMinutes,
       isOnline: () => this.tb.connectivity.isOnline(),
       runSync: (reason, signal) => this.runSync(reason, signal),
+      beforeFirstSync: () => waitUntilIdle({ ping: () => this.tb.addressBooks.listBooks() }),
     });
     this.unsubscribes.push(this.tb.connectivity.onChange((online) => this.scheduler?.onlineChanged(online)));
     this.watchInterval(settings.syncIntervalMinutes);

@@ -1,7 +1,8 @@
 // When syncs run. Invariants:
 // - never two syncs at once: a request while one runs is remembered and runs once right after;
 // - the first sync starts FIRST_SYNC_DELAY_MS after start, so Thunderbird's start-up stays fast
-//   and the books are still fresh within the 5 s users notice;
+//   and the books are still fresh within the 5 s users notice; and then only once Thunderbird's
+//   window is idle (`beforeFirstSync`, ui-idle.ts), bounded so it never waits for ever;
 // - then every interval, on "sync now", and a few seconds after a local edit (debounced);
 // - skipped while offline, run as soon as the connection comes back;
 // - after a failed sync the next automatic one waits exponentially longer (capped), so a broken
@@ -26,6 +27,8 @@ export interface SchedulerOptions {
   runSync(reason: SyncReason, signal: AbortSignal): Promise<boolean>;
   isOnline(): boolean;
   clock?: Clock;
+  /** Awaited before the start-up sync (waitUntilIdle): Thunderbird's own start-up goes first. */
+  beforeFirstSync?: () => Promise<unknown>;
 }
 
 export class SyncScheduler {
@@ -112,7 +115,10 @@ export class SyncScheduler {
     this.timerReason = reason;
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
-      void this.syncNow(reason);
+      const before = reason === "startup" ? this.options.beforeFirstSync?.() : undefined;
+      void Promise.resolve(before)
+        .catch(() => undefined)
+        .then(() => this.syncNow(reason));
     }, delayMs);
   }
 

@@ -32,6 +32,7 @@ import { dropList, removeUnusedMemberContacts, syncLists, type ListSyncDeps } fr
 import { contactIdOfItem, localContactId, versionOf } from "../item-ids.ts";
 import { applyIncoming, type IncomingStep } from "./apply-incoming.ts";
 import { PhotoStep } from "./photo-step.ts";
+import { startInSlices } from "../pacing.ts";
 import { PullFailures } from "./pull-failures.ts";
 import { ProgressTicker } from "../reporter.ts";
 import { isRunFatal, throwIfAborted } from "../sync-errors.ts";
@@ -204,7 +205,7 @@ class BookPull {
       this.ticker?.advance();
     }
     this.ticker?.advance(fetched.failures.length);
-    await allSettledOrThrow(fetched.cards.map((card) => this.applyCard(card)));
+    await startInSlices(fetched.cards, (card) => this.applyCard(card));
     this.sinceCheckpoint += batch.length;
     if (this.sinceCheckpoint >= (this.options.checkpointEvery ?? CHECKPOINT_EVERY)) {
       this.sinceCheckpoint = 0;

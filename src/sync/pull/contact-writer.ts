@@ -8,26 +8,39 @@
 //  - delete, but the id is already gone → nothing to do.
 // The cheap path never pays for these checks: Thunderbird is only asked what it holds (getContact)
 // after it refused a write.
+//
+// Every call also goes through a WritePacer (pacing.ts): the limiter bounds the calls in flight,
+// the pacer keeps fewer when Thunderbird's main thread is slow to answer, so its window stays
+// responsive during a big sync.
 import type { AddressBooksApi } from "../../thunderbird/types.ts";
 import type { Limiter } from "../concurrency.ts";
+import { WritePacer } from "../pacing.ts";
 import { throwIfAborted } from "../sync-errors.ts";
 
 export type WriteResult = "created" | "updated" | "moved";
 
 export class ContactWriter {
+  readonly pacer: WritePacer;
+
   constructor(
     private readonly books: AddressBooksApi,
     readonly bookId: string,
     private readonly limiter: Limiter,
     private readonly signal?: AbortSignal,
-  ) {}
+    pacer?: WritePacer,
+  ) {
+    this.pacer = pacer ?? new WritePacer({ max: limiter.limit });
+  }
 
-  /** Runs one Thunderbird call in a slot of the shared limiter, unless the run was cancelled. */
+  /** Runs one Thunderbird call in a slot of the shared limiter, when the pacer lets it, unless
+   * the run was cancelled meanwhile. */
   call<T>(task: () => Promise<T>): Promise<T> {
-    return this.limiter.run(() => {
-      throwIfAborted(this.signal);
-      return task();
-    });
+    return this.limiter.run(() =>
+      this.pacer.run(() => {
+        throwIfAborted(this.signal);
+        return task();
+      }),
+    );
   }
 
   async write(contactId: string, vCard: string, intent: "create" | "update"): Promise<WriteResult> {
