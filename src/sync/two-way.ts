@@ -124,6 +124,11 @@ export class TwoWaySync {
         // A merged contact BlueMind lacks part of: pushed a few seconds later, not at the next interval.
         this.deps.onLocalChange(false);
       },
+      requeueList: async (listId, groupUid) => {
+        if (queue.lists[listId]?.op === "upsert") return;
+        await this.queue.recordList(containerUid, listId, { op: "upsert", uid: groupUid });
+        this.deps.onLocalChange(false);
+      },
       drop: (contactId) => this.queue.dropContact(containerUid, contactId),
     };
   }

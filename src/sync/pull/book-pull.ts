@@ -333,6 +333,7 @@ class BookPull {
       hash: vCardContentHash,
       listing: this.listing,
       freshBook: this.target.freshBook,
+      changes: this.deps.changes,
       onFailure: (uid, reason) => this.fail(uid, reason),
       log: (level, message) => this.log(level, message),
       signal: this.deps.signal,

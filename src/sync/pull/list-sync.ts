@@ -20,6 +20,8 @@ import { decideContactWrite } from "./changeset-plan.ts";
 import { versionOf } from "../item-ids.ts";
 import { isRunFatal } from "../sync-errors.ts";
 import type { BookLedger } from "../state/book-ledger.ts";
+import { mergeMembers } from "../list-merge.ts";
+import type { PendingChanges } from "./pull-types.ts";
 
 export interface ListSyncDeps {
   books: AddressBooksApi;
@@ -32,6 +34,8 @@ export interface ListSyncDeps {
   listing: ReadonlyMap<string, string> | null;
   /** The local book was created empty by this run: no list to look up. */
   freshBook: boolean;
+  /** The book's queue of local changes: a list merged with local members goes back to it. */
+  changes?: PendingChanges;
   onFailure(uid: string, reason: UserText): void;
   log(level: ActivityLevel, message: UserText): void;
   signal?: AbortSignal;
@@ -105,13 +109,19 @@ async function syncList(group: ItemValue<VCard>, existing: ReadonlySet<string>, 
       current = [];
       result = "created";
     }
-    // Recorded before the members, so a list is never orphaned by a failure below.
-    ledger.putGroup(group.uid, { list: listId, v: versionOf(group), name: fields.name, description: fields.description, members: desired });
-    const changes = memberChanges(current, desired);
+    // Recorded before the members, so a list is never orphaned by a failure below; with no
+    // version, so a run cut before the members are written applies the group again.
+    const base = listExists ? record.members : [];
+    ledger.putGroup(group.uid, { list: listId, v: -1, name: fields.name, description: fields.description, members: base });
+    // Members changed here and not sent yet are merged in, as sets, never overwritten.
+    const target = sameMembers(current, base) ? desired : mergeMembers(base, current, desired);
+    const changes = memberChanges(current, target);
     await allSettledOrThrow([
       ...changes.add.map((id) => writer.call(() => books.addMember(listId, id))),
       ...changes.remove.map((id) => writer.call(() => books.removeMember(listId, id))),
     ]);
+    ledger.putGroup(group.uid, { list: listId, v: versionOf(group), name: fields.name, description: fields.description, members: desired });
+    if (!sameMembers(target, desired)) await deps.changes?.requeueList(listId, group.uid);
   }
   if (waiting.length > 0) ledger.retryLater(group.uid, `waiting for member card ${waiting[0]}`);
   else ledger.retried(group.uid);

@@ -48,6 +48,8 @@ export interface PendingChanges {
   pending(contactId: string): "upsert" | "delete" | null;
   /** Keeps (or puts) an upsert queued: Thunderbird holds something BlueMind lacks. */
   requeue(contactId: string, item: string): Promise<void>;
+  /** Keeps (or puts) a list queued: its merge holds members BlueMind lacks, or lacks some it has. */
+  requeueList(listId: string, groupUid: string): Promise<void>;
   /** Drops whatever is queued: the server's side won. */
   drop(contactId: string): Promise<void>;
 }

@@ -1,19 +1,22 @@
 // The mailing-list half of a book's push: each queued list read from Thunderbird, compared with
-// the ledger's group record, and sent as a BlueMind group after the contacts (a new member must
-// exist on BlueMind first). A member BlueMind cannot reference yet (its contact's own push was
+// the ledger's group record, merged as sets with BlueMind's group when both changed (list-merge.ts),
+// and sent as a BlueMind group after the contacts (a new member must exist on BlueMind first);
+// Thunderbird's list then gets what came from BlueMind. A member BlueMind cannot reference yet (its contact's own push was
 // refused, or waits) is left out and said so; the list stays queued until it can be sent whole.
 import type { GroupMember, ItemValue, VCard, VCardChanges } from "../../bluemind/models.ts";
+import { describeError } from "../../shared/error-message.ts";
 import { text } from "../../shared/user-text.ts";
 import type { ContactInfo } from "../../thunderbird/types.ts";
 import { chunk } from "../concurrency.ts";
 import { memberContactIdFor } from "../contact-uid.ts";
-import { listFieldsOf } from "../groups.ts";
+import { listFieldsOf, memberChanges } from "../groups.ts";
+import { mergeLists } from "../list-merge.ts";
 import { contactIdOfItem, versionOf } from "../item-ids.ts";
 import type { ReadonlyGroupRecord } from "../state/book-ledger.ts";
 import type { BookQueue, ListChange } from "../state/change-queue.ts";
 import { throwIfAborted } from "../sync-errors.ts";
 import { cardSummary } from "./card-summary.ts";
-import { decideListDelete, decideListUpsert, describeListOverwritten, sameList, type ListSnapshot } from "./push-plan.ts";
+import { decideListDelete, describeListOverwritten, sameList, type ListSnapshot } from "./push-plan.ts";
 import type { PushRun } from "./push-run.ts";
 
 interface PendingListFields {
@@ -79,7 +82,7 @@ export class ListPush {
   private async sendLists(batch: PendingList[]): Promise<void> {
     const server = await this.run.serverCopies(batch.filter((p) => p.kind !== "add").map((p) => p.groupUid));
     const changes: Required<VCardChanges> = { add: [], modify: [], delete: [] };
-    const sent = new Map<string, PendingList & { sentMembers: string[] }>();
+    const sent = new Map<string, PendingList & { target: ListSnapshot; sentMembers: string[] }>();
     for (const p of batch) {
       const item = p.kind === "add" ? undefined : (server.get(p.groupUid) ?? null);
       const copy = item === undefined ? undefined : item === null ? null : { version: versionOf(item), content: await this.serverSnapshot(item) };
@@ -87,7 +90,7 @@ export class ListPush {
         const decision = decideListDelete({ record: p.record, server: copy ?? null });
         if (decision === "delete") {
           changes.delete.push({ uid: p.groupUid });
-          sent.set(p.groupUid, { ...p, sentMembers: [] });
+          sent.set(p.groupUid, { ...p, target: p.record, sentMembers: [] });
         } else {
           if (decision === "conflict") {
             this.run.outcome.conflicts++;
@@ -98,69 +101,104 @@ export class ListPush {
         continue;
       }
       const local = p.local;
-      const decision = decideListUpsert({ record: p.record, local, server: copy });
-      if (decision === "in-sync" && item) {
-        this.run.ledger.putGroup(p.groupUid, { list: p.listId, v: versionOf(item), name: local.name, description: local.description, members: local.members });
-        this.run.done(p.listId, p.rev, "list");
-      } else if (decision === "conflict" || decision === "gone") {
+      if (item === null) {
+        // Deleted on BlueMind while changed here: the deletion wins, the list's content is logged.
         this.run.outcome.conflicts++;
         const names = new Map(p.members.map((c) => [c.id, cardSummary(c.vCard).name]));
-        this.run.log("warning", text(decision === "gone" ? "logListConflictGone" : "logListConflictChanged", local.name, describeListOverwritten(local, names)));
+        this.run.log("warning", text("logListConflictGone", local.name, describeListOverwritten(local, names)));
         this.run.done(p.listId, p.rev, "list");
-      } else {
-        const { members, ids } = await this.groupMembersOf(p, item ?? null);
-        const value = groupCard(item?.value ?? null, local, members);
-        (p.kind === "add" ? changes.add : changes.modify).push({ uid: p.groupUid, value });
-        sent.set(p.groupUid, { ...p, sentMembers: ids });
+        continue;
       }
+      const target = item === undefined ? local : this.merged(p, local, copy?.content ?? local);
+      if (item !== undefined && sameList(target, copy?.content ?? target)) {
+        // BlueMind already holds the merged list: only Thunderbird may have to follow.
+        this.run.ledger.putGroup(p.groupUid, { list: p.listId, v: versionOf(item), ...target });
+        await this.writeLocal(p.listId, local, target);
+        this.run.done(p.listId, p.rev, "list");
+        continue;
+      }
+      const { members, ids } = await this.groupMembersOf(p, target, item ?? null);
+      const value = groupCard(item?.value ?? null, target, members);
+      (p.kind === "add" ? changes.add : changes.modify).push({ uid: p.groupUid, value });
+      sent.set(p.groupUid, { ...p, target, sentMembers: ids });
     }
     if (sent.size === 0) return;
     await this.run.send(
       changes,
       sent,
-      (p, version) => {
-        if (p.kind === "delete") this.run.ledger.removeGroup(p.groupUid);
-        else {
-          const { local } = p;
-          this.run.ledger.putGroup(p.groupUid, { list: p.listId, v: version, name: local.name, description: local.description, members: p.sentMembers });
+      async (p, version) => {
+        if (p.kind === "delete") {
+          this.run.ledger.removeGroup(p.groupUid);
+          this.run.done(p.listId, p.rev, "list");
+          return;
         }
+        const { target } = p;
+        this.run.ledger.putGroup(p.groupUid, { list: p.listId, v: version, name: target.name, description: target.description, members: p.sentMembers });
+        await this.writeLocal(p.listId, p.local, target);
         // A member left out keeps the list queued: a later push adds it once its contact is there.
-        if (p.sentMembers.length === p.members.length) this.run.done(p.listId, p.rev, "list");
+        if (p.sentMembers.length === target.members.length) this.run.done(p.listId, p.rev, "list");
       },
       (p, message) => this.run.refusedChange("list", p.listId, p.rev, { hash: p.fingerprint, message }, p.local?.name ?? p.record?.name ?? text("aMailingList")),
     );
   }
 
   /**
-   * BlueMind members for the list's contacts: a member already in the server's group keeps its
-   * entry as is; a contact synced from this book becomes a reference to its card; a contact made
-   * for an address-only member stays address-only. A contact BlueMind does not have (its own push
-   * was refused, or waits) cannot be referenced: it is left out, and said so; the list stays queued.
+   * BlueMind members for the merged list: a member already in the server's group keeps its entry as
+   * is; a contact synced from this book becomes a reference to its card; a contact made for an
+   * address-only member stays address-only. A contact BlueMind does not have (its own push was
+   * refused, or waits) cannot be referenced: it is left out, and said so; the list stays queued.
+   * Server members this book cannot place (a card not pulled yet, another book's card) were never
+   * seen here, so nothing here removed them: they stay as they are.
    */
-  private async groupMembersOf(p: PendingList, server: ItemValue<VCard> | null): Promise<{ members: GroupMember[]; ids: string[] }> {
+  private async groupMembersOf(p: PendingList, target: ListSnapshot, server: ItemValue<VCard> | null): Promise<{ members: GroupMember[]; ids: string[] }> {
     const existing = new Map<string, GroupMember>();
+    const members: GroupMember[] = [];
     for (const member of server?.value.organizational?.member ?? []) {
       const id = await this.memberIdOf(member);
       if (id !== null) existing.set(id, member);
+      else members.push(member);
     }
-    const members: GroupMember[] = [];
+    const contacts = new Map(p.members.map((c) => [c.id, c]));
     const ids: string[] = [];
-    for (const contact of p.members) {
-      const record = this.run.ledger.state.contacts[contact.id];
-      const kept = existing.get(contact.id);
-      const { name, email } = cardSummary(contact.vCard);
-      let member: GroupMember | null = null;
-      if (kept !== undefined) member = kept;
-      else if (record?.item) member = { containerUid: this.run.target.containerUid, itemUid: record.item, commonName: name, mailto: email };
-      else if (record?.email) member = { containerUid: null, itemUid: null, commonName: name, mailto: record.email };
+    for (const id of target.members) {
+      const record = this.run.ledger.state.contacts[id];
+      const contact = contacts.get(id);
+      const { name, email } = contact === undefined ? { name: id, email: null } : cardSummary(contact.vCard);
+      let member: GroupMember | null = existing.get(id) ?? null;
+      if (member === null && record?.item) member = { containerUid: this.run.target.containerUid, itemUid: record.item, commonName: name, mailto: email };
+      else if (member === null && record?.email) member = { containerUid: null, itemUid: null, commonName: name, mailto: record.email };
       if (member === null) {
-        this.run.log("warning", text("logMemberNotOnServer", name, p.local?.name ?? ""));
+        this.run.log("warning", text("logMemberNotOnServer", name, target.name));
         continue;
       }
       members.push(member);
-      ids.push(contact.id);
+      ids.push(id);
     }
     return { members, ids };
+  }
+
+  /** The list both sides should hold: merged as sets from the record, Thunderbird's and BlueMind's. */
+  private merged(p: PendingList & { local: ListSnapshot }, local: ListSnapshot, server: ListSnapshot): ListSnapshot {
+    const { merged, lostLocal } = mergeLists(p.record ?? null, local, server);
+    if (lostLocal.length > 0) this.run.outcome.conflicts++;
+    for (const lost of lostLocal) {
+      const key = lost.field === "name" ? "logListNameConflict" : "logListDescriptionConflict";
+      this.run.log("warning", text(key, server.name, lost.server, lost.local));
+    }
+    return merged;
+  }
+
+  /** Thunderbird's list gets what was merged in from BlueMind (own writes: they do not bounce). */
+  private async writeLocal(listId: string, local: ListSnapshot, target: ListSnapshot): Promise<void> {
+    const { books } = this.run.deps;
+    try {
+      if (local.name !== target.name || local.description !== target.description) await books.updateList(listId, { name: target.name, description: target.description });
+      const changes = memberChanges(local.members, target.members);
+      for (const id of changes.add) await books.addMember(listId, id);
+      for (const id of changes.remove) await books.removeMember(listId, id);
+    } catch (error) {
+      this.run.log("warning", text("logMergedNotWritten", describeError(error)));
+    }
   }
 
   /** Whether a group can reference the contact: a card of this book, or an address-only member. */
@@ -180,7 +218,10 @@ export class ListPush {
       if (member.containerUid === containerUid || this.run.ledger.state.retry[itemUid] !== undefined) return null;
     }
     const email = typeof member.mailto === "string" ? member.mailto.trim().toLowerCase() : "";
-    return email === "" ? null : memberContactIdFor(containerUid, email);
+    if (email === "") return null;
+    // BlueMind turns a member whose card was deleted into an address: a card this push deleted is
+    // still that member, not one added on BlueMind.
+    return this.run.deletedCards.get(email) ?? memberContactIdFor(containerUid, email);
   }
 
   /** A server group as the pull would record it (list-sync.ts): same names, same member ids. */

@@ -3,7 +3,6 @@ import {
   decideContactDelete,
   decideContactUpsert,
   decideListDelete,
-  decideListUpsert,
   sameList,
   type ListSnapshot,
 } from "./push-plan.ts";
@@ -41,24 +40,7 @@ describe("decideContactDelete", () => {
 const group: GroupRecord = { list: "l1", v: 20, name: "Team", description: "", members: ["a", "b"] };
 const snap = (name: string, members: string[], description = ""): ListSnapshot => ({ name, description, members });
 
-describe("decideListUpsert", () => {
-  it("sends a new list without looking at the server", () => {
-    expect(decideListUpsert({ record: undefined, local: snap("Team", ["a"]), server: undefined })).toBe("send");
-  });
-
-  it("does not count BlueMind's own rewrite of a group (a member renamed) as a conflict", () => {
-    expect(decideListUpsert({ record: group, local: snap("Team", ["a", "b", "c"]), server: { version: 25, content: snap("Team", ["b", "a"]) } })).toBe("send");
-  });
-
-  it("sees a conflict when the server's members changed too", () => {
-    expect(decideListUpsert({ record: group, local: snap("Team", ["a", "b", "c"]), server: { version: 25, content: snap("Team", ["a"]) } })).toBe("conflict");
-  });
-
-  it("is in sync when both sides made the same change, and gone when the server deleted it", () => {
-    expect(decideListUpsert({ record: group, local: snap("Team", ["a"]), server: { version: 25, content: snap("Team", ["a"]) } })).toBe("in-sync");
-    expect(decideListUpsert({ record: group, local: snap("Team", ["a"]), server: null })).toBe("gone");
-  });
-
+describe("decideListDelete", () => {
   it("deletes a list unchanged there, keeps one renamed there", () => {
     expect(decideListDelete({ record: group, server: { version: 20, content: snap("Team", ["a", "b"]) } })).toBe("delete");
     expect(decideListDelete({ record: group, server: { version: 21, content: snap("Renamed", ["a", "b"]) } })).toBe("conflict");

@@ -70,19 +70,7 @@ function snapshotOf(record: ReadonlyGroupRecord): ListSnapshot {
   return { name: record.name, description: record.description, members: record.members };
 }
 
-/**
- * A changed mailing list (a BlueMind group). BlueMind rewrites a group by itself when a member's
- * name or email changes or a member is deleted, so a newer version alone is no conflict: only a
- * group whose name, note or members differ from what the last sync recorded was changed there.
- */
-export function decideListUpsert(input: { record: ReadonlyGroupRecord | undefined; local: ListSnapshot; server: ServerCopy<ListSnapshot> | null | undefined }): UpsertDecision {
-  const { record, local, server } = input;
-  if (record === undefined || server === undefined) return "send";
-  if (server === null) return "gone";
-  if (sameList(server.content, local)) return "in-sync";
-  return server.version > record.v && !sameList(server.content, snapshotOf(record)) ? "conflict" : "send";
-}
-
+/** A list deleted here: deleted on BlueMind too, unless someone changed it there since the last sync. */
 export function decideListDelete(input: { record: ReadonlyGroupRecord; server: ServerCopy<ListSnapshot> | null }): DeleteDecision {
   const { record, server } = input;
   if (server === null) return "already-gone";
