@@ -4,8 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { contactIdFor } from "../../src/sync/contact-uid.ts";
 import type { VCard } from "../../src/bluemind/models.ts";
-import { BOOKS, expectBookMatchesServer, serverItems } from "./sync-fixtures.ts";
-import { mupdatesCalls, setProperty, useTwoWayWorld, type TwoWayWorld } from "./twoway-fixtures.ts";
+import { bookStateKey } from "../../src/sync/state/sync-state.ts";
+import { BOOKS, expectBookMatchesServer, localBookIdOf, serverItems } from "./sync-fixtures.ts";
+import { mupdatesCalls, setProperty, typedVCard, useTwoWayWorld, type TwoWayWorld } from "./twoway-fixtures.ts";
 
 const env = useTwoWayWorld();
 
@@ -123,5 +124,36 @@ describe("a pull never overwrites an unsent local change", () => {
     expect(await world.tb.asUser.getContact(id)).toBeNull();
     const lost = world.reporter.lines.find((l) => l.message.includes("deleted on BlueMind"));
     expect(lost?.message).toContain("my precious note");
+  });
+});
+
+describe("a contact born here whose sync record was lost", () => {
+  it("is merged with BlueMind's copy at its next edit, not sent over it as new", async () => {
+    const world = await synced();
+    const bookId = localBookIdOf(world.tb, BOOKS.janeContacts);
+    const id = await world.tb.asUser.createContact(bookId, typedVCard("Born Here", "born@example.org"));
+    await world.settle();
+    await world.sync();
+    expect(world.fake.control.getCard(BOOKS.janeContacts, id)?.value.identification?.formatedName?.value).toBe("Born Here");
+    // The book's state is lost (unreadable storage, say): the record of the push with it.
+    await world.tb.localStore.remove(bookStateKey(BOOKS.janeContacts));
+    await world.restart();
+    // Another client changes another field meanwhile: the add-on's edit must not overwrite it.
+    const onServer = world.fake.control.getCard(BOOKS.janeContacts, id)?.value;
+    if (onServer === undefined) throw new Error("not on the server");
+    world.fake.control.updateCard(BOOKS.janeContacts, id, { ...onServer, explanatory: { ...onServer.explanatory, note: "Set on BlueMind" } });
+    await world.tb.asUser.updateContact(id, setProperty(await localVCard(world, id), "TITLE", "Engineer"));
+    await world.settle();
+    await world.sync();
+    await world.sync();
+    expect(world.fake.control.getCard(BOOKS.janeContacts, id)?.value.organizational?.title).toBe("Engineer");
+    expect(world.fake.control.getCard(BOOKS.janeContacts, id)?.value.explanatory?.note).toContain("Set on BlueMind");
+    const twins = serverItems(world.fake, BOOKS.janeContacts).filter((i) => i.value.identification?.formatedName?.value === "Born Here");
+    expect(twins.map((i) => i.uid)).toEqual([id]);
+    expect(world.reporter.lines.map((l) => l.message).join("\n")).not.toMatch(/already exists/i);
+    const local = (await world.tb.asUser.listContacts(bookId)).filter((c) => c.vCard.includes("Born Here"));
+    expect(local.map((c) => c.id)).toEqual([id]);
+    expect(local[0]?.vCard).toContain("Engineer");
+    expect(local[0]?.vCard).toContain("Set on BlueMind");
   });
 });

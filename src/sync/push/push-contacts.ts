@@ -115,11 +115,16 @@ export class ContactPush {
   }
 
   private async sendContacts(batch: PendingContact[]): Promise<void> {
-    const server = await this.run.serverCopies(batch.filter((p) => p.kind !== "add").map((p) => p.item));
+    // Adds are looked up too: a contact born here whose record was lost (state unreadable, a sync
+    // cut short) may already be on BlueMind, and an add of its uid would be refused for good.
+    const server = await this.run.serverCopies(batch.map((p) => p.item));
     const changes: Required<VCardChanges> = { add: [], modify: [], delete: [] };
     const sent = new Map<string, PendingContact>();
     for (const p of batch) {
-      const item = p.kind === "add" ? undefined : (server.get(p.item) ?? null);
+      const found = server.get(p.item) ?? null;
+      // A new contact BlueMind does not have is simply sent; one it has is merged like any edit.
+      const item = p.kind === "add" && found === null ? undefined : found;
+      const kind = p.kind === "add" && found !== null ? "modify" : p.kind;
       const serverVCard = item ? serverCardAsVCard(item, p.id) : null;
       const copy: ServerCopy<string | null> | null | undefined =
         item === undefined ? undefined : item === null ? null : { version: versionOf(item), content: serverVCard === null ? null : vCardContentHash(serverVCard) };
@@ -162,7 +167,7 @@ export class ContactPush {
           this.refuse(p, text("reasonContactUnreadable", converted.reason));
           continue;
         }
-        (p.kind === "add" ? changes.add : changes.modify).push({ uid: p.item, value: converted.value });
+        (kind === "add" ? changes.add : changes.modify).push({ uid: p.item, value: converted.value });
         sent.set(p.item, p);
       }
     }

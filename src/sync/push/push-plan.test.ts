@@ -15,6 +15,9 @@ const record: ContactRecord = { item: "i1", v: 10, h: "synced" };
 describe("decideContactUpsert", () => {
   it.each([
     ["a contact born here, not looked up", undefined, "local", undefined, "send"],
+    ["a contact born here, not on BlueMind", undefined, "local", null, "send"],
+    ["a contact born here whose record was lost, on BlueMind as it is here", undefined, "local", { version: 3, content: "local" }, "in-sync"],
+    ["a contact born here whose record was lost, different on BlueMind", undefined, "local", { version: 3, content: "other" }, "conflict"],
     ["unchanged on the server since the last sync", record, "local", { version: 10, content: "synced" }, "send"],
     ["the server's version is the one the push itself wrote", record, "local", { version: 9, content: "synced" }, "send"],
     ["changed on both sides", record, "local", { version: 11, content: "other" }, "conflict"],

@@ -35,14 +35,16 @@ export type DeleteDecision = "delete" | "already-gone" | "conflict";
 
 /**
  * An edited or created contact. `record` is what the last sync wrote (undefined for a contact born
- * here and never pushed); `server` is the current copy (null: not on the server; undefined: not
- * looked up, for a new contact).
+ * here and never pushed, or whose record was lost); `server` is the current copy (null: not on the
+ * server; undefined: not looked up).
  */
 export function decideContactUpsert(input: { record: ContactRecord | undefined; localHash: string | null; server: ServerCopy<string | null> | null | undefined }): UpsertDecision {
   const { record, localHash, server } = input;
-  if (record === undefined || server === undefined) return "send";
-  if (server === null) return "gone";
+  if (server === undefined) return "send";
+  if (server === null) return record === undefined ? "send" : "gone";
   if (localHash !== null && server.content === localHash) return "in-sync";
+  // On BlueMind without a record here (the record was lost): both sides may have changed it.
+  if (record === undefined) return "conflict";
   return server.version > record.v ? "conflict" : "send";
 }
 
