@@ -11,11 +11,14 @@
 //    stays keeps its members, synced or not, so it is not emptied under the user's eyes;
 //  - nothing is deleted when nothing stays: the caller deletes the whole book in one call, as
 //    before (a 10,000-contact book is not emptied contact by contact);
+//  - a kept contact gets an id of its own (not derived from its card), so the book's later
+//    synced copy can never take it for its card;
 //  - the book that stays is renamed by detachedBookName, so the user sees it is theirs now; the
 //    wording of what the user is told is here, in one place.
 import { inEnglish, text, type UserText } from "../shared/user-text.ts";
 import type { AddressBooksApi, ContactInfo } from "../thunderbird/types.ts";
-import { vCardContentHash } from "../vcard/index.ts";
+import { vCardContentHash, withUid } from "../vcard/index.ts";
+import { isDerivedContactId } from "./contact-uid.ts";
 import { sameList } from "./push/push-plan.ts";
 import type { BookLedger } from "./state/book-ledger.ts";
 
@@ -47,6 +50,7 @@ export async function keepOnlyUnsent(books: AddressBooksApi, localBookId: string
   const contacts = await books.listContacts(localBookId);
   const keep = new Set(contacts.filter((contact) => !isSyncedUnchanged(contact, ledger)).map((c) => c.id));
   const syncedLists: string[] = [];
+  const keptListMembers = new Map<string, string[]>();
   let keptLists = 0;
   for (const list of await books.listLists(localBookId)) {
     const members = (await books.listMembers(list.id)).map((m) => m.id);
@@ -57,16 +61,34 @@ export async function keepOnlyUnsent(books: AddressBooksApi, localBookId: string
       continue;
     }
     keptLists++;
+    keptListMembers.set(list.id, members);
     for (const member of members) keep.add(member);
   }
   if (keep.size === 0 && keptLists === 0) return { contacts: 0, lists: 0 };
   for (const listId of syncedLists) await books.deleteList(listId);
   let keptContacts = 0;
   for (const contact of contacts) {
-    if (keep.has(contact.id)) keptContacts++;
-    else await books.deleteContact(contact.id);
+    if (!keep.has(contact.id)) {
+      await books.deleteContact(contact.id);
+      continue;
+    }
+    keptContacts++;
+    if (isDerivedContactId(contact.id)) await giveOwnId(books, localBookId, contact, keptListMembers);
   }
   return { contacts: keptContacts, lists: keptLists };
+}
+
+/**
+ * A kept contact under an id derived from its BlueMind card gets an id of its own: were sync
+ * turned on again, the pull would take the contact under that id for a stray copy of the card and
+ * move it into the new synced book over the user's unsent values. Its lists keep it.
+ */
+async function giveOwnId(books: AddressBooksApi, bookId: string, contact: ContactInfo, listMembers: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  const vCard = withUid(contact.vCard, crypto.randomUUID());
+  if (vCard === null) return;
+  const id = await books.createContact(bookId, vCard);
+  for (const [listId, members] of listMembers) if (members.includes(contact.id)) await books.addMember(listId, id);
+  await books.deleteContact(contact.id);
 }
 
 function isSyncedUnchanged(contact: ContactInfo, ledger: BookLedger | undefined): boolean {

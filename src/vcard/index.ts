@@ -4,6 +4,7 @@
 export { blueMindToVCard, type ToVCardOptions } from "./to-vcard.ts";
 export { vCardToBlueMind } from "./from-vcard.ts";
 export { normalizedVCardKey, vCardContentHash } from "./key.ts";
+export { withUid } from "./jcard.ts";
 export { htmlToText, looksLikeHtml } from "./html-to-text.ts";
 export type { ConversionFailure, ConversionResult, ConversionSuccess } from "./result.ts";
 export {

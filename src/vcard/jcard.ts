@@ -140,3 +140,18 @@ export function protectDelimitedValues(values: string[]): { values: string[]; ch
   });
   return { values: protectedValues, changed };
 }
+
+/**
+ * The vCard with its UID (Thunderbird's contact id) replaced, everything else as it was; null when
+ * the text is not one readable vCard.
+ */
+export function withUid(vCardText: string, uid: string): string | null {
+  try {
+    const component = new ICAL.Component(ICAL.parse(vCardText));
+    if (component.name !== "vcard") return null;
+    component.updatePropertyWithValue("uid", uid);
+    return component.toString();
+  } catch {
+    return null;
+  }
+}

@@ -63,11 +63,11 @@ describe("datasets", () => {
 });
 
 describe("performance on the big dataset", () => {
-  it("starts lazily, then answers _changeset/_all/_mget on 10,000 items and searches 20,000 in milliseconds", async () => {
+  it("starts lazily, then answers _changeset/_all/_mget on 10,000 items and searches 20,000 (times printed)", async () => {
     const t0 = performance.now();
     const fake = await startFakeBlueMind({ dataset: "big" });
     try {
-      expect(performance.now() - t0).toBeLessThan(500);
+      const startMs = performance.now() - t0;
       const api = await login(fake);
       const book = BOOKS.janeContacts;
       await api.get(bookPath(book, "/_version")); // first read builds the cards
@@ -78,16 +78,12 @@ describe("performance on the big dataset", () => {
       };
       const [cs, csMs] = await timed(async () => (await api.get(bookPath(book, "/_changeset?since=0"))).json<ContainerChangeset>());
       expect(cs.created).toHaveLength(10_000);
-      expect(csMs).toBeLessThan(200);
       const [cs2, cs2Ms] = await timed(async () => (await api.get(bookPath(book, `/_changeset?since=${cs.version - 5}`))).json<ContainerChangeset>());
       expect(cs2.created.length + cs2.updated.length).toBe(5);
-      expect(cs2Ms).toBeLessThan(50);
       const [all, allMs] = await timed(async () => (await api.get(bookPath(book, "/_all"))).json<string[]>());
       expect(all).toHaveLength(10_000);
-      expect(allMs).toBeLessThan(200);
       const [items, mgetMs] = await timed(async () => (await api.post(bookPath(book, "/_mget"), all.slice(0, 100))).json<unknown[]>());
       expect(items).toHaveLength(100);
-      expect(mgetMs).toBeLessThan(100);
 
       const query = {
         query: "value.kind:'individual' AND (value.identification.formatedName.value:(mar*) OR value.communications.emails.value:(mar*))",
@@ -98,7 +94,8 @@ describe("performance on the big dataset", () => {
       await api.post(dir, query); // builds the directory and warms the per-field cache
       const [res, searchMs] = await timed(async () => (await api.post(dir, { ...query, query: query.query.replaceAll("mar", "dup") })).json<{ total: number }>());
       expect(res.total).toBeGreaterThan(0);
-      expect(searchMs).toBeLessThan(100);
+      // Printed, not asserted: times are for `npm run bench` (house rule: no timed tests).
+      console.log(`fake server on the big dataset: start ${startMs.toFixed(0)} ms, _changeset ${csMs.toFixed(0)} ms, small _changeset ${cs2Ms.toFixed(0)} ms, _all ${allMs.toFixed(0)} ms, _mget(100) ${mgetMs.toFixed(0)} ms, search ${searchMs.toFixed(0)} ms`);
     } finally {
       await fake.close();
     }

@@ -83,8 +83,7 @@ describe("cost of a sync", () => {
       await Promise.all(vCards.map((v) => limiter.run(() => floorTb.addressBooks.createContact(bookId, v))));
       const floor = performance.now() - floorStart;
       console.log(`  floor (${individuals.length} creates, 16 in flight): ${floor.toFixed(0)} ms; ratio ${(elapsed / floor).toFixed(2)}`);
-      // Loose: other suites share this machine; the real figure comes from the benchmark.
-      expect(elapsed / floor).toBeLessThan(3);
+      // Printed only: speed is judged by `npm run bench` (house rule: no timed assertions).
 
       // 10 changes: 4 updates, 3 creations, 3 deletions (cards no group lists).
       await tb.settled();

@@ -3,6 +3,7 @@
 // book's status, conflicts won by the server with the local values logged, and no echo of the
 // add-on's own writes. Every outcome is read from the fake server's state.
 import { describe, expect, it } from "vitest";
+import { isDerivedContactId } from "../../src/sync/contact-uid.ts";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { contactIdFor, memberContactIdFor } from "../../src/sync/contact-uid.ts";
 import { QUEUE_PREFIX } from "../../src/sync/state/change-queue.ts";
@@ -447,8 +448,12 @@ describe("a synced book that stops being synced", () => {
     expect(world.fake.control.getCard(BOOKS.janeCollected, sent.uid)?.value.organizational?.title).toBe("Sent at the last moment");
     const kept = (await world.tb.asUser.listBooks()).find((b) => b.id === bookId);
     expect(kept?.name).toBe("Collected contacts (not saved on BlueMind)");
-    expect((await world.tb.asUser.listContacts(bookId)).map((c) => c.id)).toEqual([refusedId]);
-    expect((await world.tb.asUser.getContact(refusedId))?.vCard).toContain("not an email");
+    // Kept under an id of its own, so the book's synced copy can never take it for its card.
+    const [keptContact, ...others] = await world.tb.asUser.listContacts(bookId);
+    expect(others).toEqual([]);
+    expect(keptContact?.vCard).toContain("not an email");
+    expect(isDerivedContactId(keptContact?.id ?? refusedId)).toBe(false);
+    const keptId = keptContact?.id ?? "";
     const told = "“Collected contacts” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “Collected contacts (not saved on BlueMind)”.";
     expect(world.tb.notified.at(-1)).toBe(told);
     const last = world.reporter.lastState(BOOKS.janeCollected);
@@ -458,13 +463,22 @@ describe("a synced book that stops being synced", () => {
     expect(stored.filter((k) => k.includes(BOOKS.janeCollected))).toEqual([]);
 
     // The plain book is the user's now: their edits there go nowhere, and nothing removes it.
-    await world.tb.asUser.updateContact(refusedId, setProperty((await world.tb.asUser.getContact(refusedId))?.vCard ?? "", "EMAIL", "fixed@example.org"));
+    await world.tb.asUser.updateContact(keptId, setProperty((await world.tb.asUser.getContact(keptId))?.vCard ?? "", "EMAIL", "fixed@example.org"));
     await world.settle();
     world.fake.control.clearRequestLog();
     await world.sync();
     await world.sync();
     expect(mupdatesCalls(world)).toBe(0);
-    expect((await world.tb.asUser.listContacts(bookId)).map((c) => c.id)).toEqual([refusedId]);
+    expect((await world.tb.asUser.listContacts(bookId)).map((c) => c.id)).toEqual([keptId]);
+
+    // Sync on again: a new synced copy of the book; the plain book keeps what the user typed.
+    world.fake.control.setOfflineSync(JANE.uid, BOOKS.janeCollected, true);
+    await world.sync();
+    const synced = localBookIdOf(world.tb, BOOKS.janeCollected);
+    expect(synced).not.toBe(bookId);
+    expect((await world.tb.asUser.listContacts(bookId)).map((c) => c.id)).toEqual([keptId]);
+    expect((await world.tb.asUser.getContact(keptId))?.vCard).toContain("fixed@example.org");
+    expect((await world.tb.asUser.getContact(refusedId))?.parentId).toBe(synced);
   });
 
   it("unsubscribed with an unsent edit: it is sent before the local copy goes, once a second listing confirms", async () => {
