@@ -20,6 +20,7 @@
 import { blueMindToVCard, mergeContacts, vCardContentHash, type FieldConflict } from "../../vcard/index.ts";
 import type { VCard } from "../../shared/bluemind-card.ts";
 import type { ContactRecord } from "../state/sync-state.ts";
+import { clipForLog, vCardValueLines } from "../conflict-report.ts";
 
 export type IncomingAction =
   /** Nothing to write in Thunderbird. */
@@ -80,7 +81,8 @@ export async function decideIncoming(card: IncomingCard, readers: IncomingReader
   const merged = mergeContacts({ base: await readers.readBase(card.contactId), local, server });
   if (!merged.ok) {
     // A vCard the merge cannot read: the server's copy wins whole, the local one is reported.
-    return { kind: "merge", vCard: server, conflicts: [{ field: "vCard", localValue: local, serverValue: null }], push: false };
+    // The values, readable and short, not the raw vCard text.
+    return { kind: "merge", vCard: server, conflicts: [{ field: "vCard", localValue: clipForLog(vCardValueLines(local).join("; ")), serverValue: null }], push: false };
   }
   const { value } = merged;
   return { kind: "merge", vCard: value.thunderbirdOutdated ? value.merged : null, conflicts: value.conflicts, push: value.serverOutdated };
