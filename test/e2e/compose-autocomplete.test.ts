@@ -16,6 +16,7 @@ import {
   openAddressBook,
   openComposeWindow,
   searchAddressBook,
+  settledAutocomplete,
   switchToWindowOfType,
   waitForComposeReady,
 } from "./support/search-ui.ts";
@@ -34,24 +35,6 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const fold = (text: string): string => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-
-/** The popup's entries once they stopped changing for `quietMs` (Thunderbird updates it as books answer). */
-async function settledAutocomplete(marionette: MarionetteClient, quietMs = 500, timeoutMs = 8_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await autocompleteValues(marionette);
-  let since = Date.now();
-  while (Date.now() < deadline) {
-    await sleep(100);
-    const now = await autocompleteValues(marionette);
-    if (now.join("\n") !== last.join("\n")) {
-      last = now;
-      since = Date.now();
-    } else if (Date.now() - since >= quietMs && last.length > 0) {
-      break;
-    }
-  }
-  return last;
-}
 
 interface ComposeSession {
   tb: ThunderbirdInstance;

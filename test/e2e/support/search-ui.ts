@@ -62,6 +62,36 @@ export function autocompleteValues(marionette: MarionetteClient): Promise<string
   );
 }
 
+/** In the compose window: the popup's entries once they stopped changing for `quietMs` (Thunderbird updates it as books answer). */
+export async function settledAutocomplete(marionette: MarionetteClient, quietMs = 500, timeoutMs = 8_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await autocompleteValues(marionette);
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(100);
+    const now = await autocompleteValues(marionette);
+    if (now.join("\n") !== last.join("\n")) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs && last.length > 0) {
+      break;
+    }
+  }
+  return last;
+}
+
+/** In the compose window: empties the recipient field being typed in (select all, delete), closing the popup. */
+export async function clearRecipientInput(marionette: MarionetteClient): Promise<void> {
+  await marionette.executeScript(
+    `const input = document.getElementById("toAddrInput");
+     input.focus();
+     input.select();
+     input.value = "";
+     input.dispatchEvent(new Event("input", { bubbles: true }));
+     input.closePopup?.();`,
+  );
+}
+
 /** In the compose window: closes it without the "save this message?" question, so quit is clean. */
 export async function discardComposeWindow(marionette: MarionetteClient): Promise<void> {
   await marionette.executeScript(`window.ComposeCanClose = () => true; window.close();`);
