@@ -58,3 +58,12 @@ export function providerBookId(containerUid: string): string {
 export function providerCardUid(bookId: string, itemUid: string): string {
   return `${bookId}-${fnv1a64(itemUid).toString(16).padStart(16, "0")}`;
 }
+
+/**
+ * The vCard UID of one more address of a person in autocompletion (results.ts: one card per
+ * address there; the default address keeps `providerCardUid`): stable, and distinct per address
+ * so that Thunderbird never sees two different cards under one UID.
+ */
+export function providerAddressCardUid(bookId: string, itemUid: string, email: string): string {
+  return `${bookId}-${fnv1a64(`${itemUid}\u0000${email.toLowerCase()}`).toString(16).padStart(16, "0")}`;
+}

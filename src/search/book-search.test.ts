@@ -43,8 +43,12 @@ function harness(items: readonly ItemValue<VCard>[] = PEOPLE, tuning: Partial<Se
   return { server, search, logs, online };
 }
 
-const names = (result: { results: { vCard: string }[] }): string[] =>
-  result.results.map((r) => /^FN:(.*)$/m.exec(r.vCard)?.[1] ?? "?").sort();
+/** The people of an answer (autocompletion lists a person once per address: counted once). */
+const names = (result: { results: { vCard: string }[] }): string[] => [...new Set(result.results.map((r) => /^FN:(.*)$/m.exec(r.vCard)?.[1] ?? "?"))].sort();
+
+/** "Name <first EMAIL>" of each card, in the order given: what autocompletion offers. */
+const entries = (result: { results: { vCard: string }[] }): string[] =>
+  result.results.map((r) => `${/^FN:(.*)$/m.exec(r.vCard)?.[1] ?? "?"} <${/^EMAIL[^:]*:(.*)$/m.exec(r.vCard)?.[1] ?? "?"}>`);
 
 /** Calls wait for `release()`; `held` lists them. */
 function holdCalls(server: FakeSearchServer): { held: ServerCall[]; release: () => void } {
@@ -161,7 +165,7 @@ describe("BookSearch: requests", () => {
     expect(server.calls.map((c) => c.kind)).toEqual(["search", "search", "mget"]);
   });
 
-  it("does not fetch full cards for an incomplete autocompletion answer, but does for the search box", async () => {
+  it("does not fetch full cards for an incomplete autocompletion answer, but does for the search box from three letters on", async () => {
     const people = Array.from({ length: 30 }, (_, i) => person({ uid: `s${i}`, given: "Sam", family: `Roe${i}`, emails: [`sam${i}@dir.test`], company: "Sprockets" }));
     const { search, server } = harness(people, { searchSize: 20, resultLimit: 5 });
     const typed = await search.search("sam", null);
@@ -173,6 +177,17 @@ describe("BookSearch: requests", () => {
     const fetched = server.calls[1];
     expect(fetched?.kind === "mget" ? fetched.uids.length : 0).toBe(5);
     expect(boxed.results[0]?.vCard).toContain("ORG:Sprockets");
+  });
+
+  it("shows an incomplete search-box answer to two letters from the summaries, without fetching cards", async () => {
+    const people = Array.from({ length: 30 }, (_, i) => person({ uid: `s${i}`, given: "Sam", family: `Roe${i}`, emails: [`sam${i}@dir.test`], company: "Sprockets" }));
+    const { search, server } = harness(people, { searchSize: 20, resultLimit: 5 });
+    const boxed = await search.search("sa", quickSearchQuery("sa"));
+    expect(boxed.isCompleteResult).toBe(false);
+    expect(boxed.results).toHaveLength(5);
+    expect(boxed.results[0]?.vCard).toContain("FN:Sam Roe");
+    expect(boxed.results[0]?.vCard).not.toContain("ORG:");
+    expect(server.calls.map((c) => c.kind)).toEqual(["search"]);
   });
 
   it("shares one request between identical queries in flight", async () => {

@@ -10,13 +10,29 @@
 //  3. the same query in flight: wait for it; a shorter one in flight: wait for it and narrow
 //     its answer if it turns out complete (typing "je", "jea", "jean" fast costs one search);
 //  4. otherwise `_search`, then one `_mget` for the full cards of a complete answer.
+// A word longer than BlueMind indexes (words.ts SERVER_PREFIX_LIMIT, 20 characters) is sent cut,
+// and the answer narrowed here with the whole word.
 // Whatever happens, Thunderbird gets an answer within `answerWithinMs` (what is known when the
 // server is slow; the request goes on and fills the cache for the next key stroke), and this
 // code never throws into Thunderbird: a thrown error would make the whole search show nothing.
 //
 // Costs (bench and integration tests): typing "j", "je", "jea", "jean", "jeann" costs two
 // requests on a 2,000-person directory ("je" is complete) and three on 20,000 people ("je" has
-// 595 matches, then "jea" is asked with a size that must be complete).
+// 595 matches, then "jea" is asked with a size that must be complete), in compose and in the
+// address book's search box alike (tuning.ts `shownCardsMinLength`).
+//
+// Who calls, measured on Thunderbird 140.12 and 153.8 (test/e2e/provider-callers.test.ts, a
+// provider book recording what its listener receives):
+//  - compose autocompletion: `query` null, `searchString` the text as typed ("z", then
+//    "zed mu" for two words), from the first letter on; after a complete answer Thunderbird
+//    narrows the following key strokes itself and does not call again. Thunderbird's own
+//    `mail.addr_book.autocompletequery.format` is never passed to a provider book (it is an
+//    "async" directory to AbAutoCompleteSearch, which calls search(null, text));
+//  - the address book's search box: `searchString` the text, `query` built from
+//    `mail.addr_book.quicksearchquery.format`: "(and(or(DisplayName,c,zed)(FirstName,c,zed)…
+//    (Company,c,zed)…))"; contacts.quickSearch (another extension): the same with a leading "?".
+// So `query === null` tells autocompletion from the rest: it decides one card per address or per
+// person (results.ts) and the per-book "Use in autocompletion" switch.
 //
 // Thunderbird's quirk to keep in mind (AbAutoCompleteSearch.sys.mjs): an async book that answers
 // an EMPTY list is not asked again for the following key strokes of that recipient when other
@@ -35,12 +51,13 @@ import { describeError } from "../shared/error-message.ts";
 import { inEnglish, text, UserError, type UserText } from "../shared/user-text.ts";
 import { TIMED_OUT, withDeadline } from "./clock.ts";
 import { vCardQuery } from "./query.ts";
-import { providerCardUid } from "./book-id.ts";
+import { providerAddressCardUid, providerCardUid } from "./book-id.ts";
+import { orderCandidates } from "./order.ts";
 import { buildResults, isUsable } from "./results.ts";
 import type { SearchPath } from "./results.ts";
 import { DEFAULT_TUNING } from "./tuning.ts";
 import type { SearchTuning } from "./tuning.ts";
-import { isSpecificEnough, queryWords } from "./words.ts";
+import { isSpecificEnough, queryWords, serverWords, wordsKey } from "./words.ts";
 
 /** The two calls a search needs; `BlueMindClient.addressBook(uid)` is one. */
 export interface SearchServer {
@@ -65,6 +82,8 @@ export interface BookSearchOptions {
   server: () => SearchServer | null | Promise<SearchServer | null>;
   /** False while the account is signed out, needs sign-in, or Thunderbird is offline. */
   canQuery: () => boolean;
+  /** The user's "Use in autocompletion" switch of this book (default: on). */
+  useInAutocomplete?: () => boolean;
   clock?: Clock;
   tuning?: Partial<SearchTuning>;
   log?: SearchLog;
@@ -85,6 +104,11 @@ export interface SearchStats {
 class SearchUnavailable extends Error {}
 
 const NOTHING: ProviderSearchResult = { results: [], isCompleteResult: false };
+/**
+ * A book kept out of autocompletion answers nothing, and says it is complete: Thunderbird then
+ * does not ask it again for the following key strokes of that recipient (thunderbird-api.md).
+ */
+const NOT_IN_AUTOCOMPLETION: ProviderSearchResult = { results: [], isCompleteResult: true };
 
 export class BookSearch {
   /** The listener to register with Thunderbird. */
@@ -115,6 +139,7 @@ export class BookSearch {
 
   async search(searchString: string | undefined, query: string | null): Promise<ProviderSearchResult> {
     const path: SearchPath = query === null ? "autocomplete" : "searchBox";
+    if (path === "autocomplete" && !this.usedInAutocomplete()) return NOT_IN_AUTOCOMPLETION;
     let words: string[] = [];
     try {
       words = queryWords(searchString, query);
@@ -198,7 +223,8 @@ export class BookSearch {
     if (signal.aborted) throw new SearchUnavailable("abandoned");
     const size = this.sizeFor(words);
     const options = { timeoutMs: this.tuning.requestTimeoutMs, signal };
-    const found = await this.request(() => server.search(vCardQuery(words, size), options), "searches");
+    const sent = serverWords(words);
+    const found = await this.request(() => server.search(vCardQuery(sent, size), options), "searches");
     let hits: Candidate[] = found.values.map((item) => ({ uid: item.uid, info: item.value, card: this.cards.get(item.uid) }));
     const complete = found.total <= hits.length;
     let total = found.total;
@@ -210,7 +236,8 @@ export class BookSearch {
         total = hits.length;
       }
     }
-    return { words: [...words], total, hits, complete, narrowable: isNarrowable(hits, complete) };
+    const answer: SearchAnswer = { words: sent, total, hits, complete, narrowable: isNarrowable(hits, complete) };
+    return wordsKey(sent) === wordsKey(words) ? answer : narrowToWholeWords(answer, words);
   }
 
   /**
@@ -258,17 +285,25 @@ export class BookSearch {
     return gone;
   }
 
+  /** The hits the search box shows, in the order buildResults gives them. */
   private shownHits(answer: SearchAnswer): Candidate[] {
-    return answer.hits.filter((hit) => isUsable(hit, "searchBox")).slice(0, this.tuning.resultLimit);
+    return orderCandidates(
+      answer.hits.filter((hit) => isUsable(hit, "searchBox")),
+      answer.words,
+    ).slice(0, this.tuning.resultLimit);
   }
 
   /**
    * The search box shows a card's details when clicked, so it needs the full cards of the hits
-   * it shows. Autocompletion shows "Name <email>" only, so an incomplete answer (which
-   * Thunderbird drops at the next key stroke) is not worth a second request there.
+   * it shows — except for an incomplete answer to a query of short words only (tuning.ts
+   * `shownCardsMinLength`), a step on the way to a longer name, shown from `_search`'s
+   * summaries. A complete answer already has its full cards (fetchFrom). Autocompletion shows
+   * "Name <email>" only, so an incomplete answer (which Thunderbird drops at the next key
+   * stroke) is not worth a second request there: its people offer their default address, or
+   * every address when their full card is already known.
    */
   private lacksShownCards(answer: SearchAnswer, path: SearchPath): boolean {
-    if (path !== "searchBox") return false;
+    if (path !== "searchBox" || !isSpecificEnough(answer.words, this.tuning.shownCardsMinLength)) return false;
     return this.shownHits(answer).some((hit) => (hit.card ??= this.cards.get(hit.uid)) === null);
   }
 
@@ -295,22 +330,33 @@ export class BookSearch {
     if (exact) add(exact.hits);
     for (const entry of this.answers.coverers(words)) if (entry.answer) add(filterHits(entry.answer.hits, words));
     add(filterHits(this.cards.candidates(), words));
-    return this.buildResults(known, path, false);
+    return this.buildResults(known, path, false, words);
   }
 
   private present(answer: SearchAnswer, path: SearchPath): ProviderSearchResult {
     for (const hit of answer.hits) hit.card ??= this.cards.get(hit.uid);
-    return this.buildResults(answer.hits, path, answer.complete);
+    return this.buildResults(answer.hits, path, answer.complete, answer.words);
   }
 
-  private buildResults(candidates: readonly Candidate[], path: SearchPath, complete: boolean): ProviderSearchResult {
+  private buildResults(candidates: readonly Candidate[], path: SearchPath, complete: boolean, words: readonly string[]): ProviderSearchResult {
     const bookId = this.options.bookId;
     return buildResults(candidates, {
       path,
       limit: this.tuning.resultLimit,
       complete,
-      cardUid: (itemUid) => providerCardUid(bookId, itemUid),
+      words,
+      cardUid: (itemUid, email) => (email === undefined ? providerCardUid(bookId, itemUid) : providerAddressCardUid(bookId, itemUid, email)),
     }).result;
+  }
+
+  private usedInAutocomplete(): boolean {
+    try {
+      return this.options.useInAutocomplete?.() ?? true;
+    } catch (error) {
+      // Never throw into Thunderbird; a broken switch leaves the book where it was by default.
+      this.log("error", text("logSearchNoAutocompleteCheck", this.containerUid, describeError(error)));
+      return true;
+    }
   }
 
   // ───────────── politeness ─────────────
@@ -335,6 +381,17 @@ export class BookSearch {
       throw error;
     }
   }
+}
+
+/**
+ * The answer to the whole `words` from the answer to the words as sent (cut, words.ts
+ * `serverWords`). A complete answer with full cards is narrowed exactly; otherwise the hits are
+ * filtered on what is known of them, and the answer is not complete any more (a hit may match
+ * through a field its summary lacks).
+ */
+function narrowToWholeWords(answer: SearchAnswer, words: readonly string[]): SearchAnswer {
+  if (answer.narrowable) return narrowAnswer(answer, words);
+  return { words: [...words], total: answer.total, hits: filterHits(answer.hits, words), complete: false, narrowable: false };
 }
 
 function mostSpecific(entries: readonly AnswerEntry[]): AnswerEntry | null {

@@ -69,15 +69,15 @@ describe("buildResults", () => {
   const cardUid = (uid: string) => `bm-t-${uid}`;
 
   it("is complete only when the candidates were all the matches and all fit", () => {
-    expect(buildResults(many(3), { path: "autocomplete", limit: 100, complete: true, cardUid }).result.isCompleteResult).toBe(true);
-    expect(buildResults(many(3), { path: "autocomplete", limit: 100, complete: false, cardUid }).result.isCompleteResult).toBe(false);
-    const cut = buildResults(many(101), { path: "autocomplete", limit: 100, complete: true, cardUid });
+    expect(buildResults(many(3), { path: "autocomplete", limit: 100, complete: true, words: [], cardUid }).result.isCompleteResult).toBe(true);
+    expect(buildResults(many(3), { path: "autocomplete", limit: 100, complete: false, words: [], cardUid }).result.isCompleteResult).toBe(false);
+    const cut = buildResults(many(101), { path: "autocomplete", limit: 100, complete: true, words: [], cardUid });
     expect(cut.result.results).toHaveLength(100);
     expect(cut.result.isCompleteResult).toBe(false);
   });
 
   it("leaves out unusable candidates before applying the limit", () => {
-    const built = buildResults([noEmail, ...many(2), groupNoEmail], { path: "autocomplete", limit: 2, complete: true, cardUid });
+    const built = buildResults([noEmail, ...many(2), groupNoEmail], { path: "autocomplete", limit: 2, complete: true, words: [], cardUid });
     expect(built.usable).toBe(2);
     expect(built.result.results).toHaveLength(2);
     expect(built.result.isCompleteResult).toBe(true);

@@ -56,6 +56,15 @@ export interface SearchTuning {
    */
   minWordLength: number;
   /**
+   * In the address book's search box, an incomplete answer shows the full cards of the people it
+   * lists (a clicked row shows every detail) once a word has this many characters; below, the
+   * summaries `_search` returns (name, default email, phone). Two letters are a step on the way to
+   * a longer name: on a 20,000-person directory "je" matches 595 people, and fetching the 100
+   * shown cards (an `_mget`) before the user types the next letter made typing "jeann" cost 4
+   * requests instead of 3 (test/e2e/search-books.test.ts, the bench's search-box typing).
+   */
+  shownCardsMinLength: number;
+  /**
    * After a failed request (server down, network lost), new requests wait this long: a burst of
    * key strokes against a failing server costs one failed request, and the next recipient field
    * typed a few seconds later tries again.
@@ -84,6 +93,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   cardTtlMs: 10 * 60_000,
   maxCards: 5_000,
   minWordLength: 2,
+  shownCardsMinLength: 3,
   failureBackoffMs: 10_000,
   requestTimeoutMs: 15_000,
   abandonAfterMs: 60_000,
