@@ -46,9 +46,6 @@ function harness(items: readonly ItemValue<VCard>[] = PEOPLE, tuning: Partial<Se
 /** The people of an answer (autocompletion lists a person once per address: counted once). */
 const names = (result: { results: { vCard: string }[] }): string[] => [...new Set(result.results.map((r) => /^FN:(.*)$/m.exec(r.vCard)?.[1] ?? "?"))].sort();
 
-/** "Name <first EMAIL>" of each card, in the order given: what autocompletion offers. */
-const entries = (result: { results: { vCard: string }[] }): string[] =>
-  result.results.map((r) => `${/^FN:(.*)$/m.exec(r.vCard)?.[1] ?? "?"} <${/^EMAIL[^:]*:(.*)$/m.exec(r.vCard)?.[1] ?? "?"}>`);
 
 /** Calls wait for `release()`; `held` lists them. */
 function holdCalls(server: FakeSearchServer): { held: ServerCall[]; release: () => void } {
