@@ -106,7 +106,7 @@ function AutocompleteSetting({ title, checked, pending, error, onToggle }: Autoc
           {t("autocompleteHint")}
         </span>
       </div>
-      <SyncSwitch checked={checked} pending={pending} disabled={false} label={t("autocompleteSwitchLabel", title)} describedBy={hintId} onToggle={onToggle} />
+      <SyncSwitch kind="autocomplete" checked={checked} pending={pending} disabled={false} label={t("autocompleteSwitchLabel", title)} describedBy={hintId} onToggle={onToggle} />
       {error && (
         <p class="book-error" role="alert">
           {t("autocompleteFailed", say(i18n, error))}

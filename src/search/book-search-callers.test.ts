@@ -1,7 +1,7 @@
 // BookSearch as each caller sees it (book-search.ts header: compose autocompletion passes a null
 // query, the address book's search box a query): one entry per address or one card per person,
 // the per-book autocompletion switch, groups, order, BlueMind's 20-character email index.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ItemValue, VCard } from "../bluemind/models.ts";
 import { quickSearchQuery } from "../../test/unit/in-memory-thunderbird.ts";
 import { FakeSearchServer, person } from "../../test/support/search-server.ts";
@@ -102,5 +102,34 @@ describe("BlueMind's 20-character email index", () => {
     expect(found.isCompleteResult).toBe(false);
     expect(offered(found).length).toBeGreaterThan(0);
     for (const entry of offered(found)) expect(entry).toContain("<secretariat.direction.1");
+  });
+});
+
+describe("a one-letter query in compose autocompletion", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("holds an empty answer for a second (Thunderbird then asks the longer text), sends nothing, and answers at once when memory knows someone", async () => {
+    vi.useFakeTimers();
+    const { search, server } = harness();
+    let answered = false;
+    const held = search.search("q", null).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(answered).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await held).toEqual({ results: [], isCompleteResult: false });
+    expect(server.calls).toEqual([]);
+    // The search box is not held (it asks again at every change of its text).
+    expect(await search.search("q", quickSearchQuery("q"))).toEqual({ results: [], isCompleteResult: false });
+
+    vi.useRealTimers();
+    await search.search("quercy", null);
+    const known = await search.search("q", null);
+    expect(offered(known)).toContain("Zéphyrin Quercy <zq.unique@dir.test>");
+    expect(known.isCompleteResult).toBe(false);
   });
 });

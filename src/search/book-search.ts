@@ -49,7 +49,7 @@ import type { AnswerEntry } from "./cache.ts";
 import { systemClock, type Clock } from "../shared/clock.ts";
 import { describeError } from "../shared/error-message.ts";
 import { inEnglish, text, UserError, type UserText } from "../shared/user-text.ts";
-import { TIMED_OUT, withDeadline } from "./clock.ts";
+import { delay, TIMED_OUT, withDeadline } from "./clock.ts";
 import { vCardQuery } from "./query.ts";
 import { providerAddressCardUid, providerCardUid } from "./book-id.ts";
 import { orderCandidates } from "./order.ts";
@@ -146,7 +146,8 @@ export class BookSearch {
       if (words.length === 0) return NOTHING;
       const remembered = this.rememberedAnswer(words);
       if (remembered !== null && (!this.lacksShownCards(remembered, path) || !this.mayAsk())) return this.present(remembered, path);
-      if (remembered === null && (!isSpecificEnough(words, this.tuning.minWordLength) || !this.mayAsk())) return this.fromMemory(words, path);
+      if (remembered === null && !isSpecificEnough(words, this.tuning.minWordLength)) return await this.unsent(words, path);
+      if (remembered === null && !this.mayAsk()) return this.fromMemory(words, path);
       const answer = remembered === null ? this.answerFor(words) : Promise.resolve(remembered);
       const outcome = await withDeadline(this.presentWithCards(answer, path), this.tuning.answerWithinMs, this.clock);
       if (outcome !== TIMED_OUT) return outcome;
@@ -165,6 +166,26 @@ export class BookSearch {
   }
 
   // ───────────── answers ─────────────
+
+  /**
+   * A query too short to send (one letter): what memory knows. When that is nothing in compose
+   * autocompletion, the empty answer is held for `shortQueryHoldMs`: an async book that answers
+   * nothing is not asked again for the following key strokes of that recipient whenever a local
+   * book matched the letter (AbAutoCompleteSearch.sys.mjs keeps only books that found something
+   * in `asyncDirectories`, and reuses that list while the previous search succeeded). A search
+   * still running when the next key comes is dropped instead, and the book is asked the longer
+   * text. Measured on Thunderbird 153.8 (test/e2e/directory-autocompletion.test.ts): without the
+   * hold, typing "gael" key by key offered the user's own Gaël Moreau but not the directory's
+   * Gaël Lemoine ("g" matched local contacts, so the directory was never asked "ga"…); with it,
+   * both. Once local matches run out Thunderbird asks every book again, so only names that
+   * also match local contacts from the first letter were lost.
+   */
+  private async unsent(words: readonly string[], path: SearchPath): Promise<ProviderSearchResult> {
+    const known = this.fromMemory(words, path);
+    if (known.results.length > 0 || path !== "autocomplete") return known;
+    await delay(this.tuning.shortQueryHoldMs, this.clock);
+    return this.fromMemory(words, path);
+  }
 
   /** An answer memory gives exactly: the same query, fresh, or a narrowable broader one. */
   private rememberedAnswer(words: readonly string[]): SearchAnswer | null {

@@ -65,6 +65,15 @@ export interface SearchTuning {
    */
   shownCardsMinLength: number;
   /**
+   * How long compose autocompletion waits for the empty answer to a one-letter query (never sent,
+   * nothing in memory) — long enough to outlast the pause before the next key stroke (typists
+   * leave 0.1–0.5 s between keys; 1 s covers slow typing), so that Thunderbird drops this answer
+   * and asks the book the longer text instead of leaving it out of the rest of the word
+   * (book-search.ts `unsent`). Local books' entries show meanwhile: Thunderbird does not wait for
+   * a provider book to show them.
+   */
+  shortQueryHoldMs: number;
+  /**
    * After a failed request (server down, network lost), new requests wait this long: a burst of
    * key strokes against a failing server costs one failed request, and the next recipient field
    * typed a few seconds later tries again.
@@ -94,6 +103,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   maxCards: 5_000,
   minWordLength: 2,
   shownCardsMinLength: 3,
+  shortQueryHoldMs: 1_000,
   failureBackoffMs: 10_000,
   requestTimeoutMs: 15_000,
   abandonAfterMs: 60_000,

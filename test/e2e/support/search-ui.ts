@@ -62,6 +62,39 @@ export function autocompleteValues(marionette: MarionetteClient): Promise<string
   );
 }
 
+/**
+ * In the compose window: the entries of the recipient field's autocomplete controller ("Name
+ * <email>"), whether or not the popup shows them — a single match the typed text starts with is
+ * completed in the field itself, with the popup closed.
+ */
+export function autocompleteMatches(marionette: MarionetteClient): Promise<string[]> {
+  return marionette.executeScript<string[]>(
+    `const controller = document.getElementById("toAddrInput").controller;
+     const values = [];
+     for (let i = 0; i < controller.matchCount; i++) values.push(controller.getValueAt(i));
+     return values;`,
+  );
+}
+
+/** In the compose window: the controller's entries once they stopped changing for `quietMs`, and its search is over. */
+export async function settledMatches(marionette: MarionetteClient, quietMs = 800, timeoutMs = 8_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await autocompleteMatches(marionette);
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(100);
+    const now = await autocompleteMatches(marionette);
+    const searching = await marionette.executeScript<boolean>(`return document.getElementById("toAddrInput").controller.searchStatus === Ci.nsIAutoCompleteController.STATUS_SEARCHING;`);
+    if (now.join("\n") !== last.join("\n") || searching) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) {
+      break;
+    }
+  }
+  return last;
+}
+
 /** In the compose window: the popup's entries once they stopped changing for `quietMs` (Thunderbird updates it as books answer). */
 export async function settledAutocomplete(marionette: MarionetteClient, quietMs = 500, timeoutMs = 8_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
