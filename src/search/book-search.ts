@@ -21,58 +21,31 @@
 // 595 matches, then "jea" is asked with a size that must be complete), in compose and in the
 // address book's search box alike (tuning.ts `shownCardsMinLength`).
 //
-// Who calls, measured on Thunderbird 140.12 and 153.8 (test/e2e/provider-callers.test.ts, a
-// provider book recording what its listener receives):
-//  - compose autocompletion: `query` null, `searchString` the text as typed ("z", then
-//    "zed mu" for two words), from the first letter on; after a complete answer Thunderbird
-//    narrows the following key strokes itself and does not call again. Thunderbird's own
-//    `mail.addr_book.autocompletequery.format` is never passed to a provider book (it is an
-//    "async" directory to AbAutoCompleteSearch, which calls search(null, text));
-//  - the address book's search box: `searchString` the text, `query` built from
-//    `mail.addr_book.quicksearchquery.format`: "(and(or(DisplayName,c,zed)(FirstName,c,zed)…
-//    (Company,c,zed)…))"; contacts.quickSearch (another extension): the same with a leading "?".
-// So `query === null` tells autocompletion from the rest: it decides one card per address or per
-// person (results.ts) and the per-book "Use in autocompletion" switch.
 //
-// Thunderbird's quirk to keep in mind (AbAutoCompleteSearch.sys.mjs): an async book that answers
-// an EMPTY list is not asked again for the following key strokes of that recipient when other
-// books found something; only a non-empty incomplete answer keeps it in. So a one-letter query,
-// which is never sent, answers with the matching cards already in memory whenever there are any.
-import type { ActivityLevel } from "../shared/status.ts";
-import type { ItemValue, ListResult, VCard, VCardInfo, VCardQuery } from "../bluemind/models.ts";
-import type { CallOptions } from "../bluemind/transport.ts";
+// Who calls with what: callers.ts (measured). Thunderbird's quirk to keep in mind
+// (AbAutoCompleteSearch.sys.mjs): an async book that answers an EMPTY list is not asked again for
+// the following key strokes of that recipient when other books found something; only a
+// non-empty incomplete answer keeps it in. So a one-letter query, which is never sent, answers
+// with the matching cards already in memory whenever there are any, and is held otherwise
+// (`unsent`).
+import type { ItemValue, VCard } from "../bluemind/models.ts";
 import type { ProviderSearchHandler, ProviderSearchResult } from "../thunderbird/types.ts";
-import { filterHits, isNarrowable, narrowAnswer } from "./answer.ts";
+import { filterHits, isNarrowable, narrowAnswer, narrowToWholeWords } from "./answer.ts";
 import type { Candidate, SearchAnswer } from "./answer.ts";
-import { AnswerCache, CardCache } from "./cache.ts";
-import type { AnswerEntry } from "./cache.ts";
+import { AnswerCache, CardCache, mostSpecific } from "./cache.ts";
 import { systemClock, type Clock } from "../shared/clock.ts";
 import { describeError } from "../shared/error-message.ts";
-import { inEnglish, text, UserError, type UserText } from "../shared/user-text.ts";
+import { text, UserError } from "../shared/user-text.ts";
 import { delay, TIMED_OUT, withDeadline } from "./clock.ts";
 import { vCardQuery } from "./query.ts";
-import { providerAddressCardUid, providerCardUid } from "./book-id.ts";
-import { orderCandidates } from "./order.ts";
-import { buildResults, isUsable } from "./results.ts";
+import { searchPath } from "./callers.ts";
+import { Presenter } from "./presenter.ts";
 import type { SearchPath } from "./results.ts";
 import { DEFAULT_TUNING } from "./tuning.ts";
 import type { SearchTuning } from "./tuning.ts";
 import { isSpecificEnough, queryWords, serverWords, wordsKey } from "./words.ts";
-
-/** The two calls a search needs; `BlueMindClient.addressBook(uid)` is one. */
-export interface SearchServer {
-  search(query: VCardQuery, options?: CallOptions): Promise<ListResult<ItemValue<VCardInfo>>>;
-  mget(uids: readonly string[], options?: CallOptions): Promise<ItemValue<VCard>[]>;
-}
-
-export type SearchLog = (level: ActivityLevel, message: UserText) => void;
-
-export const consoleSearchLog: SearchLog = (level, message) => {
-  const line = inEnglish(message);
-  if (level === "error") console.error(line);
-  else if (level === "warning") console.warn(line);
-  else console.info(line);
-};
+import { consoleSearchLog } from "./ports.ts";
+import type { SearchLog, SearchServer, SearchStats } from "./ports.ts";
 
 export interface BookSearchOptions {
   containerUid: string;
@@ -87,18 +60,6 @@ export interface BookSearchOptions {
   clock?: Clock;
   tuning?: Partial<SearchTuning>;
   log?: SearchLog;
-}
-
-export interface SearchStats {
-  /** `_search` requests sent. */
-  searches: number;
-  /** `_mget` requests sent. */
-  mgets: number;
-  /** Queries answered by narrowing a complete answer, without a request. */
-  narrowed: number;
-  /** Answers given from memory because the server had not answered in time. */
-  timeouts: number;
-  failures: number;
 }
 
 class SearchUnavailable extends Error {}
@@ -119,6 +80,7 @@ export class BookSearch {
   private readonly answers: AnswerCache;
   private readonly cards: CardCache;
   private failedUntil = 0;
+  private readonly presenter: Presenter;
   private readonly counters: SearchStats = { searches: 0, mgets: 0, narrowed: 0, timeouts: 0, failures: 0 };
 
   constructor(private readonly options: BookSearchOptions) {
@@ -127,6 +89,7 @@ export class BookSearch {
     this.log = options.log ?? consoleSearchLog;
     this.answers = new AnswerCache(this.clock, this.tuning.answerTtlMs, this.tuning.maxAnswers);
     this.cards = new CardCache(this.clock, this.tuning.cardTtlMs, this.tuning.maxCards);
+    this.presenter = new Presenter(options.bookId, this.tuning);
   }
 
   get containerUid(): string {
@@ -138,7 +101,7 @@ export class BookSearch {
   }
 
   async search(searchString: string | undefined, query: string | null): Promise<ProviderSearchResult> {
-    const path: SearchPath = query === null ? "autocomplete" : "searchBox";
+    const path = searchPath(query);
     if (path === "autocomplete" && !this.usedInAutocomplete()) return NOT_IN_AUTOCOMPLETION;
     let words: string[] = [];
     try {
@@ -306,14 +269,6 @@ export class BookSearch {
     return gone;
   }
 
-  /** The hits the search box shows, in the order buildResults gives them. */
-  private shownHits(answer: SearchAnswer): Candidate[] {
-    return orderCandidates(
-      answer.hits.filter((hit) => isUsable(hit, "searchBox")),
-      answer.words,
-    ).slice(0, this.tuning.resultLimit);
-  }
-
   /**
    * The search box shows a card's details when clicked, so it needs the full cards of the hits
    * it shows — except for an incomplete answer to a query of short words only (tuning.ts
@@ -325,12 +280,12 @@ export class BookSearch {
    */
   private lacksShownCards(answer: SearchAnswer, path: SearchPath): boolean {
     if (path !== "searchBox" || !isSpecificEnough(answer.words, this.tuning.shownCardsMinLength)) return false;
-    return this.shownHits(answer).some((hit) => (hit.card ??= this.cards.get(hit.uid)) === null);
+    return this.presenter.shownHits(answer).some((hit) => (hit.card ??= this.cards.get(hit.uid)) === null);
   }
 
   private async fetchShownCards(answer: SearchAnswer): Promise<void> {
     const server = this.mayAsk() ? await this.options.server() : null;
-    if (server !== null) await this.fetchCards(server, this.shownHits(answer));
+    if (server !== null) await this.fetchCards(server, this.presenter.shownHits(answer));
   }
 
   // ───────────── memory ─────────────
@@ -351,23 +306,12 @@ export class BookSearch {
     if (exact) add(exact.hits);
     for (const entry of this.answers.coverers(words)) if (entry.answer) add(filterHits(entry.answer.hits, words));
     add(filterHits(this.cards.candidates(), words));
-    return this.buildResults(known, path, false, words);
+    return this.presenter.results(known, path, false, words);
   }
 
   private present(answer: SearchAnswer, path: SearchPath): ProviderSearchResult {
     for (const hit of answer.hits) hit.card ??= this.cards.get(hit.uid);
-    return this.buildResults(answer.hits, path, answer.complete, answer.words);
-  }
-
-  private buildResults(candidates: readonly Candidate[], path: SearchPath, complete: boolean, words: readonly string[]): ProviderSearchResult {
-    const bookId = this.options.bookId;
-    return buildResults(candidates, {
-      path,
-      limit: this.tuning.resultLimit,
-      complete,
-      words,
-      cardUid: (itemUid, email) => (email === undefined ? providerCardUid(bookId, itemUid) : providerAddressCardUid(bookId, itemUid, email)),
-    }).result;
+    return this.presenter.results(answer.hits, path, answer.complete, answer.words);
   }
 
   private usedInAutocomplete(): boolean {
@@ -402,28 +346,4 @@ export class BookSearch {
       throw error;
     }
   }
-}
-
-/**
- * The answer to the whole `words` from the answer to the words as sent (cut, words.ts
- * `serverWords`). A complete answer with full cards is narrowed exactly; otherwise the hits are
- * filtered on what is known of them, and the answer is not complete any more (a hit may match
- * through a field its summary lacks).
- */
-function narrowToWholeWords(answer: SearchAnswer, words: readonly string[]): SearchAnswer {
-  if (answer.narrowable) return narrowAnswer(answer, words);
-  return { words: [...words], total: answer.total, hits: filterHits(answer.hits, words), complete: false, narrowable: false };
-}
-
-function mostSpecific(entries: readonly AnswerEntry[]): AnswerEntry | null {
-  let best: AnswerEntry | null = null;
-  let bestLength = -1;
-  for (const entry of entries) {
-    const length = entry.words.reduce((sum, word) => sum + word.length, 0);
-    if (length > bestLength) {
-      best = entry;
-      bestLength = length;
-    }
-  }
-  return best;
 }

@@ -19,20 +19,43 @@ export function shownName(candidate: Candidate): string {
   return typeof fromInfo === "string" ? fromInfo : "";
 }
 
-const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+interface NameKey {
+  name: string;
+  /** Case, accents and ligatures folded (match.ts): what "starts with" and "by name" compare. */
+  folded: string;
+}
+
+/** Keys by source card or summary (never mutated once received): a narrowed answer reorders the same hits at every key stroke. */
+const keys = new WeakMap<object, NameKey>();
+
+function nameKey(candidate: Candidate): NameKey {
+  const source: unknown = candidate.card ?? candidate.info;
+  const cached = typeof source === "object" && source !== null ? keys.get(source) : undefined;
+  if (cached !== undefined) return cached;
+  const name = shownName(candidate);
+  const key = { name, folded: foldText(name) };
+  if (typeof source === "object" && source !== null) keys.set(source, key);
+  return key;
+}
 
 /**
  * `candidates` in display order for the search `words` (words.ts: lower-cased; their typed order
- * is lost, so with several words a name starting with any of them comes first). Stable: equal
- * names keep the server's order.
+ * is lost, so with several words a name starting with any of them comes first). By the folded
+ * name (so "Émile" sorts with "Emile", whatever the case), nameless last; stable: equal names
+ * keep the server's order.
  */
 export function orderCandidates(candidates: readonly Candidate[], words: readonly string[]): Candidate[] {
   const prefixes = words.map(foldText).filter((word) => word !== "");
   const keyed = candidates.map((candidate, index) => {
-    const name = shownName(candidate);
-    const folded = foldText(name);
-    return { candidate, index, name, first: prefixes.some((prefix) => folded.startsWith(prefix)) };
+    const key = nameKey(candidate);
+    return { candidate, index, key, first: prefixes.some((prefix) => key.folded.startsWith(prefix)) };
   });
-  keyed.sort((a, b) => Number(b.first) - Number(a.first) || Number(a.name === "") - Number(b.name === "") || collator.compare(a.name, b.name) || a.index - b.index);
+  keyed.sort(
+    (a, b) =>
+      Number(b.first) - Number(a.first) ||
+      Number(a.key.folded === "") - Number(b.key.folded === "") ||
+      (a.key.folded < b.key.folded ? -1 : a.key.folded > b.key.folded ? 1 : 0) ||
+      a.index - b.index,
+  );
   return keyed.map((entry) => entry.candidate);
 }

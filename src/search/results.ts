@@ -28,8 +28,22 @@ function isDefault(email: CardEmail): boolean {
   return Array.isArray(email.parameters) && email.parameters.some((parameter) => parameter?.label === "DEFAULT" && parameter.value === "true");
 }
 
+/** emailsOf by source card or summary (never mutated once received): asked of every hit at every key stroke. */
+const emailLists = new WeakMap<object, string[]>();
+
 /** Every email of the full card, the default one (BlueMind's DEFAULT, else the first) first; else the summary's. */
 export function emailsOf(candidate: Candidate): string[] {
+  const source: unknown = candidate.card ?? candidate.info;
+  if (typeof source !== "object" || source === null) return readEmails(candidate);
+  let emails = emailLists.get(source);
+  if (emails === undefined) {
+    emails = readEmails(candidate);
+    emailLists.set(source, emails);
+  }
+  return emails;
+}
+
+function readEmails(candidate: Candidate): string[] {
   const emails = cardEmails(candidate.card);
   if (emails.length > 0) {
     const main = emails.find(isDefault) ?? emails[0];
