@@ -6,6 +6,7 @@ import type { ItemValue, VCard } from "../bluemind/models.ts";
 import { quickSearchQuery } from "../../test/unit/in-memory-thunderbird.ts";
 import { FakeSearchServer, person } from "../../test/support/search-server.ts";
 import { BookSearch } from "./book-search.ts";
+import { searchPath } from "./callers.ts";
 import type { SearchTuning } from "./tuning.ts";
 
 const PEOPLE: ItemValue<VCard>[] = [
@@ -131,5 +132,14 @@ describe("a one-letter query in compose autocompletion", () => {
     const known = await search.search("q", null);
     expect(offered(known)).toContain("Zéphyrin Quercy <zq.unique@dir.test>");
     expect(known.isCompleteResult).toBe(false);
+  });
+});
+
+describe("searchPath", () => {
+  it("calls a search without a query compose autocompletion, and one with a query the search box", () => {
+    expect(searchPath(null)).toBe("autocomplete");
+    expect(searchPath(undefined)).toBe("autocomplete");
+    expect(searchPath("(and(or(DisplayName,c,zed)))")).toBe("searchBox");
+    expect(searchPath("?(and(or(DisplayName,c,zed)))")).toBe("searchBox");
   });
 });
