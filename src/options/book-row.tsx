@@ -80,7 +80,6 @@ export function BookRow({ book, checked, pending, switchError, disabled, onToggl
             {t("switchFailed", say(i18n, switchError))}
           </p>
         )}
-        {autocomplete && <AutocompleteSetting title={title} {...autocomplete} />}
       </div>
       <SyncSwitch
         checked={checked}
@@ -90,6 +89,8 @@ export function BookRow({ book, checked, pending, switchError, disabled, onToggl
         describedBy={statusId}
         onToggle={onToggle}
       />
+      {/* A line of its own under the book, its switch in the column of the Sync switch. */}
+      {autocomplete && <AutocompleteSetting title={title} {...autocomplete} />}
     </li>
   );
 }
