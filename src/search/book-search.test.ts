@@ -72,10 +72,10 @@ describe("BookSearch: what it finds", () => {
     expect(names(await search.search("zéphyrin martin", null))).toEqual([]);
   });
 
-  it("returns full cards: name parts, every email, phone, organisation, title, stable UID", async () => {
+  it("returns full cards to the search box: name parts, every email, phone, organisation, title, stable UID", async () => {
     const { search } = harness();
-    const first = await search.search("zq.unique", null);
-    const again = await search.search("quercy", null);
+    const first = await search.search("zq.unique", quickSearchQuery("zq.unique"));
+    const again = await search.search("quercy", quickSearchQuery("quercy"));
     const vCard = first.results[0]?.vCard ?? "";
     expect(vCard).toContain("N:Quercy;Zéphyrin;;;");
     expect(vCard).toContain("zephyrin@home.test");
@@ -85,6 +85,13 @@ describe("BookSearch: what it finds", () => {
     const uid = /^UID:(.*)$/m.exec(vCard)?.[1];
     expect(uid).toMatch(/^bm-unit-[0-9a-f]{16}$/);
     expect(again.results[0]?.vCard).toContain(`UID:${uid}`);
+    // Autocompletion: the same person under the same UID for the default address, without
+    // what an entry does not show (phones, addresses, notes).
+    const offered = await search.search("quercy", null);
+    expect(offered.results[0]?.vCard).toContain(`UID:${uid}`);
+    expect(offered.results[0]?.vCard).toContain("N:Quercy;Zéphyrin;;;");
+    expect(offered.results[0]?.vCard).toContain("ORG:Xylophone SA");
+    expect(offered.results[0]?.vCard).not.toContain("+33 5 61 00 00 00");
   });
 
   it("offers autocompletion only people with an email; the search box also the others", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { VCard, VCardInfo } from "../bluemind/models.ts";
 import type { Candidate } from "./answer.ts";
-import { buildResults, candidateVCard, cardFromInfo, emailsOf, isUsable, withMainEmail } from "./results.ts";
+import { autocompletionCard, buildResults, candidateVCard, cardFromInfo, emailsOf, isUsable, withMainEmail } from "./results.ts";
 import { person } from "../../test/support/search-server.ts";
 
 const full = person({ uid: "p1", given: "Zoé", family: "Quercy", emails: ["zq@dir.test", "zoe@home.test"], company: "Xylo SA", title: "CTO", tel: "+33 5 00 00 00 00" }).value;
@@ -154,3 +154,20 @@ describe("withMainEmail", () => {
 function fnOf(vCard: string): string {
   return /^FN:(.*)$/m.exec(vCard)?.[1] ?? "?";
 }
+
+describe("autocompletionCard", () => {
+  it("keeps names, every address (the chosen one default) and the organisation, and leaves the rest out", () => {
+    const card = person({ uid: "p", given: "Zoé", family: "Quercy", emails: ["zq@dir.test", "zoe@home.test"], company: "Xylo SA", title: "CTO", tel: "+33 5 00 00 00 00" }).value;
+    const slim = autocompletionCard({ ...card, explanatory: { note: "<p>long HTML note</p>" } }, "zoe@home.test");
+    expect(slim.identification).toEqual(card.identification);
+    expect(slim.communications).toEqual({ emails: [
+      { value: "zoe@home.test", parameters: [{ label: "DEFAULT", value: "true" }] },
+      { value: "zq@dir.test", parameters: [] },
+    ] });
+    expect(slim.organizational).toMatchObject({ title: "CTO", org: { company: "Xylo SA" } });
+    expect(slim.explanatory).toBeUndefined();
+    const vCard = candidateVCard({ uid: "p", info: null, card }, "u-auto", "zoe@home.test") ?? "";
+    expect(vCard).toContain("ORG:Xylo SA");
+    expect(vCard).not.toContain("TEL");
+  });
+});

@@ -120,9 +120,26 @@ export function withMainEmail(card: VCard, email: string): VCard {
   return { ...card, communications: { ...card.communications, emails: [main, ...emails.filter((entry) => entry !== chosen).map(undefault)] } };
 }
 
+/**
+ * What an autocompletion entry needs of a card: names (Thunderbird shows "Name <address>" and
+ * narrows the next key strokes on display name, first and last name, nickname and the address),
+ * the addresses, and the organisation. Postal addresses, phones, notes (HTML to convert), URLs
+ * and keys are left out: one card per address multiplies the conversions at each key stroke.
+ */
+export function autocompletionCard(card: VCard, email: string): VCard {
+  const main = withMainEmail(card, email);
+  const { kind, identification, organizational } = main;
+  const emails = main.communications?.emails;
+  const slim: VCard = { kind };
+  if (identification !== undefined) slim.identification = identification;
+  if (emails !== undefined) slim.communications = { emails };
+  if (organizational !== undefined) slim.organizational = { ...organizational, member: [] };
+  return slim;
+}
+
 function convert(candidate: Candidate, uid: string, email?: string): string | null {
   if (candidate.card !== null) {
-    const card = email === undefined ? candidate.card : withMainEmail(candidate.card, email);
+    const card = email === undefined ? candidate.card : autocompletionCard(candidate.card, email);
     const full = blueMindToVCard(card, uid);
     if (full.ok) return full.value;
   }
