@@ -111,11 +111,22 @@ export function rawFieldValues(item: StoredItem, field: string | null): Primitiv
 export const EMAIL_FIELD = "value.communications.emails.value";
 export const EMAIL_INDEX_LENGTH = 20;
 
+/** Domains are shared by thousands of cards: one indexed value each, not one per card. */
+const domainValues = new Map<string, IndexedValue>();
+
 function emailIndexValues(raw: string): IndexedValue[] {
   const full = raw.trim().toLowerCase();
   const at = full.lastIndexOf("@");
-  const parts = at >= 0 && at < full.length - 1 ? [full, full.slice(at + 1)] : [full];
-  return parts.map((part) => indexValue(part.slice(0, EMAIL_INDEX_LENGTH)));
+  const values = [indexValue(full.slice(0, EMAIL_INDEX_LENGTH))];
+  if (at < 0 || at === full.length - 1) return values;
+  const domain = full.slice(at + 1, at + 1 + EMAIL_INDEX_LENGTH);
+  let value = domainValues.get(domain);
+  if (value === undefined) {
+    value = indexValue(domain);
+    if (domainValues.size < 10_000) domainValues.set(domain, value);
+  }
+  values.push(value);
+  return values;
 }
 
 function indexedValues(item: StoredItem, field: string): IndexedValue[] {
