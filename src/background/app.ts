@@ -48,6 +48,8 @@ export class BackgroundApp {
   /** Set while signing out: no sync starts until it is done. */
   private signingOut = false;
   private readonly unsubscribes: Unsubscribe[] = [];
+  /** The books kept out of autocompletion (settings), read by every autocompletion search. */
+  private autocompleteOff = new Set<string>();
 
   constructor(
     private readonly tb: Thunderbird,
@@ -84,6 +86,7 @@ export class BackgroundApp {
         return this.account.connectedClient?.addressBook(containerUid) ?? null;
       },
       canQuery: () => tb.connectivity.isOnline() && !QUIET_STATES.has(this.status.current.account.status),
+      useInAutocomplete: (containerUid) => !this.autocompleteOff.has(containerUid),
       // Searches happen at every keystroke: only their problems belong in the activity log.
       log: (level, message) => {
         if (level !== "info") this.status.log(level, message);
@@ -96,8 +99,9 @@ export class BackgroundApp {
     await this.engine.loadStates();
     this.unsubscribes.push(this.twoWay.start());
     // Search-only books are there from the last session before any network answer.
-    await this.providers.restore();
     const settings = await this.settings.load();
+    this.autocompleteOff = new Set(settings.autocompleteOff);
+    await this.providers.restore();
     this.scheduler = new SyncScheduler({
       intervalMinutes: settings.syncIntervalMinutes,
       isOnline: () => this.tb.connectivity.isOnline(),
@@ -169,6 +173,15 @@ export class BackgroundApp {
     await client.subscriptions.setSync(containerUid, sync);
     this.status.updateBook(containerUid, { sync, state: sync ? "pending" : "search-only" });
     void this.syncNow();
+  }
+
+  /** A search-only book's "Use in autocompletion" switch: stored, and used from the next key stroke. */
+  async setAutocomplete(containerUid: string, enabled: boolean): Promise<void> {
+    const off = new Set((await this.settings.load()).autocompleteOff);
+    if (enabled) off.delete(containerUid);
+    else off.add(containerUid);
+    const settings = await this.settings.save({ autocompleteOff: [...off] });
+    this.autocompleteOff = new Set(settings.autocompleteOff);
   }
 
   /** Only these two fields, checked: the page cannot store anything else (a server, a key). */

@@ -35,6 +35,9 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
       case "setSync":
         await app.setSync(request.containerUid, request.sync);
         break;
+      case "setAutocomplete":
+        await app.setAutocomplete(request.containerUid, request.enabled);
+        break;
       case "saveSettings":
         await app.saveSettings(request);
         break;

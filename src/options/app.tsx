@@ -8,10 +8,12 @@ import { I18nContext, say } from "./i18n.ts";
 import { SettingsBox } from "./settings-box.tsx";
 import { useOptionsState } from "./use-options-state.ts";
 import { useSyncSwitches } from "./use-sync-switches.ts";
+import { useAutocompleteSwitches } from "./use-autocomplete-switches.ts";
 
 export function App({ backend }: { backend: OptionsBackend }) {
   const { state, loadError, send } = useOptionsState(backend);
   const switches = useSyncSwitches(send);
+  const autocomplete = useAutocompleteSwitches(send, state?.settings ?? null);
   const { t } = backend;
 
   let body;
@@ -22,7 +24,7 @@ export function App({ backend }: { backend: OptionsBackend }) {
       <>
         <AccountBox account={status.account} settings={settings} send={send} />
         <SettingsBox status={status} settings={settings} connected={connected} send={send} />
-        <BookLists books={status.books} connected={connected} switches={switches} />
+        <BookLists books={status.books} connected={connected} switches={switches} autocomplete={autocomplete} />
         <ActivityLog entries={status.activity} />
       </>
     );

@@ -7,14 +7,16 @@ import { BookRow, bookTitle, isLargeBook } from "./book-row.tsx";
 import { contactCountText, useI18n } from "./i18n.ts";
 import { ModalDialog } from "./modal-dialog.tsx";
 import type { SyncSwitches } from "./use-sync-switches.ts";
+import type { AutocompleteSwitches } from "./use-autocomplete-switches.ts";
 
 export interface BookListsProps {
   books: BookStatus[];
   connected: boolean;
   switches: SyncSwitches;
+  autocomplete: AutocompleteSwitches;
 }
 
-export function BookLists({ books, connected, switches }: BookListsProps) {
+export function BookLists({ books, connected, switches, autocomplete }: BookListsProps) {
   const { t, language } = useI18n();
   const [confirming, setConfirming] = useState<BookStatus | null>(null);
 
@@ -40,6 +42,16 @@ export function BookLists({ books, connected, switches }: BookListsProps) {
               switchError={switches.errorOf(book.containerUid)}
               disabled={!connected}
               onToggle={(wanted) => toggle(book, wanted)}
+              autocomplete={
+                book.sync
+                  ? null
+                  : {
+                      checked: autocomplete.shown(book.containerUid),
+                      pending: autocomplete.isPending(book.containerUid),
+                      error: autocomplete.errorOf(book.containerUid),
+                      onToggle: (wanted) => void autocomplete.change(book.containerUid, wanted),
+                    }
+              }
             />
           ))}
         </ul>

@@ -29,9 +29,21 @@ export interface BookRowProps {
   /** No connection: the switch cannot reach BlueMind. */
   disabled: boolean;
   onToggle: (wanted: boolean) => void;
+  /**
+   * A search-only book's "Use in autocompletion" switch; null for a synced book, whose contacts
+   * Thunderbird offers like any local book's.
+   */
+  autocomplete: AutocompleteProps | null;
 }
 
-export function BookRow({ book, checked, pending, switchError, disabled, onToggle }: BookRowProps) {
+export interface AutocompleteProps {
+  checked: boolean;
+  pending: boolean;
+  error: UserText | null;
+  onToggle: (wanted: boolean) => void;
+}
+
+export function BookRow({ book, checked, pending, switchError, disabled, onToggle, autocomplete }: BookRowProps) {
   const i18n = useI18n();
   const { t, language } = i18n;
   const statusId = useId();
@@ -77,7 +89,31 @@ export function BookRow({ book, checked, pending, switchError, disabled, onToggl
         describedBy={statusId}
         onToggle={onToggle}
       />
+      {/* A line of its own under the book, its switch in the column of the Sync switch. */}
+      {autocomplete && <AutocompleteSetting title={title} {...autocomplete} />}
     </li>
+  );
+}
+
+function AutocompleteSetting({ title, checked, pending, error, onToggle }: AutocompleteProps & { title: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const hintId = useId();
+  return (
+    <div class="book-autocomplete">
+      <div class="book-autocomplete-text">
+        <span>{t("autocompleteLabel")}</span>
+        <span class="hint" id={hintId}>
+          {t("autocompleteHint")}
+        </span>
+      </div>
+      <SyncSwitch kind="autocomplete" checked={checked} pending={pending} disabled={false} label={t("autocompleteSwitchLabel", title)} describedBy={hintId} onToggle={onToggle} />
+      {error && (
+        <p class="book-error" role="alert">
+          {t("autocompleteFailed", say(i18n, error))}
+        </p>
+      )}
+    </div>
   );
 }
 

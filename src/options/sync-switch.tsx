@@ -7,13 +7,16 @@ export interface SyncSwitchProps {
   disabled: boolean;
   onToggle: (wanted: boolean) => void;
   describedBy?: string;
+  /** Which setting it is (`data-switch`), for whoever scripts the page: "sync" or "autocomplete". */
+  kind?: string;
 }
 
-export function SyncSwitch({ checked, label, pending, disabled, onToggle, describedBy }: SyncSwitchProps) {
+export function SyncSwitch({ checked, label, pending, disabled, onToggle, describedBy, kind = "sync" }: SyncSwitchProps) {
   return (
     <button
       type="button"
       role="switch"
+      data-switch={kind}
       class={`switch${pending ? " is-pending" : ""}`}
       aria-checked={checked ? "true" : "false"}
       aria-label={label}

@@ -50,3 +50,14 @@ export function narrowAnswer(answer: SearchAnswer, words: readonly string[]): Se
   const hits = filterHits(answer.hits, words);
   return { words: [...words], total: hits.length, hits, complete: true, narrowable: true };
 }
+
+/**
+ * The answer to the whole `words` from the answer to the words as sent (cut, words.ts
+ * `serverWords`). A complete answer with full cards is narrowed exactly; otherwise the hits are
+ * filtered on what is known of them, and the answer is not complete any more (a hit may match
+ * through a field its summary lacks).
+ */
+export function narrowToWholeWords(answer: SearchAnswer, words: readonly string[]): SearchAnswer {
+  if (answer.narrowable) return narrowAnswer(answer, words);
+  return { words: [...words], total: answer.total, hits: filterHits(answer.hits, words), complete: false, narrowable: false };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { providerBookId, providerCardUid } from "./book-id.ts";
+import { providerAddressCardUid, providerBookId, providerCardUid } from "./book-id.ts";
 
 describe("providerBookId", () => {
   it("is the same for the same container uid, every time", () => {
@@ -30,6 +30,18 @@ describe("providerCardUid", () => {
     expect(providerCardUid("bm-dir-2", "item-1")).not.toBe(a);
     expect(providerCardUid("bm-dir-1", "item-2")).not.toBe(a);
     expect(a).toMatch(/^bm-dir-1-[0-9a-f]{16}$/);
+  });
+
+  it("is FNV-1a 64 of the item uid, as the BigInt definition computes it (the uids of earlier versions)", () => {
+    const reference = (text: string): string => {
+      let hash = 0xcbf29ce484222325n;
+      for (let i = 0; i < text.length; i++) hash = ((hash ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & ((1n << 64n) - 1n);
+      return hash.toString(16).padStart(16, "0");
+    };
+    for (const uid of ["", "a", "item-1", "6793a0b2-0000-4000-8000-00000000cafe", "Zéphyrin 😀 ".repeat(20)]) {
+      expect(providerCardUid("bm-d", uid)).toBe(`bm-d-${reference(uid)}`);
+    }
+    expect(providerAddressCardUid("bm-d", "item-1", "A@B.test")).toBe(`bm-d-${reference("item-1\u0000a@b.test")}`);
   });
 
   it("does not collide over a 20,000-person directory", () => {

@@ -43,8 +43,9 @@ function harness(items: readonly ItemValue<VCard>[] = PEOPLE, tuning: Partial<Se
   return { server, search, logs, online };
 }
 
-const names = (result: { results: { vCard: string }[] }): string[] =>
-  result.results.map((r) => /^FN:(.*)$/m.exec(r.vCard)?.[1] ?? "?").sort();
+/** The people of an answer (autocompletion lists a person once per address: counted once). */
+const names = (result: { results: { vCard: string }[] }): string[] => [...new Set(result.results.map((r) => /^FN:(.*)$/m.exec(r.vCard)?.[1] ?? "?"))].sort();
+
 
 /** Calls wait for `release()`; `held` lists them. */
 function holdCalls(server: FakeSearchServer): { held: ServerCall[]; release: () => void } {
@@ -71,10 +72,10 @@ describe("BookSearch: what it finds", () => {
     expect(names(await search.search("zéphyrin martin", null))).toEqual([]);
   });
 
-  it("returns full cards: name parts, every email, phone, organisation, title, stable UID", async () => {
+  it("returns full cards to the search box: name parts, every email, phone, organisation, title, stable UID", async () => {
     const { search } = harness();
-    const first = await search.search("zq.unique", null);
-    const again = await search.search("quercy", null);
+    const first = await search.search("zq.unique", quickSearchQuery("zq.unique"));
+    const again = await search.search("quercy", quickSearchQuery("quercy"));
     const vCard = first.results[0]?.vCard ?? "";
     expect(vCard).toContain("N:Quercy;Zéphyrin;;;");
     expect(vCard).toContain("zephyrin@home.test");
@@ -84,6 +85,13 @@ describe("BookSearch: what it finds", () => {
     const uid = /^UID:(.*)$/m.exec(vCard)?.[1];
     expect(uid).toMatch(/^bm-unit-[0-9a-f]{16}$/);
     expect(again.results[0]?.vCard).toContain(`UID:${uid}`);
+    // Autocompletion: the same person under the same UID for the default address, without
+    // what an entry does not show (phones, addresses, notes).
+    const offered = await search.search("quercy", null);
+    expect(offered.results[0]?.vCard).toContain(`UID:${uid}`);
+    expect(offered.results[0]?.vCard).toContain("N:Quercy;Zéphyrin;;;");
+    expect(offered.results[0]?.vCard).toContain("ORG:Xylophone SA");
+    expect(offered.results[0]?.vCard).not.toContain("+33 5 61 00 00 00");
   });
 
   it("offers autocompletion only people with an email; the search box also the others", async () => {
@@ -161,7 +169,7 @@ describe("BookSearch: requests", () => {
     expect(server.calls.map((c) => c.kind)).toEqual(["search", "search", "mget"]);
   });
 
-  it("does not fetch full cards for an incomplete autocompletion answer, but does for the search box", async () => {
+  it("does not fetch full cards for an incomplete autocompletion answer, but does for the search box from three letters on", async () => {
     const people = Array.from({ length: 30 }, (_, i) => person({ uid: `s${i}`, given: "Sam", family: `Roe${i}`, emails: [`sam${i}@dir.test`], company: "Sprockets" }));
     const { search, server } = harness(people, { searchSize: 20, resultLimit: 5 });
     const typed = await search.search("sam", null);
@@ -173,6 +181,17 @@ describe("BookSearch: requests", () => {
     const fetched = server.calls[1];
     expect(fetched?.kind === "mget" ? fetched.uids.length : 0).toBe(5);
     expect(boxed.results[0]?.vCard).toContain("ORG:Sprockets");
+  });
+
+  it("shows an incomplete search-box answer to two letters from the summaries, without fetching cards", async () => {
+    const people = Array.from({ length: 30 }, (_, i) => person({ uid: `s${i}`, given: "Sam", family: `Roe${i}`, emails: [`sam${i}@dir.test`], company: "Sprockets" }));
+    const { search, server } = harness(people, { searchSize: 20, resultLimit: 5 });
+    const boxed = await search.search("sa", quickSearchQuery("sa"));
+    expect(boxed.isCompleteResult).toBe(false);
+    expect(boxed.results).toHaveLength(5);
+    expect(boxed.results[0]?.vCard).toContain("FN:Sam Roe");
+    expect(boxed.results[0]?.vCard).not.toContain("ORG:");
+    expect(server.calls.map((c) => c.kind)).toEqual(["search"]);
   });
 
   it("shares one request between identical queries in flight", async () => {

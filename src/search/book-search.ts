@@ -10,52 +10,42 @@
 //  3. the same query in flight: wait for it; a shorter one in flight: wait for it and narrow
 //     its answer if it turns out complete (typing "je", "jea", "jean" fast costs one search);
 //  4. otherwise `_search`, then one `_mget` for the full cards of a complete answer.
+// A word longer than BlueMind indexes (words.ts SERVER_PREFIX_LIMIT, 20 characters) is sent cut,
+// and the answer narrowed here with the whole word.
 // Whatever happens, Thunderbird gets an answer within `answerWithinMs` (what is known when the
 // server is slow; the request goes on and fills the cache for the next key stroke), and this
 // code never throws into Thunderbird: a thrown error would make the whole search show nothing.
 //
 // Costs (bench and integration tests): typing "j", "je", "jea", "jean", "jeann" costs two
 // requests on a 2,000-person directory ("je" is complete) and three on 20,000 people ("je" has
-// 595 matches, then "jea" is asked with a size that must be complete).
+// 595 matches, then "jea" is asked with a size that must be complete), in compose and in the
+// address book's search box alike (tuning.ts `shownCardsMinLength`).
 //
-// Thunderbird's quirk to keep in mind (AbAutoCompleteSearch.sys.mjs): an async book that answers
-// an EMPTY list is not asked again for the following key strokes of that recipient when other
-// books found something; only a non-empty incomplete answer keeps it in. So a one-letter query,
-// which is never sent, answers with the matching cards already in memory whenever there are any.
-import type { ActivityLevel } from "../shared/status.ts";
-import type { ItemValue, ListResult, VCard, VCardInfo, VCardQuery } from "../bluemind/models.ts";
-import type { CallOptions } from "../bluemind/transport.ts";
+//
+// Who calls with what: callers.ts (measured). Thunderbird's quirk to keep in mind
+// (AbAutoCompleteSearch.sys.mjs): an async book that answers an EMPTY list is not asked again for
+// the following key strokes of that recipient when other books found something; only a
+// non-empty incomplete answer keeps it in. So a one-letter query, which is never sent, answers
+// with the matching cards already in memory whenever there are any, and is held otherwise
+// (`unsent`).
+import type { ItemValue, VCard } from "../bluemind/models.ts";
 import type { ProviderSearchHandler, ProviderSearchResult } from "../thunderbird/types.ts";
-import { filterHits, isNarrowable, narrowAnswer } from "./answer.ts";
+import { filterHits, isNarrowable, narrowAnswer, narrowToWholeWords } from "./answer.ts";
 import type { Candidate, SearchAnswer } from "./answer.ts";
-import { AnswerCache, CardCache } from "./cache.ts";
-import type { AnswerEntry } from "./cache.ts";
+import { AnswerCache, CardCache, mostSpecific } from "./cache.ts";
 import { systemClock, type Clock } from "../shared/clock.ts";
 import { describeError } from "../shared/error-message.ts";
-import { inEnglish, text, UserError, type UserText } from "../shared/user-text.ts";
-import { TIMED_OUT, withDeadline } from "./clock.ts";
+import { text, UserError } from "../shared/user-text.ts";
+import { delay, TIMED_OUT, withDeadline } from "./clock.ts";
 import { vCardQuery } from "./query.ts";
-import { providerCardUid } from "./book-id.ts";
-import { buildResults, isUsable } from "./results.ts";
+import { searchPath } from "./callers.ts";
+import { Presenter } from "./presenter.ts";
 import type { SearchPath } from "./results.ts";
 import { DEFAULT_TUNING } from "./tuning.ts";
 import type { SearchTuning } from "./tuning.ts";
-import { isSpecificEnough, queryWords } from "./words.ts";
-
-/** The two calls a search needs; `BlueMindClient.addressBook(uid)` is one. */
-export interface SearchServer {
-  search(query: VCardQuery, options?: CallOptions): Promise<ListResult<ItemValue<VCardInfo>>>;
-  mget(uids: readonly string[], options?: CallOptions): Promise<ItemValue<VCard>[]>;
-}
-
-export type SearchLog = (level: ActivityLevel, message: UserText) => void;
-
-export const consoleSearchLog: SearchLog = (level, message) => {
-  const line = inEnglish(message);
-  if (level === "error") console.error(line);
-  else if (level === "warning") console.warn(line);
-  else console.info(line);
-};
+import { isSpecificEnough, queryWords, serverWords, wordsKey } from "./words.ts";
+import { consoleSearchLog } from "./ports.ts";
+import type { SearchLog, SearchServer, SearchStats } from "./ports.ts";
 
 export interface BookSearchOptions {
   containerUid: string;
@@ -65,26 +55,21 @@ export interface BookSearchOptions {
   server: () => SearchServer | null | Promise<SearchServer | null>;
   /** False while the account is signed out, needs sign-in, or Thunderbird is offline. */
   canQuery: () => boolean;
+  /** The user's "Use in autocompletion" switch of this book (default: on). */
+  useInAutocomplete?: () => boolean;
   clock?: Clock;
   tuning?: Partial<SearchTuning>;
   log?: SearchLog;
 }
 
-export interface SearchStats {
-  /** `_search` requests sent. */
-  searches: number;
-  /** `_mget` requests sent. */
-  mgets: number;
-  /** Queries answered by narrowing a complete answer, without a request. */
-  narrowed: number;
-  /** Answers given from memory because the server had not answered in time. */
-  timeouts: number;
-  failures: number;
-}
-
 class SearchUnavailable extends Error {}
 
 const NOTHING: ProviderSearchResult = { results: [], isCompleteResult: false };
+/**
+ * A book kept out of autocompletion answers nothing, and says it is complete: Thunderbird then
+ * does not ask it again for the following key strokes of that recipient (thunderbird-api.md).
+ */
+const NOT_IN_AUTOCOMPLETION: ProviderSearchResult = { results: [], isCompleteResult: true };
 
 export class BookSearch {
   /** The listener to register with Thunderbird. */
@@ -95,6 +80,7 @@ export class BookSearch {
   private readonly answers: AnswerCache;
   private readonly cards: CardCache;
   private failedUntil = 0;
+  private readonly presenter: Presenter;
   private readonly counters: SearchStats = { searches: 0, mgets: 0, narrowed: 0, timeouts: 0, failures: 0 };
 
   constructor(private readonly options: BookSearchOptions) {
@@ -103,6 +89,7 @@ export class BookSearch {
     this.log = options.log ?? consoleSearchLog;
     this.answers = new AnswerCache(this.clock, this.tuning.answerTtlMs, this.tuning.maxAnswers);
     this.cards = new CardCache(this.clock, this.tuning.cardTtlMs, this.tuning.maxCards);
+    this.presenter = new Presenter(options.bookId, this.tuning);
   }
 
   get containerUid(): string {
@@ -114,14 +101,16 @@ export class BookSearch {
   }
 
   async search(searchString: string | undefined, query: string | null): Promise<ProviderSearchResult> {
-    const path: SearchPath = query === null ? "autocomplete" : "searchBox";
+    const path = searchPath(query);
+    if (path === "autocomplete" && !this.usedInAutocomplete()) return NOT_IN_AUTOCOMPLETION;
     let words: string[] = [];
     try {
       words = queryWords(searchString, query);
       if (words.length === 0) return NOTHING;
       const remembered = this.rememberedAnswer(words);
       if (remembered !== null && (!this.lacksShownCards(remembered, path) || !this.mayAsk())) return this.present(remembered, path);
-      if (remembered === null && (!isSpecificEnough(words, this.tuning.minWordLength) || !this.mayAsk())) return this.fromMemory(words, path);
+      if (remembered === null && !isSpecificEnough(words, this.tuning.minWordLength)) return await this.unsent(words, path);
+      if (remembered === null && !this.mayAsk()) return this.fromMemory(words, path);
       const answer = remembered === null ? this.answerFor(words) : Promise.resolve(remembered);
       const outcome = await withDeadline(this.presentWithCards(answer, path), this.tuning.answerWithinMs, this.clock);
       if (outcome !== TIMED_OUT) return outcome;
@@ -140,6 +129,26 @@ export class BookSearch {
   }
 
   // ───────────── answers ─────────────
+
+  /**
+   * A query too short to send (one letter): what memory knows. When that is nothing in compose
+   * autocompletion, the empty answer is held for `shortQueryHoldMs`: an async book that answers
+   * nothing is not asked again for the following key strokes of that recipient whenever a local
+   * book matched the letter (AbAutoCompleteSearch.sys.mjs keeps only books that found something
+   * in `asyncDirectories`, and reuses that list while the previous search succeeded). A search
+   * still running when the next key comes is dropped instead, and the book is asked the longer
+   * text. Measured on Thunderbird 153.8 (test/e2e/directory-autocompletion.test.ts): without the
+   * hold, typing "gael" key by key offered the user's own Gaël Moreau but not the directory's
+   * Gaël Lemoine ("g" matched local contacts, so the directory was never asked "ga"…); with it,
+   * both. Once local matches run out Thunderbird asks every book again, so only names that
+   * also match local contacts from the first letter were lost.
+   */
+  private async unsent(words: readonly string[], path: SearchPath): Promise<ProviderSearchResult> {
+    const known = this.fromMemory(words, path);
+    if (known.results.length > 0 || path !== "autocomplete") return known;
+    await delay(this.tuning.shortQueryHoldMs, this.clock);
+    return this.fromMemory(words, path);
+  }
 
   /** An answer memory gives exactly: the same query, fresh, or a narrowable broader one. */
   private rememberedAnswer(words: readonly string[]): SearchAnswer | null {
@@ -198,7 +207,8 @@ export class BookSearch {
     if (signal.aborted) throw new SearchUnavailable("abandoned");
     const size = this.sizeFor(words);
     const options = { timeoutMs: this.tuning.requestTimeoutMs, signal };
-    const found = await this.request(() => server.search(vCardQuery(words, size), options), "searches");
+    const sent = serverWords(words);
+    const found = await this.request(() => server.search(vCardQuery(sent, size), options), "searches");
     let hits: Candidate[] = found.values.map((item) => ({ uid: item.uid, info: item.value, card: this.cards.get(item.uid) }));
     const complete = found.total <= hits.length;
     let total = found.total;
@@ -210,7 +220,8 @@ export class BookSearch {
         total = hits.length;
       }
     }
-    return { words: [...words], total, hits, complete, narrowable: isNarrowable(hits, complete) };
+    const answer: SearchAnswer = { words: sent, total, hits, complete, narrowable: isNarrowable(hits, complete) };
+    return wordsKey(sent) === wordsKey(words) ? answer : narrowToWholeWords(answer, words);
   }
 
   /**
@@ -258,23 +269,23 @@ export class BookSearch {
     return gone;
   }
 
-  private shownHits(answer: SearchAnswer): Candidate[] {
-    return answer.hits.filter((hit) => isUsable(hit, "searchBox")).slice(0, this.tuning.resultLimit);
-  }
-
   /**
    * The search box shows a card's details when clicked, so it needs the full cards of the hits
-   * it shows. Autocompletion shows "Name <email>" only, so an incomplete answer (which
-   * Thunderbird drops at the next key stroke) is not worth a second request there.
+   * it shows — except for an incomplete answer to a query of short words only (tuning.ts
+   * `shownCardsMinLength`), a step on the way to a longer name, shown from `_search`'s
+   * summaries. A complete answer already has its full cards (fetchFrom). Autocompletion shows
+   * "Name <email>" only, so an incomplete answer (which Thunderbird drops at the next key
+   * stroke) is not worth a second request there: its people offer their default address, or
+   * every address when their full card is already known.
    */
   private lacksShownCards(answer: SearchAnswer, path: SearchPath): boolean {
-    if (path !== "searchBox") return false;
-    return this.shownHits(answer).some((hit) => (hit.card ??= this.cards.get(hit.uid)) === null);
+    if (path !== "searchBox" || !isSpecificEnough(answer.words, this.tuning.shownCardsMinLength)) return false;
+    return this.presenter.shownHits(answer).some((hit) => (hit.card ??= this.cards.get(hit.uid)) === null);
   }
 
   private async fetchShownCards(answer: SearchAnswer): Promise<void> {
     const server = this.mayAsk() ? await this.options.server() : null;
-    if (server !== null) await this.fetchCards(server, this.shownHits(answer));
+    if (server !== null) await this.fetchCards(server, this.presenter.shownHits(answer));
   }
 
   // ───────────── memory ─────────────
@@ -295,22 +306,22 @@ export class BookSearch {
     if (exact) add(exact.hits);
     for (const entry of this.answers.coverers(words)) if (entry.answer) add(filterHits(entry.answer.hits, words));
     add(filterHits(this.cards.candidates(), words));
-    return this.buildResults(known, path, false);
+    return this.presenter.results(known, path, false, words);
   }
 
   private present(answer: SearchAnswer, path: SearchPath): ProviderSearchResult {
     for (const hit of answer.hits) hit.card ??= this.cards.get(hit.uid);
-    return this.buildResults(answer.hits, path, answer.complete);
+    return this.presenter.results(answer.hits, path, answer.complete, answer.words);
   }
 
-  private buildResults(candidates: readonly Candidate[], path: SearchPath, complete: boolean): ProviderSearchResult {
-    const bookId = this.options.bookId;
-    return buildResults(candidates, {
-      path,
-      limit: this.tuning.resultLimit,
-      complete,
-      cardUid: (itemUid) => providerCardUid(bookId, itemUid),
-    }).result;
+  private usedInAutocomplete(): boolean {
+    try {
+      return this.options.useInAutocomplete?.() ?? true;
+    } catch (error) {
+      // Never throw into Thunderbird; a broken switch leaves the book where it was by default.
+      this.log("error", text("logSearchNoAutocompleteCheck", this.containerUid, describeError(error)));
+      return true;
+    }
   }
 
   // ───────────── politeness ─────────────
@@ -335,17 +346,4 @@ export class BookSearch {
       throw error;
     }
   }
-}
-
-function mostSpecific(entries: readonly AnswerEntry[]): AnswerEntry | null {
-  let best: AnswerEntry | null = null;
-  let bestLength = -1;
-  for (const entry of entries) {
-    const length = entry.words.reduce((sum, word) => sum + word.length, 0);
-    if (length > bestLength) {
-      best = entry;
-      bestLength = length;
-    }
-  }
-  return best;
 }

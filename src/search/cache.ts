@@ -134,3 +134,17 @@ export class CardCache {
     return found.reverse();
   }
 }
+
+/** The entry among `entries` with the longest words: the narrowest query, closest to a new one. */
+export function mostSpecific(entries: readonly AnswerEntry[]): AnswerEntry | null {
+  let best: AnswerEntry | null = null;
+  let bestLength = -1;
+  for (const entry of entries) {
+    const length = entry.words.reduce((sum, word) => sum + word.length, 0);
+    if (length > bestLength) {
+      best = entry;
+      bestLength = length;
+    }
+  }
+  return best;
+}

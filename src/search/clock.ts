@@ -19,3 +19,8 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, clock: Clock): 
     );
   });
 }
+
+/** Resolves after `ms` on `clock`. */
+export function delay(ms: number, clock: Clock): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}

@@ -14,6 +14,9 @@
 //  - An id is never registered twice (Thunderbird throws "addressBook with id=… already
 //    exists"): every change goes through one queue, and unregistrations run before
 //    registrations.
+//  - Kept out of autocompletion by the user (options page, per book): the book stays registered
+//    and answers the address book's search box; compose autocompletion gets nothing from it
+//    (book-search.ts tells the two callers apart).
 //  - After an authentication failure the books stay: their searches answer from memory and send
 //    nothing until the user signs in again (BookSearch asks `canQuery`). Signing out removes
 //    them and forgets the stored list.
@@ -21,8 +24,9 @@ import { isRecord } from "../shared/parse.ts";
 import type { KeyValueStore, SearchProviderApi, Unsubscribe } from "../thunderbird/types.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import { providerBookId } from "./book-id.ts";
-import { BookSearch, consoleSearchLog } from "./book-search.ts";
-import type { SearchLog, SearchServer } from "./book-search.ts";
+import { BookSearch } from "./book-search.ts";
+import { consoleSearchLog } from "./ports.ts";
+import type { SearchLog, SearchServer } from "./ports.ts";
 import type { Clock } from "../shared/clock.ts";
 import { describeError } from "../shared/error-message.ts";
 import { text } from "../shared/user-text.ts";
@@ -100,6 +104,11 @@ export interface ProviderBooksOptions {
   server: (containerUid: string) => SearchServer | null | Promise<SearchServer | null>;
   /** False while the account is signed out, needs sign-in, or Thunderbird is offline. */
   canQuery: () => boolean;
+  /**
+   * The user's "Use in autocompletion" switch of a book (options page; default on). Read at
+   * every search, so a change applies to the next key stroke without registering anything again.
+   */
+  useInAutocomplete?: (containerUid: string) => boolean;
   clock?: Clock;
   tuning?: Partial<SearchTuning>;
   log?: SearchLog;
@@ -191,6 +200,7 @@ export class ProviderBooks {
         bookId: spec.id,
         server: () => this.options.server(spec.containerUid),
         canQuery: () => this.options.canQuery(),
+        useInAutocomplete: () => this.options.useInAutocomplete?.(spec.containerUid) ?? true,
         clock: this.options.clock,
         tuning: this.options.tuning,
         log: this.log,

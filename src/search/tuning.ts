@@ -56,6 +56,24 @@ export interface SearchTuning {
    */
   minWordLength: number;
   /**
+   * In the address book's search box, an incomplete answer shows the full cards of the people it
+   * lists (a clicked row shows every detail) once a word has this many characters; below, the
+   * summaries `_search` returns (name, default email, phone). Two letters are a step on the way to
+   * a longer name: on a 20,000-person directory "je" matches 595 people, and fetching the 100
+   * shown cards (an `_mget`) before the user types the next letter made typing "jeann" cost 4
+   * requests instead of 3 (test/e2e/search-books.test.ts, the bench's search-box typing).
+   */
+  shownCardsMinLength: number;
+  /**
+   * How long compose autocompletion waits for the empty answer to a one-letter query (never sent,
+   * nothing in memory) — long enough to outlast the pause before the next key stroke (typists
+   * leave 0.1–0.5 s between keys; 1 s covers slow typing), so that Thunderbird drops this answer
+   * and asks the book the longer text instead of leaving it out of the rest of the word
+   * (book-search.ts `unsent`). Local books' entries show meanwhile: Thunderbird does not wait for
+   * a provider book to show them.
+   */
+  shortQueryHoldMs: number;
+  /**
    * After a failed request (server down, network lost), new requests wait this long: a burst of
    * key strokes against a failing server costs one failed request, and the next recipient field
    * typed a few seconds later tries again.
@@ -84,6 +102,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   cardTtlMs: 10 * 60_000,
   maxCards: 5_000,
   minWordLength: 2,
+  shownCardsMinLength: 3,
+  shortQueryHoldMs: 1_000,
   failureBackoffMs: 10_000,
   requestTimeoutMs: 15_000,
   abandonAfterMs: 60_000,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { quickSearchQuery } from "../../test/unit/in-memory-thunderbird.ts";
-import { covers, isSpecificEnough, minimalWords, queryWords, searchWords, wordsFromThunderbirdQuery, wordsKey } from "./words.ts";
+import { covers, isSpecificEnough, minimalWords, queryWords, searchWords, SERVER_PREFIX_LIMIT, serverWords, wordsFromThunderbirdQuery, wordsKey } from "./words.ts";
 
 describe("searchWords", () => {
   it("splits on white space and commas, lower-cases, sorts", () => {
@@ -94,5 +94,23 @@ describe("covers", () => {
 
   it("compares accents as typed", () => {
     expect(covers(["je"], ["jé"])).toBe(false);
+  });
+});
+
+describe("serverWords", () => {
+  it("cuts each word at BlueMind's 20 indexed characters, and leaves short words alone", () => {
+    expect(SERVER_PREFIX_LIMIT).toBe(20);
+    expect(serverWords(["secretariat.direction.generale@x"])).toEqual(["secretariat.directio"]);
+    expect(serverWords(["jean", "dupont"])).toEqual(["dupont", "jean"]);
+    expect(serverWords(["abcdefghijklmnopqrst"])).toEqual(["abcdefghijklmnopqrst"]);
+  });
+
+  it("counts UTF-16 code units as Java does, without splitting a character", () => {
+    expect(serverWords(["é".repeat(25)])).toEqual(["é".repeat(20)]);
+    expect(serverWords([`${"a".repeat(19)}😀b`])).toEqual(["a".repeat(19)]);
+  });
+
+  it("drops a cut word that another word now implies", () => {
+    expect(serverWords(["abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrst"])).toEqual(["abcdefghijklmnopqrst"]);
   });
 });

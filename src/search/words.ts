@@ -89,3 +89,26 @@ export function isSpecificEnough(words: readonly string[], minLength: number): b
 export function covers(broader: readonly string[], narrower: readonly string[]): boolean {
   return broader.every((prefix) => narrower.some((word) => word.startsWith(prefix)));
 }
+
+/**
+ * BlueMind indexes email addresses cut to 20 characters (the `email_length` truncate filter of
+ * the `contact.json` mapping in its address-book persistence; its edge n-grams stop at 20 too):
+ * a prefix longer than that can never match on the server, even when the address starts with
+ * it. So the server is asked the first 20 characters of each word, and the answer is narrowed
+ * here with the whole words (book-search.ts). 20 UTF-16 code units, as Java counts them.
+ */
+export const SERVER_PREFIX_LIMIT = 20;
+
+/** The words to send to the server for `words`: each cut at SERVER_PREFIX_LIMIT (whole code points). */
+export function serverWords(words: readonly string[]): string[] {
+  const cut = words.map((word) => {
+    if (word.length <= SERVER_PREFIX_LIMIT) return word;
+    let kept = "";
+    for (const character of word) {
+      if (kept.length + character.length > SERVER_PREFIX_LIMIT) break;
+      kept += character;
+    }
+    return kept;
+  });
+  return minimalWords(cut);
+}

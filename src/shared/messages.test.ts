@@ -35,7 +35,7 @@ function snapshot(): StatusSnapshot {
 function state(): StateAnswer {
   return {
     status: snapshot(),
-    settings: { serverUrl: "https://bm.example.com", login: "jdoe@example.com", syncIntervalMinutes: 5, publishLocalBooks: true, managed: ["serverUrl"] },
+    settings: { serverUrl: "https://bm.example.com", login: "jdoe@example.com", syncIntervalMinutes: 5, publishLocalBooks: true, autocompleteOff: ["addressbook_example.com"], managed: ["serverUrl"] },
   };
 }
 
@@ -47,6 +47,7 @@ describe("isRequest", () => {
       { type: "signIn", serverUrl: "https://bm.example.com", login: "a@b", password: "x" },
       { type: "signOut", removeLocalBooks: false },
       { type: "setSync", containerUid: "book:x", sync: true },
+      { type: "setAutocomplete", containerUid: "addressbook_example.com", enabled: false },
       { type: "saveSettings", syncIntervalMinutes: 15 },
       { type: "saveSettings", publishLocalBooks: false },
       { type: "saveSettings" },
@@ -63,6 +64,8 @@ describe("isRequest", () => {
       { type: "signOut", removeLocalBooks: "yes" },
       { type: "setSync", containerUid: "book:x" },
       { type: "setSync", containerUid: null, sync: true },
+      { type: "setAutocomplete", containerUid: "addressbook_example.com" },
+      { type: "setAutocomplete", containerUid: "addressbook_example.com", enabled: "no" },
       { type: "saveSettings", syncIntervalMinutes: "15" },
       { type: "saveSettings", syncIntervalMinutes: Number.NaN },
       { type: "saveSettings", publishLocalBooks: 1 },

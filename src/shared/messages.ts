@@ -16,6 +16,7 @@ export type Request =
   | { type: "signIn"; serverUrl: string; login: string; password: string }
   | { type: "signOut"; removeLocalBooks: boolean }
   | { type: "setSync"; containerUid: string; sync: boolean }
+  | { type: "setAutocomplete"; containerUid: string; enabled: boolean }
   | { type: "saveSettings"; syncIntervalMinutes?: number; publishLocalBooks?: boolean };
 
 export interface StateAnswer {
@@ -39,6 +40,7 @@ const REQUEST_FIELDS: { [T in Request["type"]]: FieldGuards<Omit<Extract<Request
   signIn: { serverUrl: isString, login: isString, password: isString },
   signOut: { removeLocalBooks: isBoolean },
   setSync: { containerUid: isString, sync: isBoolean },
+  setAutocomplete: { containerUid: isString, enabled: isBoolean },
   saveSettings: { syncIntervalMinutes: optional(isFiniteNumber), publishLocalBooks: optional(isBoolean) },
 };
 
@@ -53,6 +55,7 @@ const isPublicSettings = objectGuard<PublicSettings>({
   login: nullable(isString),
   syncIntervalMinutes: isFiniteNumber,
   publishLocalBooks: isBoolean,
+  autocompleteOff: arrayOf(isString),
   managed: arrayOf(oneOf(MANAGED_FIELDS)),
 });
 

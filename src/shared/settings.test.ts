@@ -10,8 +10,13 @@ describe("resolveSettings", () => {
       apiKey: null,
       syncIntervalMinutes: DEFAULT_SYNC_INTERVAL_MINUTES,
       publishLocalBooks: true,
+      autocompleteOff: [],
       managed: [],
     });
+  });
+
+  it("keeps the books the user kept out of autocompletion", () => {
+    expect(resolveSettings({}, { autocompleteOff: ["addressbook_example.com"] }).autocompleteOff).toEqual(["addressbook_example.com"]);
   });
 
   it("lets the policy win and lists the managed fields", () => {
@@ -38,7 +43,7 @@ describe("resolveSettings", () => {
 
 describe("parseUserSettings", () => {
   it("keeps every field of the right type", () => {
-    const stored = { serverUrl: "https://bm.example.com", login: null, apiKey: "sid", syncIntervalMinutes: 15, publishLocalBooks: false };
+    const stored = { serverUrl: "https://bm.example.com", login: null, apiKey: "sid", syncIntervalMinutes: 15, publishLocalBooks: false, autocompleteOff: ["addressbook_example.com"] };
     expect(parseUserSettings(stored)).toEqual(stored);
     const marked = { apiKey: null, pendingKeyDeletion: { serverUrl: "https://bm.example.com", login: "a@b", apiKey: "old-sid" } };
     expect(parseUserSettings(marked)).toEqual(marked);
@@ -49,6 +54,8 @@ describe("parseUserSettings", () => {
   it("leaves out fields of the wrong type and anything that is not an object", () => {
     expect(parseUserSettings({ serverUrl: 42, login: "a@b", apiKey: {}, syncIntervalMinutes: "5", publishLocalBooks: "yes", other: 1 })).toEqual({ login: "a@b" });
     expect(parseUserSettings({ syncIntervalMinutes: Number.NaN })).toEqual({});
+    expect(parseUserSettings({ autocompleteOff: "addressbook_example.com" })).toEqual({});
+    expect(parseUserSettings({ autocompleteOff: ["a", 3, "", "a", null, "b"] })).toEqual({ autocompleteOff: ["a", "b"] });
     for (const value of [undefined, null, "settings", [], 3]) expect(parseUserSettings(value)).toEqual({});
   });
 });

@@ -13,6 +13,11 @@ export interface Settings {
   syncIntervalMinutes: number;
   /** "Publish address books created in Thunderbird" (BlueMind documents it as on by default). */
   publishLocalBooks: boolean;
+  /**
+   * Container uids of the search-only books the user keeps out of compose autocompletion (their
+   * "Use in autocompletion" switch, off); every other book is used, as by default.
+   */
+  autocompleteOff: string[];
 }
 
 export const MANAGED_FIELDS = ["serverUrl", "login", "apiKey", "syncIntervalMinutes"] as const;
@@ -43,6 +48,7 @@ export interface UserSettings {
   apiKey?: string | null;
   syncIntervalMinutes?: number;
   publishLocalBooks?: boolean;
+  autocompleteOff?: string[];
   pendingKeyDeletion?: PendingKeyDeletion | null;
 }
 
@@ -82,12 +88,13 @@ export function parseManagedSettings(value: unknown): ManagedSettings {
 export function parseUserSettings(value: unknown): UserSettings {
   const settings: UserSettings = {};
   if (!isRecord(value)) return settings;
-  const { serverUrl, login, apiKey, syncIntervalMinutes, publishLocalBooks, pendingKeyDeletion } = value;
+  const { serverUrl, login, apiKey, syncIntervalMinutes, publishLocalBooks, autocompleteOff, pendingKeyDeletion } = value;
   if (serverUrl === null || typeof serverUrl === "string") settings.serverUrl = serverUrl;
   if (login === null || typeof login === "string") settings.login = login;
   if (apiKey === null || typeof apiKey === "string") settings.apiKey = apiKey;
   if (isFiniteNumber(syncIntervalMinutes)) settings.syncIntervalMinutes = syncIntervalMinutes;
   if (typeof publishLocalBooks === "boolean") settings.publishLocalBooks = publishLocalBooks;
+  if (Array.isArray(autocompleteOff)) settings.autocompleteOff = [...new Set(autocompleteOff.filter((uid): uid is string => typeof uid === "string" && uid !== ""))];
   if (pendingKeyDeletion === null || isPendingKeyDeletion(pendingKeyDeletion)) settings.pendingKeyDeletion = pendingKeyDeletion;
   return settings;
 }
@@ -112,6 +119,7 @@ export function resolveSettings(managed: ManagedSettings, user: UserSettings): R
     apiKey: apiKey ?? null,
     syncIntervalMinutes: interval ?? DEFAULT_SYNC_INTERVAL_MINUTES,
     publishLocalBooks: user.publishLocalBooks ?? true,
+    autocompleteOff: user.autocompleteOff ?? [],
     managed: managedFields,
   };
 }

@@ -101,6 +101,39 @@ export function rawFieldValues(item: StoredItem, field: string | null): Primitiv
   return out;
 }
 
+/**
+ * BlueMind's address-book mapping (`contact.json` in its address-book persistence) indexes an
+ * email address through a `pattern_capture` filter that keeps the whole address and adds its
+ * domain, then an `email_length` truncate filter: each is cut to 20 characters (its edge n-grams
+ * stop at 20 as well). A prefix longer than 20 characters can therefore never match an address
+ * on a real server, even when the address starts with it: reproduced here for the emails field.
+ */
+export const EMAIL_FIELD = "value.communications.emails.value";
+export const EMAIL_INDEX_LENGTH = 20;
+
+/** Domains are shared by thousands of cards: one indexed value each, not one per card. */
+const domainValues = new Map<string, IndexedValue>();
+
+function emailIndexValues(raw: string): IndexedValue[] {
+  const full = raw.trim().toLowerCase();
+  const at = full.lastIndexOf("@");
+  const values = [indexValue(full.slice(0, EMAIL_INDEX_LENGTH))];
+  if (at < 0 || at === full.length - 1) return values;
+  const domain = full.slice(at + 1, at + 1 + EMAIL_INDEX_LENGTH);
+  let value = domainValues.get(domain);
+  if (value === undefined) {
+    value = indexValue(domain);
+    if (domainValues.size < 10_000) domainValues.set(domain, value);
+  }
+  values.push(value);
+  return values;
+}
+
+function indexedValues(item: StoredItem, field: string): IndexedValue[] {
+  if (field === EMAIL_FIELD) return rawFieldValues(item, field).flatMap((v) => emailIndexValues(String(v)));
+  return rawFieldValues(item, field).map((v) => indexValue(String(v)));
+}
+
 const cache = new WeakMap<StoredItem, Map<string, IndexedValue[]>>();
 
 export function fieldValues(item: StoredItem, field: string | null): IndexedValue[] {
@@ -113,7 +146,7 @@ export function fieldValues(item: StoredItem, field: string | null): IndexedValu
   }
   let values = perItem.get(field);
   if (!values) {
-    values = rawFieldValues(item, field).map((v) => indexValue(String(v)));
+    values = indexedValues(item, field);
     perItem.set(field, values);
   }
   return values;

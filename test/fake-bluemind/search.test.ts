@@ -95,6 +95,21 @@ describe("_search", () => {
     expect(await uids(`${EMAIL}:(jeanne.d*)`)).toEqual(["s-jeanne"]);
   });
 
+  it("indexes an email address and its domain cut at 20 characters, as BlueMind's contact.json mapping does", async () => {
+    env.fake.control.createCard(BOOK, "s-long", person("Anne", "Roux", "secretariat.direction.generale@services-techniques.example") as unknown as VCard);
+    // "secretariat.directio" is the 20 characters BlueMind keeps of the address.
+    expect(await uids(`${EMAIL}:(secretariat.directio*)`)).toEqual(["s-long"]);
+    expect(await uids(`${EMAIL}:(secretariat.direction*)`)).toEqual([]);
+    expect(await uids(`${EMAIL}:(secretariat.direction.generale*)`)).toEqual([]);
+    // A whole term (no wildcard) is analysed like the indexed address, so an exact address matches.
+    expect(await uids(`${EMAIL}:(secretariat.direction.generale@services\\-techniques.example)`)).toEqual(["s-long"]);
+    // The domain is indexed on its own, cut the same way ("services-techniques." is 20).
+    expect(await uids(`${EMAIL}:(services\\-tech*)`)).toEqual(["s-long"]);
+    expect(await uids(`${EMAIL}:(services\\-techniques.e*)`)).toEqual([]);
+    // Short addresses are whole.
+    expect(await uids(`${EMAIL}:(helene@dubois.example)`)).toEqual(["s-helene"]);
+  });
+
   it("matches exact terms and quoted values", async () => {
     expect(await uids("value.kind:group")).toEqual(["s-group"]);
     expect(await uids("value.kind:'individual'")).toHaveLength(6);

@@ -9,7 +9,7 @@
 import type { VCardQuery } from "../../src/bluemind/models.ts";
 import { escapeQueryText, parseQueryString } from "./query-string.ts";
 import type { QueryNode, TermPart } from "./query-string.ts";
-import { fieldValues, normalize, rawFieldValues, tokens } from "./search-index.ts";
+import { EMAIL_FIELD, EMAIL_INDEX_LENGTH, fieldValues, normalize, rawFieldValues, tokens } from "./search-index.ts";
 import type { IndexedValue } from "./search-index.ts";
 import type { Book, StoredItem } from "./state.ts";
 
@@ -211,6 +211,19 @@ function isColumnField(field: string | null): field is string {
   return field !== null && !field.includes("*");
 }
 
+/**
+ * A full-text term or phrase is analysed like the field's values before it is looked up, so an
+ * exact address is cut at 20 characters as its indexed form was (search-index.ts EMAIL_FIELD).
+ * Wildcard terms (prefixes) are not analysed by Elasticsearch: a prefix longer than 20 characters
+ * matches nothing.
+ */
+function emailAnalyzed(node: QueryNode & { type: "term" | "phrase" }): QueryNode & { type: "term" | "phrase" } {
+  if (node.field !== EMAIL_FIELD) return node;
+  if (node.type === "phrase") return { ...node, text: node.text.slice(0, EMAIL_INDEX_LENGTH) };
+  if (node.parts.some((part) => "wild" in part)) return node;
+  return { ...node, parts: [{ lit: node.parts.map((part) => ("lit" in part ? part.lit : "")).join("").slice(0, EMAIL_INDEX_LENGTH) }] };
+}
+
 function evaluate(node: QueryNode, index: BookIndex): Float64Array {
   const n = index.items.length;
   switch (node.type) {
@@ -226,7 +239,7 @@ function evaluate(node: QueryNode, index: BookIndex): Float64Array {
     }
     case "term":
     case "phrase": {
-      const probes = probesFor(node);
+      const probes = probesFor(emailAnalyzed(node));
       if (probes && isColumnField(node.field)) {
         const col = column(index, node.field);
         const scores = new Float64Array(n);

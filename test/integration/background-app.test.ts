@@ -206,6 +206,37 @@ describe("background app", () => {
     expect(((await tb.localStore.get(SETTINGS_KEY)) as { apiKey?: string } | undefined)?.apiKey ?? null).toBeNull();
   });
 
+  it("keeps a search-only book out of autocompletion on the page's request, stored, while its search box still finds", async () => {
+    managedByPolicy();
+    app = new BackgroundApp(tb);
+    await app.start();
+    await until(() => app!.providers.list().some((book) => book.containerUid === "addressbook_example.com"), "the directory's search-only book");
+    const directory = "addressbook_example.com";
+    const people = async (providerQuery: "autocomplete" | "searchBox"): Promise<string[]> =>
+      (await tb.quickSearch("prévost", { providerQuery })).map((contact) => /^FN:(.*)$/m.exec(contact.vCard)?.[1] ?? "?");
+    expect(await people("autocomplete")).toEqual(["Benoît Prévost"]);
+
+    const off = await handleRequest(app, { type: "setAutocomplete", containerUid: directory, enabled: false });
+    expect(off.ok && off.value.settings.autocompleteOff).toEqual([directory]);
+    expect((await tb.localStore.get(SETTINGS_KEY)) as object).toMatchObject({ autocompleteOff: [directory] });
+    expect(await people("autocomplete")).toEqual([]);
+    expect(await people("searchBox")).toEqual(["Benoît Prévost"]);
+
+    const on = await handleRequest(app, { type: "setAutocomplete", containerUid: directory, enabled: true });
+    expect(on.ok && on.value.settings.autocompleteOff).toEqual([]);
+    expect(await people("autocomplete")).toEqual(["Benoît Prévost"]);
+  });
+
+  it("reads the books kept out of autocompletion at start", async () => {
+    managedByPolicy();
+    await tb.localStore.set(SETTINGS_KEY, { autocompleteOff: ["addressbook_example.com"] });
+    app = new BackgroundApp(tb);
+    await app.start();
+    await until(() => app!.providers.list().some((book) => book.containerUid === "addressbook_example.com"), "the directory's search-only book");
+    expect(await tb.quickSearch("prévost")).toEqual([]);
+    expect(await tb.quickSearch("prévost", { providerQuery: "searchBox" })).toHaveLength(1);
+  });
+
   it("leaves the book as it was when BlueMind refuses the sync switch", async () => {
     managedByPolicy();
     app = new BackgroundApp(tb);

@@ -37,6 +37,8 @@ export interface SearchWorld {
   directoryBookId: string;
   logs: { level: ActivityLevel; message: string }[];
   online: { value: boolean };
+  /** Container uids whose search-only book the user kept out of autocompletion. */
+  autocompleteOff: Set<string>;
   /** Lists the subscriptions on the server and reconciles the provider books with them. */
   sync(): Promise<void>;
   close(): Promise<void>;
@@ -60,11 +62,13 @@ export async function searchWorld(options: { dataset?: string; tuning?: Partial<
   const tb = options.tb ?? new InMemoryThunderbird();
   const logs: SearchWorld["logs"] = [];
   const online = { value: true };
+  const autocompleteOff = new Set<string>();
   const books = new ProviderBooks({
     providers: tb.searchProviders,
     store: tb.localStore,
     server: (containerUid) => client.addressBook(containerUid),
     canQuery: () => online.value,
+    useInAutocomplete: (containerUid) => !autocompleteOff.has(containerUid),
     tuning: options.tuning,
     log: (level, message) => logs.push({ level, message: inEnglish(message) }),
   });
@@ -78,6 +82,7 @@ export async function searchWorld(options: { dataset?: string; tuning?: Partial<
     directoryBookId: providerBookId(directoryUid),
     logs,
     online,
+    autocompleteOff,
     async sync() {
       await books.reconcile(await fetchRemoteBooks(client, user.uid));
     },

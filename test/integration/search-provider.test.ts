@@ -26,19 +26,28 @@ const PATHS: { name: string; options: QuickSearchOptions }[] = [
   { name: "the search box", options: { providerQuery: "searchBox" } },
 ];
 
+/** The first EMAIL of a vCard: the address Thunderbird offers for that card. */
+const primaryEmail = (vCard: string): string => /^EMAIL[^:]*:(.*)$/m.exec(vCard)?.[1] ?? "?";
+const people = (found: { vCard: string }[]): string[] => [...new Set(found.map((c) => fnOf(c.vCard)))];
+
 describe.each(PATHS)("a person only in the unsynced directory, through $name", ({ options }) => {
   it.each(["Zéphyrin", "quercy", "zq.uni", "zéph querc", "Quercy Zéphyrin"])("is found by %j, from the globe book", async (typed) => {
     const w = await started();
     await w.sync();
     const found = await w.tb.quickSearch(typed, options);
-    expect(found.map((c) => fnOf(c.vCard))).toEqual(["Zéphyrin Quercy"]);
-    const [card] = found;
-    expect(card?.remote).toBe(true);
-    expect(card?.readOnly).toBe(true);
-    expect(card?.parentId).toBe(w.directoryBookId);
-    expect(card?.vCard).toContain("zephyrin@home.example");
-    expect(card?.vCard).toContain("Xylophone SA");
-    expect(card?.vCard).toContain("Chief Tuner");
+    expect(people(found)).toEqual(["Zéphyrin Quercy"]);
+    // Autocompletion: one card per address (Thunderbird offers a card's first address only);
+    // the search box: one card for the person.
+    expect(found.map((c) => primaryEmail(c.vCard))).toEqual(options.providerQuery === "searchBox" ? ["zq.unique@example.com"] : ["zq.unique@example.com", "zephyrin@home.example"]);
+    for (const card of found) {
+      expect(card.remote).toBe(true);
+      expect(card.readOnly).toBe(true);
+      expect(card.parentId).toBe(w.directoryBookId);
+      expect(card.vCard).toContain("zephyrin@home.example");
+      expect(card.vCard).toContain("zq.unique@example.com");
+      expect(card.vCard).toContain("Xylophone SA");
+      expect(card.vCard).toContain("Chief Tuner");
+    }
   });
 });
 
@@ -86,7 +95,7 @@ describe("a slow or failing server", () => {
   it("answers with what is known when the server is down, and never throws", async () => {
     const w = await started();
     await w.sync();
-    expect(await w.tb.quickSearch("quercy")).toHaveLength(1);
+    expect(people(await w.tb.quickSearch("quercy"))).toEqual(["Zéphyrin Quercy"]);
     w.fake.faults.inject({ pathPattern: "/api/addressbooks/*", kind: "status", status: 500, times: Infinity });
     const search = w.books.searchOf(w.directoryUid);
     const started_ = performance.now();
@@ -95,7 +104,7 @@ describe("a slow or failing server", () => {
     // Known from the earlier search: still found.
     const known = await w.tb.quickSearch("zéphyrin");
     expect(performance.now() - started_).toBeLessThan(3_500);
-    expect(known.map((c) => fnOf(c.vCard))).toEqual(["Zéphyrin Quercy"]);
+    expect(people(known)).toEqual(["Zéphyrin Quercy"]);
     expect(search?.stats().failures).toBeGreaterThanOrEqual(1);
   });
 });
@@ -118,7 +127,7 @@ describe("the books' lifecycle", () => {
     expect(ids).toEqual(firstIds);
     expect(ids).toContain(providerBookId(world.directoryUid));
     // Before the first sync of the session: the book already answers.
-    expect((await restarted.quickSearch("quercy")).map((c) => fnOf(c.vCard))).toEqual(["Zéphyrin Quercy"]);
+    expect(people(await restarted.quickSearch("quercy"))).toEqual(["Zéphyrin Quercy"]);
   });
 
   it("unregisters the book when its sync turns on, and registers it again when it turns off", async () => {

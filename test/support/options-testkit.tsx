@@ -57,7 +57,7 @@ export function book(change: Partial<BookStatus> & Pick<BookStatus, "containerUi
 }
 
 export function settings(change: Partial<PublicSettings> = {}): PublicSettings {
-  return { serverUrl: null, login: null, syncIntervalMinutes: 5, publishLocalBooks: true, managed: [], ...change };
+  return { serverUrl: null, login: null, syncIntervalMinutes: 5, publishLocalBooks: true, autocompleteOff: [], managed: [], ...change };
 }
 
 export function snapshot(change: Partial<StatusSnapshot> = {}): StatusSnapshot {

@@ -4,7 +4,7 @@
 // the test's control.
 import type { ItemValue, ListResult, VCard, VCardInfo, VCardQuery } from "../../src/bluemind/models.ts";
 import type { CallOptions } from "../../src/bluemind/transport.ts";
-import type { SearchServer } from "../../src/search/book-search.ts";
+import type { SearchServer } from "../../src/search/ports.ts";
 import { generateCards, offlineBook, type OfflineBook } from "../fake-bluemind/index.ts";
 
 export type ServerCall = { kind: "search"; query: VCardQuery; signal?: AbortSignal } | { kind: "mget"; uids: string[]; signal?: AbortSignal };

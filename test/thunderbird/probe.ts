@@ -66,6 +66,13 @@ export interface ProbeHello {
   at: number;
 }
 
+export interface ProbeSearchCall {
+  bookId: string | null;
+  searchString: string;
+  query: string | null;
+  at: number;
+}
+
 export interface QuickSearchOptions {
   parentId?: string;
   includeLocal?: boolean;
@@ -418,6 +425,23 @@ export class ProbeClient {
   }
 
   // --- Add-ons -----------------------------------------------------------------------------
+
+  /**
+   * A provider (search-only) book of the probe: it answers every search with these vCards and
+   * records what its listener received (probe/background.js).
+   */
+  registerSearchBook(id: string, name: string, vCards: string[], isCompleteResult = true): Promise<string> {
+    return this.call<string>("probe.registerSearchBook", id, name, vCards, isCompleteResult);
+  }
+
+  unregisterSearchBook(id: string): Promise<boolean> {
+    return this.call<boolean>("probe.unregisterSearchBook", id);
+  }
+
+  /** What the listener of a probe search book received, in order. `"<undefined>"` stands for undefined. */
+  searchCalls(id: string): Promise<ProbeSearchCall[]> {
+    return this.call<ProbeSearchCall[]>("probe.searchCalls", id);
+  }
 
   listAddons(): Promise<Array<{ id: string; name: string; version: string; enabled: boolean; type: string }>> {
     return this.call("management.getAll");

@@ -64,10 +64,27 @@ export async function inOptionsPage<T>(marionette: MarionetteClient, body: strin
 }
 
 /** Page script: clicks the Sync switch of a book's row once it is enabled; answers its aria-checked before the click. */
-export const clickSyncSwitch = (containerUid: string): string => `async (document) => {
+export const clickSyncSwitch = (containerUid: string): string => clickBookSwitch(containerUid, "sync");
+
+/** Page script: clicks the "Use in autocompletion" switch of a search-only book's row; answers its aria-checked before the click. */
+export const clickAutocompleteSwitch = (containerUid: string): string => clickBookSwitch(containerUid, "autocomplete");
+
+/** Page script: the state of a book's switch of that kind ("true", "false"), once no change is on its way; null without one. */
+export const bookSwitchState = (containerUid: string, kind: "sync" | "autocomplete"): string => `async (document) => {
+  for (let i = 0; i < 100; i++) {
+    const button = document.querySelector('[data-container-uid="${containerUid}"] [role=switch][data-switch="${kind}"]');
+    if (!button) return null;
+    if (button.getAttribute("aria-busy") !== "true") return button.getAttribute("aria-checked");
+    await new Promise((resolve) => document.defaultView.setTimeout(resolve, 100));
+  }
+  throw new Error("the ${kind} switch of ${containerUid} stayed busy");
+}`;
+
+function clickBookSwitch(containerUid: string, kind: "sync" | "autocomplete"): string {
+  return `async (document) => {
   for (let i = 0; i < 100; i++) {
     const row = document.querySelector('[data-container-uid="${containerUid}"]');
-    const button = row && row.querySelector('[role=switch]');
+    const button = row && row.querySelector('[role=switch][data-switch="${kind}"]');
     if (button && !button.disabled && button.getAttribute("aria-busy") !== "true") {
       const before = button.getAttribute("aria-checked");
       button.click();
@@ -75,8 +92,9 @@ export const clickSyncSwitch = (containerUid: string): string => `async (documen
     }
     await new Promise((resolve) => document.defaultView.setTimeout(resolve, 100));
   }
-  throw new Error("no enabled switch for ${containerUid}");
+  throw new Error("no enabled ${kind} switch for ${containerUid}");
 }`;
+}
 
 /** Types `password` into the sign-in form (server and login set by policy) and submits it. */
 export function signInThroughPage(marionette: MarionetteClient, password: string): Promise<void> {

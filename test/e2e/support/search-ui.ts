@@ -62,6 +62,69 @@ export function autocompleteValues(marionette: MarionetteClient): Promise<string
   );
 }
 
+/**
+ * In the compose window: the entries of the recipient field's autocomplete controller ("Name
+ * <email>"), whether or not the popup shows them — a single match the typed text starts with is
+ * completed in the field itself, with the popup closed.
+ */
+export function autocompleteMatches(marionette: MarionetteClient): Promise<string[]> {
+  return marionette.executeScript<string[]>(
+    `const controller = document.getElementById("toAddrInput").controller;
+     const values = [];
+     for (let i = 0; i < controller.matchCount; i++) values.push(controller.getValueAt(i));
+     return values;`,
+  );
+}
+
+/** In the compose window: the controller's entries once they stopped changing for `quietMs`, and its search is over. */
+export async function settledMatches(marionette: MarionetteClient, quietMs = 800, timeoutMs = 8_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await autocompleteMatches(marionette);
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(100);
+    const now = await autocompleteMatches(marionette);
+    const searching = await marionette.executeScript<boolean>(`return document.getElementById("toAddrInput").controller.searchStatus === Ci.nsIAutoCompleteController.STATUS_SEARCHING;`);
+    if (now.join("\n") !== last.join("\n") || searching) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) {
+      break;
+    }
+  }
+  return last;
+}
+
+/** In the compose window: the popup's entries once they stopped changing for `quietMs` (Thunderbird updates it as books answer). */
+export async function settledAutocomplete(marionette: MarionetteClient, quietMs = 500, timeoutMs = 8_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await autocompleteValues(marionette);
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(100);
+    const now = await autocompleteValues(marionette);
+    if (now.join("\n") !== last.join("\n")) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs && last.length > 0) {
+      break;
+    }
+  }
+  return last;
+}
+
+/** In the compose window: empties the recipient field being typed in (select all, delete), closing the popup. */
+export async function clearRecipientInput(marionette: MarionetteClient): Promise<void> {
+  await marionette.executeScript(
+    `const input = document.getElementById("toAddrInput");
+     input.focus();
+     input.select();
+     input.value = "";
+     input.dispatchEvent(new Event("input", { bubbles: true }));
+     input.closePopup?.();`,
+  );
+}
+
 /** In the compose window: closes it without the "save this message?" question, so quit is clean. */
 export async function discardComposeWindow(marionette: MarionetteClient): Promise<void> {
   await marionette.executeScript(`window.ComposeCanClose = () => true; window.close();`);

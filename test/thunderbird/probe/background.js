@@ -8,7 +8,8 @@
  *  - long-polls GET /poll for commands `{id, method, args}`; `method` is a dotted API path
  *    ("contacts.quickSearch") called on `messenger` with `args`, or "probe.ping";
  *    commands run concurrently, each result is POSTed to /result as `{id, ok, value | error}`;
- *  - forwards every address-book, contact, mailing-list and management event to /events.
+ *  - forwards every address-book, contact, mailing-list and management event to /events;
+ *  - on request, registers its own provider books that record what their listener receives.
  * Listeners are registered synchronously at load so that events fired while config.json is
  * still loading (the add-on under test creating its books at start-up) are not missed.
  */
@@ -91,10 +92,39 @@ function toJson(value) {
   return value === undefined ? null : value;
 }
 
+// Provider (search-only) books of the probe itself: they answer every search with fixed results
+// and record what Thunderbird's listener received, so a test can measure what each caller (the
+// address book's search box, compose autocompletion, contacts.quickSearch) passes a provider
+// and what each view makes of the same answer, without the add-on in between.
+const searchBooks = new Map();
+
+function registerSearchBook(id, name, results, isCompleteResult) {
+  unregisterSearchBook(id);
+  const calls = [];
+  const listener = async (node, searchString, query) => {
+    calls.push({ bookId: node?.id ?? null, searchString: searchString === undefined ? "<undefined>" : searchString, query: query === undefined ? "<undefined>" : query, at: Date.now() });
+    return { results: results.map((vCard) => ({ vCard })), isCompleteResult };
+  };
+  api.addressBooks.provider.onSearchRequest.addListener(listener, { addressBookName: name, isSecure: true, id });
+  searchBooks.set(id, { listener, calls });
+  return id;
+}
+
+function unregisterSearchBook(id) {
+  const book = searchBooks.get(id);
+  if (!book) return false;
+  api.addressBooks.provider.onSearchRequest.removeListener(book.listener);
+  searchBooks.delete(id);
+  return true;
+}
+
 async function execute(method, args) {
   if (method === "probe.ping") {
     return { sessionId, browserInfo: await api.runtime.getBrowserInfo() };
   }
+  if (method === "probe.registerSearchBook") return registerSearchBook(...args);
+  if (method === "probe.unregisterSearchBook") return unregisterSearchBook(...args);
+  if (method === "probe.searchCalls") return searchBooks.get(args[0])?.calls ?? [];
   const path = method.split(".");
   let owner = api;
   for (const part of path.slice(0, -1)) {
