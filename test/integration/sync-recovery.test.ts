@@ -91,7 +91,7 @@ describe("an interrupted initial sync of 5,000 contacts", () => {
     expect(tb.calls.createContact).toBe(BIG_SIZE - partial);
     expect(tb.calls.updateContact).toBe(0);
     await expectBookMatchesServer(env.world, BIG);
-  }, 60_000);
+  }, 180_000);
 
   it("Thunderbird killed in the middle (state writes lost): after a restart the book ends complete, no duplicates", async () => {
     const { tb } = env.world;
@@ -114,7 +114,7 @@ describe("an interrupted initial sync of 5,000 contacts", () => {
     expect(tb.calls.createContact).toBe(BIG_SIZE - partial);
     expect(tb.calls.updateContact).toBe(0);
     await expectBookMatchesServer(env.world, BIG);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe("reconciliation", () => {
