@@ -71,8 +71,11 @@ export function checkRelease(history: History, book: ModelBook, server: SideView
       // Deleted here while the run was releasing the book (SlowSync): Thunderbird's event may come
       // after the push read the queue, and a deletion cannot be kept in a plain book. The card
       // stays on BlueMind: nothing is lost, the deletion is (one event's window, tolerated).
-      if (localExists.step === history.step - 1) contact.exists.writes = contact.exists.writes.filter((w) => w.side === "server");
-      else problems.push(`${label}: deleted here, still on BlueMind after the release (the deletion was not sent)`);
+      // Its edits went with the deletion.
+      if (localExists.step === history.step - 1) {
+        contact.exists.writes = contact.exists.writes.filter((w) => w.side === "server");
+        for (const track of Object.values(contact.fields)) track.writes = track.writes.filter((w) => w.side === "server");
+      } else problems.push(`${label}: deleted here, still on BlueMind after the release (the deletion was not sent)`);
       continue;
     }
     for (const field of FIELDS) {
