@@ -154,7 +154,11 @@ export class BackgroundApp {
       await this.engine.settled();
       const settings = await this.settings.load();
       await this.twoWay.idle();
-      const released = await this.engine.releaseAllLocalBooks(this.account.connectedClient, removeLocalBooks);
+      const client = this.account.connectedClient;
+      const user = this.account.currentUser;
+      // What is queued since the last session is pushed even when no sync ran yet in this one.
+      const listing = client !== null && user !== null ? await fetchRemoteBooks(client, user.uid).catch(() => []) : [];
+      const released = await this.engine.releaseAllLocalBooks(client, removeLocalBooks, listing);
       await this.account.signOut(settings);
       if (removeLocalBooks) this.status.log("info", text("logLocalBooksRemoved", String(released.filter((b) => b.deleted).length)));
       const kept = released.flatMap((b) => (b.keptIn === null ? [] : [detachedBookMessage(b.bookName, b.keptIn)]));

@@ -156,12 +156,15 @@ export class SyncEngine {
    * pending changes are pushed first; then with `remove` each local copy goes, or keeps only what
    * BlueMind does not have (renamed), and without it each stays whole. No index entry, state or
    * queue is left, so a later sign-in (with any account) never takes these books for its own.
-   * Not while a sync runs: the caller cancels it and waits first.
+   * Not while a sync runs: the caller cancels it and waits first. `listing`: the subscriptions as
+   * BlueMind lists them now, when the caller could read them — the push needs each book's
+   * description, and right after a start no run of this session has listed them yet.
    */
-  async releaseAllLocalBooks(source: ContentSource | null, remove: boolean): Promise<ReleasedBook[]> {
+  async releaseAllLocalBooks(source: ContentSource | null, remove: boolean, listing: readonly ListedBook[] = []): Promise<ReleasedBook[]> {
     if (this.running) throw new Error("A sync is running.");
     this.running = true;
     try {
+      for (const book of listing) this.listed.set(book.containerUid, book);
       const index = await this.ledgers.loadIndex();
       await this.ledgers.load(index);
       const existing = new Set((await this.books.listBooks()).map((b) => b.id));

@@ -160,3 +160,35 @@ describe("deletions on BlueMind", () => {
     expect((await readView(w))[CONTACTS_BOOK].local?.contacts.has("c9")).toBe(false);
   });
 });
+
+describe("Disconnect and sign-out", () => {
+  // The engine learns each book's description from a run's listing: a Disconnect right after the
+  // add-on started (no sync yet this session) must still push what the last session left queued.
+  // Bug F, found by the model (Restart, LocalDelete, Disconnect): releaseAllLocalBooks pushed only
+  // books a run of this session had listed, so after a restart the queue was left unsent.
+  it.each([false, true])("F: a deletion queued before a restart is sent by a Disconnect before any sync (remove %s)", async (remove) => {
+    const w = await synced();
+    await w.tb.asUser.deleteContact(await localContactId(w, CONTACTS_BOOK, "p1"));
+    await w.settle();
+    await w.restart();
+    await w.signOut(remove);
+    expect((await readView(w))[CONTACTS_BOOK].server.contacts.has("p1")).toBe(false);
+  });
+});
+
+describe("after Disconnect with keep and a new sign-in", () => {
+  // Bug G, found by the model (seed 11: Disconnect(keep), ServerGroupCreate, Sync, LocalListRemove,
+  // Sync): a member removed here from a list of the re-created book is never removed on BlueMind.
+  it.fails("G: a member removed here from a list is removed on BlueMind", async () => {
+    const w = await synced();
+    await w.signOut(false);
+    w.fake.control.createCard(CONTACTS_BOOK, "group-G", { kind: "group", identification: { formatedName: { value: "G", parameters: [] } }, organizational: { member: [member(CONTACTS_BOOK, "p1")] } });
+    await w.sync();
+    const list = await localListId(w, CONTACTS_BOOK, "G");
+    await w.tb.asUser.removeMember(list, (await w.tb.asUser.listMembers(list))[0]?.id ?? "");
+    await w.settle();
+    await w.sync();
+    await w.sync();
+    expect(membersOn(await readView(w), CONTACTS_BOOK, "G")).toEqual({ server: [], local: [] });
+  });
+});

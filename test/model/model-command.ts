@@ -8,6 +8,7 @@ import { inEnglish, isUserText } from "../../src/shared/user-text.ts";
 import type { VCard } from "../../src/bluemind/models.ts";
 import type { History, ListModel } from "./model-history.ts";
 import { keyOfEmail, readView } from "./model-view.ts";
+import { checkReleases } from "./model-release.ts";
 import type { ModelBook, ModelWorld } from "./model-world.ts";
 
 export type Outcome = { note?: string; cleanSync?: boolean };
@@ -26,7 +27,8 @@ export abstract class ModelCommand implements fc.AsyncCommand<History, ModelWorl
     await world.settle();
     history.trace.push(`${String(history.step)}. ${this.toString()}${outcome.note === undefined ? "" : ` → ${outcome.note}`}`);
     history.step++;
-    const problems = history.observe(await readView(world), outcome.cleanSync === true, world.lines.map((l) => l.message));
+    const problems = await checkReleases(history, world);
+    problems.push(...history.observe(await readView(world), outcome.cleanSync === true, world.lines.map((l) => l.message)));
     if (problems.length > 0) throw new Error(`after ${this.toString()}:\n${problems.join("\n")}\n\ntrace:\n${history.trace.join("\n")}`);
   }
 

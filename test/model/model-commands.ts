@@ -8,6 +8,7 @@ import { MODEL_BOOKS, type ModelBook, type ModelWorld } from "./model-world.ts";
 import { describe, ModelCommand, type Outcome } from "./model-command.ts";
 import { LocalCreate, LocalDelete, LocalEdit, ServerCreate, ServerDelete, ServerEdit } from "./model-contact-commands.ts";
 import { LocalListCreate, LocalListMember, ServerGroupCreate, ServerGroupMember } from "./model-list-commands.ts";
+import { DailyCheck, Disconnect, SlowSync } from "./model-account-commands.ts";
 
 export { serverCard } from "./model-contact-commands.ts";
 
@@ -101,9 +102,30 @@ const pick = fc.nat({ max: 99 });
 const field = fc.constantFrom<Field>(...FIELDS);
 
 /** Kinds of command a run can leave out (while a bug they find is open: see the test file). */
-export type CommandKind = "crash" | "list-members";
+export type CommandKind = "crash" | "list-members" | "disconnect" | "disconnect-keep" | "sign-out-during-sync" | "daily-check" | "slow" | "refused";
 
-export function commandArbitraries(without: ReadonlySet<CommandKind> = new Set()): fc.Arbitrary<fc.AsyncCommand<History, ModelWorld>>[] {
+/**
+ * Kinds left out while a bug the account commands found is open (with its plain regression test in
+ * test/integration/twoway-model-regressions.test.ts); MODEL_ALL=1 runs them anyway. Kept apart from
+ * the test file's OPEN_BUGS, which lists the sync core's.
+ */
+export const ACCOUNT_OPEN_BUGS: Partial<Record<CommandKind, string>> = {
+  // G: after Disconnect with "keep" and a new sign-in, a member removed from a list is never removed on BlueMind.
+  "disconnect-keep": "G",
+};
+
+/** What the user or another client does while an answer is slow. */
+const meanwhile: fc.Arbitrary<ModelCommand> = fc.oneof(
+  fc.tuple(book, pick, fc.constantFrom<Field | "custom1">(...FIELDS, "custom1")).map(([b, p, f]) => new LocalEdit(b, p, f)),
+  fc.tuple(book, pick, field).map(([b, p, f]) => new ServerEdit(b, p, f)),
+  fc.tuple(book, pick).map(([b, p]) => new LocalDelete(b, p)),
+  fc.tuple(book, pick).map(([b, p]) => new ServerDelete(b, p)),
+  book.map((b) => new LocalCreate(b)),
+);
+
+export function commandArbitraries(leftOut: ReadonlySet<CommandKind> = new Set()): fc.Arbitrary<fc.AsyncCommand<History, ModelWorld>>[] {
+  const without = new Set([...leftOut, ...(process.env.MODEL_ALL === "1" ? [] : (Object.keys(ACCOUNT_OPEN_BUGS) as CommandKind[]))]);
+  const remove = without.has("disconnect-keep") ? fc.constant(true) : fc.boolean();
   const weighted: [number, fc.Arbitrary<fc.AsyncCommand<History, ModelWorld>>][] = [
     [3, book.map((b) => new LocalCreate(b))],
     [5, fc.tuple(book, pick, fc.constantFrom<Field | "custom1">(...FIELDS, "custom1")).map(([b, p, f]) => new LocalEdit(b, p, f))],
@@ -120,6 +142,11 @@ export function commandArbitraries(without: ReadonlySet<CommandKind> = new Set()
     [2, fc.array(fc.record({ path: fc.nat(), kind: fc.nat(), times: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 2 }).map((f) => new FaultySync(f))],
     [1, book.map((b) => new ToggleSync(b))],
     [1, fc.constant(new Restart())],
+    [without.has("refused") ? 0 : 1, book.map((b) => new LocalCreate(b, true))],
+    [without.has("disconnect") ? 0 : 1, remove.map((r) => new Disconnect(r))],
+    [without.has("sign-out-during-sync") ? 0 : 1, fc.tuple(remove, fc.integer({ min: 1, max: 160 })).map(([r, at]) => new Disconnect(r, at))],
+    [without.has("daily-check") ? 0 : 1, fc.boolean().map((empty) => new DailyCheck(empty))],
+    [without.has("slow") ? 0 : 2, fc.tuple(fc.integer({ min: 1, max: 30 }), meanwhile).map(([at, during]) => new SlowSync(at, during))],
   ];
   return weighted.flatMap(([weight, arbitrary]) => Array.from({ length: weight }, () => arbitrary));
 }

@@ -32,8 +32,15 @@ function setServerField(card: VCard, field: Field, value: string): VCard {
   return next;
 }
 
+/** An address BlueMind refuses (INVALID_EMAIL), as a user may type it. */
+export const REFUSED_EMAIL = "not an address";
+
 export class LocalCreate extends ModelCommand {
-  constructor(readonly book: ModelBook) {
+  /** `refused`: with a second address BlueMind refuses, so the contact never gets there. */
+  constructor(
+    readonly book: ModelBook,
+    readonly refused = false,
+  ) {
     super();
   }
   async apply(history: History, world: ModelWorld): Promise<Outcome> {
@@ -42,13 +49,17 @@ export class LocalCreate extends ModelCommand {
     const key = history.newKey("c");
     const fields = initialFields(history, key);
     const family = key.toUpperCase();
-    const vCard = ["BEGIN:VCARD", "VERSION:4.0", `FN:Model ${family}`, `N:${family};Model;;;`, `EMAIL;TYPE=work:${markerOf(key)}`, ...FIELDS.map((f) => `${VCARD_PROPERTY[f]}:${fields[f]}`), "END:VCARD"].join("\r\n");
+    const vCard = ["BEGIN:VCARD", "VERSION:4.0", `FN:Model ${family}`, `N:${family};Model;;;`, `EMAIL;TYPE=work:${markerOf(key)}`, ...(this.refused ? [`EMAIL;TYPE=home:${REFUSED_EMAIL}`] : []), ...FIELDS.map((f) => `${VCARD_PROPERTY[f]}:${fields[f]}`), "END:VCARD"].join("\r\n");
     await world.tb.asUser.createContact(bookId, vCard);
     history.addContact(key, this.book, "local", fields);
+    if (this.refused) {
+      const contact = history.contacts.get(key);
+      if (contact !== undefined) contact.refused = true;
+    }
     return { note: key };
   }
   toString(): string {
-    return `LocalCreate(${this.book})`;
+    return `LocalCreate(${this.book}${this.refused ? ", refused address" : ""})`;
   }
 }
 

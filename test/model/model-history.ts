@@ -60,6 +60,8 @@ export interface ContactModel {
   fields: Record<(typeof FIELDS)[number], Track<string | null>>;
   /** Last value of the Thunderbird-only field written here. */
   custom1: string | null;
+  /** Created here with an address BlueMind refuses: never on BlueMind, always in Thunderbird. */
+  refused?: boolean;
 }
 
 export interface ListModel {
@@ -73,6 +75,10 @@ export interface ListModel {
 export class History {
   readonly contacts = new Map<string, ContactModel>();
   readonly lists = new Map<string, ListModel>();
+  /** Contacts and lists the add-on left to the user in a plain local book (Disconnect): out of the sync. */
+  readonly detached = new Map<string, ContactModel | ListModel>();
+  /** Each model book's synced local copy as last seen (model-release.ts checkReleases). */
+  readonly localBookIds = new Map<ModelBook, string | null>();
   step = 0;
   private counter = 0;
   /** A crash happened and no clean sync followed yet. */
@@ -104,6 +110,15 @@ export class History {
     this.contacts.set(key, { key, book, createdBy: side, exists, custom1: null, fields: { title: track(fields.title), note: track(fields.note), role: track(fields.role), nickname: track(fields.nickname) } });
   }
 
+  /** Out of the sync: what it holds stays in a plain local book, the sync goes on without it. */
+  detach(key: string): void {
+    const item = this.contacts.get(key) ?? this.lists.get(key);
+    if (item === undefined) return;
+    this.contacts.delete(key);
+    this.lists.delete(key);
+    this.detached.set(key, item);
+  }
+
   addList(name: string, book: ModelBook, side: Side): ListModel {
     const list: ListModel = { name, book, createdBy: side, members: new Map() };
     this.lists.set(name, list);
@@ -128,6 +143,8 @@ export class History {
     const trusted = !this.uncertain;
     const problems: string[] = [];
     for (const contact of this.contacts.values()) {
+      // Only ever in Thunderbird: checked at the end (model-invariants.ts).
+      if (contact.refused === true) continue;
       const { server, local } = view[contact.book];
       const there = server.contacts.get(contact.key) ?? [];
       const label = `${contact.key} (${contact.createdBy}-born, ${contact.book})`;

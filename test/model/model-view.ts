@@ -106,7 +106,7 @@ function serverSide(world: ModelWorld, book: ModelBook): SideView {
   return side;
 }
 
-async function localSide(world: ModelWorld, book: ModelBook, bookId: string): Promise<SideView> {
+export async function localSide(world: ModelWorld, book: ModelBook, bookId: string): Promise<SideView> {
   const side: SideView = { contacts: new Map(), lists: new Map(), strays: [] };
   const tb = world.tb.asUser;
   for (const contact of await tb.listContacts(bookId)) {

@@ -7,7 +7,8 @@ import type { AuthUser, VCard } from "../../src/bluemind/models.ts";
 import { BlueMindClient } from "../../src/bluemind/client.ts";
 import { fetchRemoteBooks } from "../../src/books/fetch-remote-books.ts";
 import { SyncEngine } from "../../src/sync/engine.ts";
-import type { SyncRunResult } from "../../src/sync/engine-types.ts";
+import type { ReleasedBook, SyncRunResult } from "../../src/sync/engine-types.ts";
+import { SyncCancelledError } from "../../src/sync/sync-errors.ts";
 import { TwoWaySync } from "../../src/sync/two-way.ts";
 import { SYNC_INDEX_KEY, parseIndex } from "../../src/sync/state/sync-state.ts";
 import type { Unsubscribe } from "../../src/thunderbird/types.ts";
@@ -17,31 +18,41 @@ import { RecordingReporter, type LogLine } from "../integration/sync-fixtures.ts
 import type { SyncReporter } from "../../src/sync/reporter.ts";
 import { Life, mortalBooks, mortalFetch, mortalNotifications, mortalStore } from "../support/crashable-process.ts";
 
-export const JANE = { uid: "u-jdoe", login: "jdoe@example.com", password: "secret" };
+/** The password is one no log line could hold by chance (the "no secret in any log" check). */
+export const JANE = { uid: "u-jdoe", login: "jdoe@example.com", password: "pw-Zq8#model-secret" };
 export const CONTACTS_BOOK = "book:Contacts_u-jdoe";
 export const WORK_BOOK = "model-work-book";
 /** The books the model edits; both writable, owned by Jane, synced at the start. */
 export const MODEL_BOOKS = [CONTACTS_BOOK, WORK_BOOK] as const;
 export type ModelBook = (typeof MODEL_BOOKS)[number];
 
+/** Something the user or another client does while one request of a sync waits for its answer. */
+export interface Meanwhile {
+  /** The request (counted from 1 in this sync, writes not counted) whose answer is slow. */
+  atRequest: number;
+  run: () => Promise<void>;
+}
+
 /** One running add-on: its own life, client, engine and two-way module. */
 class AddonProcess {
   readonly life = new Life();
-  readonly client: BlueMindClient;
+  client: BlueMindClient;
   readonly engine: SyncEngine;
   readonly twoWay: TwoWaySync;
   private unsubscribe: Unsubscribe = () => undefined;
   user: AuthUser | null = null;
+  /** Requests sent so far, and what happens while one of them waits. */
+  private requests = 0;
+  meanwhile: Meanwhile | null = null;
 
-  constructor(fake: FakeBlueMind, tb: InMemoryThunderbird, reporter: SyncReporter) {
+  constructor(
+    private readonly fake: FakeBlueMind,
+    tb: InMemoryThunderbird,
+    reporter: SyncReporter,
+    now: () => number,
+  ) {
     const life = this.life;
-    this.client = new BlueMindClient({
-      baseUrl: fake.url,
-      origin: "model-tests",
-      credential: { kind: "password", login: JANE.login, password: JANE.password },
-      sleep: async () => undefined,
-      fetch: mortalFetch(life, fake.fetch),
-    });
+    this.client = this.newClient();
     const liveReporter: SyncReporter = {
       bookState: (uid, change) => (life.isDead ? undefined : reporter.bookState(uid, change)),
       progress: (uid, progress) => (life.isDead ? undefined : reporter.progress(uid, progress)),
@@ -59,10 +70,33 @@ class AddonProcess {
       publishLocalBooks: async () => true,
       onLocalChange: () => undefined,
       notifyDelayMs: 0,
+      now,
     });
-    const engine: SyncEngine = new SyncEngine({ books: twoWay.books, store, reporter: liveReporter }, twoWay.engineOptions());
+    const engine: SyncEngine = new SyncEngine({ books: twoWay.books, store, reporter: liveReporter }, { ...twoWay.engineOptions(), now });
     this.engine = engine;
     this.twoWay = twoWay;
+  }
+
+  /** A client as a sign-in makes it: a new session. */
+  newClient(): BlueMindClient {
+    const inner = mortalFetch(this.life, this.fake.fetch);
+    return new BlueMindClient({
+      baseUrl: this.fake.url,
+      origin: "model-tests",
+      credential: { kind: "password", login: JANE.login, password: JANE.password },
+      sleep: async () => undefined,
+      fetch: async (input, init) => {
+        const meanwhile = this.meanwhile;
+        // Not while a write is on its way: _mupdates has no compare-and-swap (bluemind-api.md), so
+        // a card another client changes between its arrival and its write is overwritten whole,
+        // whatever the add-on does — a window of one request, left out of the model.
+        if (meanwhile !== null && !String(input).includes("/_mupdates") && ++this.requests >= meanwhile.atRequest) {
+          this.meanwhile = null;
+          await meanwhile.run();
+        }
+        return inner(input, init);
+      },
+    });
   }
 
   async start(): Promise<void> {
@@ -74,13 +108,27 @@ class AddonProcess {
     this.unsubscribe();
   }
 
-  /** One sync as the background runs it. */
-  async sync(): Promise<SyncRunResult> {
+  /** One sync as the background runs it (app.ts runSync). */
+  async sync(signal?: AbortSignal): Promise<SyncRunResult> {
+    this.requests = 0;
     this.user ??= await this.client.connect();
-    const books = await this.twoWay.beforeSync(this.user, await fetchRemoteBooks(this.client, JANE.uid));
-    const result = await this.engine.syncAll(this.client, books);
+    const books = await this.twoWay.beforeSync(this.user, await fetchRemoteBooks(this.client, JANE.uid, signal));
+    if (signal?.aborted === true) throw new SyncCancelledError();
+    const result = await this.engine.syncAll(this.client, books, signal);
     await this.engine.settled();
     return result;
+  }
+
+  /** Disconnect as the background does it (app.ts signOut), the running sync already cancelled. */
+  async signOut(remove: boolean): Promise<ReleasedBook[]> {
+    await this.engine.settled();
+    await this.twoWay.idle();
+    this.user ??= await this.client.connect().catch(() => null);
+    const listing = this.user === null ? [] : await fetchRemoteBooks(this.client, JANE.uid).catch(() => []);
+    const released = await this.engine.releaseAllLocalBooks(this.client, remove, listing);
+    this.client = this.newClient();
+    this.user = null;
+    return released;
   }
 }
 
@@ -98,12 +146,21 @@ export class ModelWorld {
   private process: AddonProcess;
   /** Processes started (1 + restarts). */
   restarts = 0;
+  /** Added to the add-on's clock (a day passes: the daily full check is due). */
+  clockOffset = 0;
+  private readonly now = (): number => Date.now() + this.clockOffset;
+  /** Plain local books the add-on left to the user (Disconnect), checked when they were left. */
+  readonly plainBooks = new Set<string>();
+  /** Secrets the add-on held: its password and every session key BlueMind gave it. */
+  readonly secrets = new Set<string>([JANE.password]);
+  /** What the add-on wrote to the console. */
+  readonly console: string[] = [];
 
   private constructor(
     readonly fake: FakeBlueMind,
     readonly tb: InMemoryThunderbird,
   ) {
-    this.process = new AddonProcess(fake, tb, this.reporter);
+    this.process = new AddonProcess(fake, tb, this.reporter, this.now);
   }
 
   static async create(): Promise<ModelWorld> {
@@ -116,8 +173,26 @@ export class ModelWorld {
       },
     });
     const world = new ModelWorld(fake, new InMemoryThunderbird());
+    world.captureConsole();
     await world.process.start();
     return world;
+  }
+
+  private restoreConsole: () => void = () => undefined;
+
+  /** The add-on's console output goes to `console` (shown too with MODEL_VERBOSE=1). */
+  private captureConsole(): void {
+    const methods = ["log", "info", "warn", "error", "debug"] as const;
+    const original = methods.map((m) => [m, console[m]] as const);
+    for (const [name, method] of original) {
+      console[name] = (...args: unknown[]) => {
+        this.console.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack ?? ""}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+        if (process.env.MODEL_VERBOSE === "1") method.apply(console, args);
+      };
+    }
+    this.restoreConsole = () => {
+      for (const [name, method] of original) console[name] = method;
+    };
   }
 
   get lines(): LogLine[] {
@@ -128,9 +203,10 @@ export class ModelWorld {
    * A sync of every book; with `crashAt`, the process dies at that point (if the run gets that
    * far) and a new one is started on the same Thunderbird and storage.
    */
-  async sync(crashAt = Infinity): Promise<SyncAttempt> {
+  async sync(crashAt = Infinity, meanwhile: Meanwhile | null = null): Promise<SyncAttempt> {
     const process = this.process;
     process.life.crashAt = process.life.points + crashAt;
+    process.meanwhile = meanwhile;
     let attempt: SyncAttempt;
     try {
       const result = await process.sync();
@@ -139,6 +215,8 @@ export class ModelWorld {
       attempt = { ok: false, crashed: process.life.isDead, error };
     }
     process.life.crashAt = Infinity;
+    process.meanwhile = null;
+    this.noteSecrets();
     await this.settle();
     if (attempt.crashed) await this.restart(true);
     // BlueMind refused the credential twice in a row: the account waits for the user, who signs in.
@@ -147,6 +225,41 @@ export class ModelWorld {
       attempt.signedInAgain = true;
     }
     return attempt;
+  }
+
+  /**
+   * Disconnect, then a sign-in with the same account (the next sync brings the books back). With
+   * `cancelAt`, a sync is running and the sign-out comes at that point of it: the run is cancelled
+   * and waited for, as the background's scheduler does, before the books are released.
+   */
+  async signOut(remove: boolean, cancelAt?: number): Promise<{ released: ReleasedBook[]; run: SyncAttempt | null; synced: Record<string, string> }> {
+    const process = this.process;
+    let run: SyncAttempt | null = null;
+    if (cancelAt !== undefined) {
+      const controller = new AbortController();
+      process.life.at(process.life.points + cancelAt, () => controller.abort());
+      try {
+        const result = await process.sync(controller.signal);
+        run = { ok: result.ok, crashed: false, error: null };
+      } catch (error) {
+        run = { ok: false, crashed: false, error };
+      }
+      process.life.clearTrigger();
+    }
+    this.noteSecrets();
+    await this.settle();
+    // The books being released (a cancelled run may have created one).
+    const index = parseIndex(await this.tb.localStore.get(SYNC_INDEX_KEY));
+    const synced = Object.fromEntries(Object.entries(index.books).map(([uid, entry]) => [uid, entry.localBookId]));
+    const released = await process.signOut(remove);
+    await this.settle();
+    return { released, run, synced };
+  }
+
+  /** Keys BlueMind gave out so far (a session may end before the logs are checked). */
+  noteSecrets(): void {
+    for (const key of this.fake.state.sessions.keys()) this.secrets.add(key);
+    for (const key of this.fake.state.apiKeys.keys()) this.secrets.add(key);
   }
 
   /** Waits for Thunderbird's pending events and the module's handling of them. */
@@ -164,7 +277,7 @@ export class ModelWorld {
     this.process.life.kill();
     // Events of the old process's last writes are delivered to nobody, as after a real crash.
     await this.tb.settled();
-    this.process = new AddonProcess(this.fake, this.tb, this.reporter);
+    this.process = new AddonProcess(this.fake, this.tb, this.reporter, this.now);
     this.restarts++;
     await this.process.start();
   }
@@ -194,6 +307,7 @@ export class ModelWorld {
   }
 
   async close(): Promise<void> {
+    this.restoreConsole();
     this.process.stop();
     this.process.life.kill();
     await this.tb.settled();

@@ -22,6 +22,17 @@ export class Life {
   private dead = false;
   /** The point at which the process dies; Infinity: it does not. */
   crashAt = Infinity;
+  /** Something that happens to the process at a point (a sign-out cancelling its sync), once. */
+  private trigger: { at: number; run: () => void } | null = null;
+
+  /** Runs `run` when the process reaches point `at` (if it does); replaces an earlier one. */
+  at(at: number, run: () => void): void {
+    this.trigger = { at, run };
+  }
+
+  clearTrigger(): void {
+    this.trigger = null;
+  }
 
   get isDead(): boolean {
     return this.dead;
@@ -41,6 +52,11 @@ export class Life {
   point(): void {
     if (this.dead) throw new ProcessCrashed();
     this.count++;
+    if (this.trigger !== null && this.count >= this.trigger.at) {
+      const { run } = this.trigger;
+      this.trigger = null;
+      run();
+    }
     if (this.count >= this.crashAt) {
       this.dead = true;
       throw new ProcessCrashed();
