@@ -131,6 +131,22 @@ export class BookLedger {
     return groupOfList(this.book, listId);
   }
 
+  /**
+   * The pull is about to create the list of group `groupUid`: recorded (and checkpointed by the
+   * caller) before Thunderbird's createList, with no list id yet. After a crash between the two,
+   * the record says a list of this name may already exist unrecorded: the next pull re-links it
+   * instead of creating a twin, and the push does not send it as a new group (awaitedList).
+   */
+  listBeingCreated(groupUid: string, fields: { name: string; description: string }): void {
+    this.book.groups[groupUid] = { list: LIST_BEING_CREATED, v: -1, name: fields.name, description: fields.description, members: [] };
+  }
+
+  /** The group whose list of this name is being created by the pull (listBeingCreated), if any. */
+  awaitedList(name: string): string | null {
+    for (const [uid, record] of Object.entries(this.book.groups)) if (record.list === LIST_BEING_CREATED && record.name === name) return uid;
+    return null;
+  }
+
   // ───────────── retries, versions ─────────────
 
   retryLater(itemUid: string, reason: string): void {
@@ -194,6 +210,9 @@ export class BookLedger {
     await this.bases.drop();
   }
 }
+
+/** The list id of a group record whose list the pull was creating when it last stopped. */
+export const LIST_BEING_CREATED = "";
 
 /** The group uid a Thunderbird list is the copy of, if any. */
 export function groupOfList(state: ReadonlyBookState | undefined, listId: string): string | null {

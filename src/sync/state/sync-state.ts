@@ -51,7 +51,7 @@ export interface ContactRecord {
 }
 
 export interface GroupRecord {
-  /** Thunderbird mailing list id. */
+  /** Thunderbird mailing list id; "" while the pull creates it (BookLedger.listBeingCreated). */
   list: string;
   v: number;
   name: string;
