@@ -57,6 +57,7 @@ class BookPull {
   private readonly failures: PullFailures;
   private readonly counts: PullCounts = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, lists: 0 };
   private listing: Map<string, string> | null = null;
+  private confirmGone = new Set<string>();
   private ticker: ProgressTicker | null = null;
   private sinceCheckpoint = 0;
 
@@ -99,7 +100,9 @@ class BookPull {
         allUids,
         knownItems: this.ledger.knownItems(),
         retry: Object.keys(this.ledger.state.retry),
+        recordedAfter: start.since > 0 ? this.ledger.itemsRecordedAfter(start.since) : [],
       });
+      this.confirmGone = new Set(plan.confirmGone);
 
       // Only a book that may hold contacts the state does not know is listed: a first sync cut
       // short (lastSuccess null) or a re-created container. A synced book that is merely empty
@@ -200,9 +203,11 @@ class BookPull {
     const returned = new Set(fetched.cards.map((c) => c.uid));
     for (const uid of batch) {
       if (returned.has(uid) || fetched.failures.some((f) => f.uid === uid)) continue;
-      // Deleted on the server since the changeset: its deletion comes with the next one.
-      this.ledger.retried(uid);
-      this.ticker?.advance();
+      // Created and deleted after `since`: no changeset will name it. Else deleted since the
+      // changeset: its deletion comes with the next one.
+      if (this.confirmGone.has(uid)) await this.deleteItem(uid);
+      else this.ledger.retried(uid);
+      if (!this.confirmGone.has(uid)) this.ticker?.advance();
     }
     this.ticker?.advance(fetched.failures.length);
     await startInSlices(fetched.cards, (card) => this.applyCard(card));
