@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { GroupMember } from "../../src/bluemind/models.ts";
 import { readView, markerOf, type WorldView } from "../model/model-view.ts";
 import { serverCard } from "../model/model-commands.ts";
+import { setProperty } from "./twoway-fixtures.ts";
 import { CONTACTS_BOOK, ModelWorld, WORK_BOOK } from "../model/model-world.ts";
 
 const worlds: ModelWorld[] = [];
@@ -93,6 +94,31 @@ describe("crashes", () => {
       const view = await readView(w);
       expect(view[CONTACTS_BOOK].server.contacts.has("c9"), `crash at point ${String(at)}: on BlueMind`).toBe(false);
       expect(view[CONTACTS_BOOK].local?.contacts.has("c9"), `crash at point ${String(at)}: in Thunderbird`).toBe(false);
+    }
+  });
+});
+
+describe("crashes, found by the model with crashes in", () => {
+  // Bug F: a pull writes a new card's contact, the process dies before the record is saved, the
+  // user edits the contact; the next pull found no record, took the contact for its own write and
+  // overwrote the edit with the server's card, without a word.
+  it("F: an edit of a contact a crashed pull wrote unrecorded is not lost silently", async () => {
+    for (let at = 1; at <= CRASH_POINTS; at++) {
+      const w = await synced();
+      w.fake.control.createCard(CONTACTS_BOOK, "card-p3", serverCard("p3", FIELDS));
+      await w.sync(at);
+      const bookId = (await w.localBookOf(CONTACTS_BOOK)) ?? "";
+      const contact = (await w.tb.asUser.listContacts(bookId)).find((c) => c.vCard.toLowerCase().includes(markerOf("p3")));
+      if (contact === undefined) continue;
+      await w.tb.asUser.updateContact(contact.id, setProperty(contact.vCard, "TITLE", "Mine"));
+      await w.settle();
+      await w.sync();
+      await w.sync();
+      const view = await readView(w);
+      const [there, here] = [view[CONTACTS_BOOK].server.contacts.get("p3")?.[0], view[CONTACTS_BOOK].local?.contacts.get("p3")?.[0]];
+      expect(here?.fields.title, `crash at point ${String(at)}: both sides agree`).toBe(there?.fields.title);
+      const kept = here?.fields.title === "Mine" || w.lines.some((l) => l.message.includes("Mine"));
+      expect(kept, `crash at point ${String(at)}: the edit is kept or in the activity log`).toBe(true);
     }
   });
 });
