@@ -123,6 +123,29 @@ describe("crashes, found by the model with crashes in", () => {
   });
 });
 
+describe("crashes, found by the model with crashes in (2)", () => {
+  // Bug G: a pull writes a new card's contact, the process dies before the record is saved, the
+  // user deletes the contact; the push found no record and dropped the deletion, and the next
+  // pull brought the contact back.
+  it("G: a deletion of a contact a crashed pull wrote unrecorded goes to BlueMind", async () => {
+    for (let at = 1; at <= CRASH_POINTS; at++) {
+      const w = await synced();
+      w.fake.control.createCard(CONTACTS_BOOK, "card-p3", serverCard("p3", FIELDS));
+      await w.sync(at);
+      const bookId = (await w.localBookOf(CONTACTS_BOOK)) ?? "";
+      const contact = (await w.tb.asUser.listContacts(bookId)).find((c) => c.vCard.toLowerCase().includes(markerOf("p3")));
+      if (contact === undefined) continue;
+      await w.tb.asUser.deleteContact(contact.id);
+      await w.settle();
+      await w.sync();
+      await w.sync();
+      const view = await readView(w);
+      expect(view[CONTACTS_BOOK].local?.contacts.has("p3"), `crash at point ${String(at)}: in Thunderbird`).toBe(false);
+      expect(view[CONTACTS_BOOK].server.contacts.has("p3"), `crash at point ${String(at)}: on BlueMind`).toBe(false);
+    }
+  });
+});
+
 describe("mailing lists merge as sets", () => {
   async function withGroup(members: string[]): Promise<ModelWorld> {
     const w = await synced(CONTACTS_BOOK, ["p1", "p2", "p3", "p4"]);

@@ -69,14 +69,9 @@ class BookPull {
     this.ledger = target.ledger;
     this.failures = new PullFailures(this.ledger, (level, message) => this.log(level, message), options.maxConsecutiveWriteFailures);
     this.writer = new ContactWriter(deps.books, target.localBookId, new Limiter(options.writeConcurrency ?? WRITE_CONCURRENCY), deps.signal);
-    this.photos = new PhotoStep({
-      ledger: this.ledger,
-      content: deps.content,
-      writer: this.writer,
-      limiter: new Limiter(options.photoConcurrency ?? PHOTO_CONCURRENCY),
-      log: (level, message) => this.log(level, message),
-      signal: deps.signal,
-    });
+    const photoLimiter = new Limiter(options.photoConcurrency ?? PHOTO_CONCURRENCY);
+    const log = (level: ActivityLevel, message: UserText): void => this.log(level, message);
+    this.photos = new PhotoStep({ ledger: this.ledger, content: deps.content, writer: this.writer, limiter: photoLimiter, log, signal: deps.signal });
     this.convert = options.convert ?? blueMindToVCard;
   }
 
@@ -186,6 +181,8 @@ class BookPull {
         this.counts.deleted++;
       }
       await this.ledger.removeContact(id);
+      // Deleted on both sides (the push keeps one of a derived id without a record for the pull).
+      if (this.deps.changes?.pending(id) === "delete") await this.deps.changes.drop(id);
       this.listing?.delete(id);
       this.ledger.retried(uid);
     } catch (error) {
@@ -205,9 +202,12 @@ class BookPull {
       if (returned.has(uid) || fetched.failures.some((f) => f.uid === uid)) continue;
       // Created and deleted after `since`: no changeset will name it. Else deleted since the
       // changeset: its deletion comes with the next one.
-      if (this.confirmGone.has(uid)) await this.deleteItem(uid);
-      else this.ledger.retried(uid);
-      if (!this.confirmGone.has(uid)) this.ticker?.advance();
+      if (this.confirmGone.has(uid)) {
+        await this.deleteItem(uid);
+      } else {
+        this.ledger.retried(uid);
+        this.ticker?.advance();
+      }
     }
     this.ticker?.advance(fetched.failures.length);
     await startInSlices(fetched.cards, (card) => this.applyCard(card));

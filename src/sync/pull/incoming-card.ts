@@ -16,7 +16,9 @@
 //  - deleted here (a queued deletion) while the server changed it → the server wins: the contact
 //    comes back and the deletion is dropped.
 //  - no record, but a queued change (a cut pull wrote the contact without recording it, then the
-//    user changed it) → merged like a changed contact, with the base the cut pull may have left.
+//    user changed it) → merged like a changed contact, with the base the cut pull may have left;
+//    deleted → not written, only recorded, so the push deletes the card on BlueMind (it comes back
+//    if that base shows a change on the server).
 // A card already written at this version with this content is left alone without reading
 // Thunderbird at all: that keeps a resumed first sync cheap.
 import { blueMindToVCard, mergeContacts, vCardContentHash, type FieldConflict } from "../../vcard/index.ts";
@@ -63,9 +65,18 @@ export async function decideIncoming(card: IncomingCard, readers: IncomingReader
   if (unchangedOnServer && listed === null) return { kind: "skip" };
   // No record but a queued change: a contact a cut pull wrote unrecorded, that the user changed since.
   const editedUnrecorded = record === undefined && card.pending === "upsert" && !card.readOnly;
-  if (record === undefined && listed === null && !editedUnrecorded) return { kind: "create", vCard: serverVCard };
+  const deletedUnrecorded = record === undefined && card.pending === "delete" && !card.readOnly;
+  if (record === undefined && listed === null && !editedUnrecorded && !deletedUnrecorded) return { kind: "create", vCard: serverVCard };
 
   const local = listed !== null ? (listed.vCard ?? null) : await readers.readLocal(card.contactId);
+  if (local === null && deletedUnrecorded) {
+    // Deleted here after a cut pull wrote it unrecorded: the deletion stands (the caller records
+    // the card, so the push deletes it on BlueMind) unless the base that pull may have left shows
+    // the server changed the card since — then, as for any contact, the card comes back.
+    const base = await readers.readBase(card.contactId);
+    const changedThere = base !== null && vCardContentHash(base) !== (hash ?? vCardContentHash(serverVCard));
+    return changedThere ? { kind: "comes-back", vCard: serverVCard } : { kind: "skip" };
+  }
   if (local === null) {
     const deletedHere = record !== undefined && card.pending === "delete" && !card.readOnly;
     return deletedHere ? { kind: "comes-back", vCard: serverVCard } : { kind: "create", vCard: serverVCard };

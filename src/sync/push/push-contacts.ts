@@ -72,6 +72,9 @@ export class ContactPush {
     for (const [id, change] of entries) {
       const record = this.run.ledger.state.contacts[id];
       if (change.op === "delete") {
+        // A derived id without a record: a card a cut pull wrote unrecorded, deleted here. It stays
+        // queued: the pull records the card without writing it, and the next push deletes it.
+        if (record === undefined && isDerivedContactId(id)) continue;
         // No record: the pull removed it meanwhile, or BlueMind never had it.
         if (record === undefined || record.item === null) this.run.done(id, change.rev);
         else pending.push({ kind: "delete", id, rev: change.rev, item: record.item, record, vCard: null, hash: this.run.ledger.hashOf(id), name: "a deleted contact" });
