@@ -17,8 +17,8 @@
 //    comes back and the deletion is dropped.
 //  - no record, but a queued change (a cut pull wrote the contact without recording it, then the
 //    user changed it) → merged like a changed contact, with the base the cut pull may have left;
-//    deleted → not written, only recorded, so the push deletes the card on BlueMind (it comes back
-//    if that base shows a change on the server).
+//    deleted → not written, only recorded, so the push deletes the card on BlueMind, if that base
+//    shows no change on the server since; else (or with no base) the card comes back.
 // A card already written at this version with this content is left alone without reading
 // Thunderbird at all: that keeps a resumed first sync cheap.
 import { blueMindToVCard, mergeContacts, vCardContentHash, type FieldConflict } from "../../vcard/index.ts";
@@ -71,11 +71,12 @@ export async function decideIncoming(card: IncomingCard, readers: IncomingReader
   const local = listed !== null ? (listed.vCard ?? null) : await readers.readLocal(card.contactId);
   if (local === null && deletedUnrecorded) {
     // Deleted here after a cut pull wrote it unrecorded: the deletion stands (the caller records
-    // the card, so the push deletes it on BlueMind) unless the base that pull may have left shows
-    // the server changed the card since — then, as for any contact, the card comes back.
+    // the card, so the push deletes it on BlueMind) if the base that pull may have left shows the
+    // server did not change the card since. Else, or with no base to tell, the card comes back,
+    // as for any contact deleted here and changed there: nothing of the server's is lost.
     const base = await readers.readBase(card.contactId);
-    const changedThere = base !== null && vCardContentHash(base) !== (hash ?? vCardContentHash(serverVCard));
-    return changedThere ? { kind: "comes-back", vCard: serverVCard } : { kind: "skip" };
+    const unchangedThere = base !== null && vCardContentHash(base) === (hash ?? vCardContentHash(serverVCard));
+    return unchangedThere ? { kind: "skip" } : { kind: "comes-back", vCard: serverVCard };
   }
   if (local === null) {
     const deletedHere = record !== undefined && card.pending === "delete" && !card.readOnly;
