@@ -39,6 +39,11 @@ function itemValue<T>(): Check<ItemValue<T>> {
 
 const card = itemValue<VCard>();
 
+const containerVersion: Check<number> = (value, ref) => {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw malformed(ref, `expected a version number, got ${describe(value)}`);
+  return value;
+};
+
 const changeset: Check<ContainerChangeset> = (value, ref) => {
   if (!isRecord(value)) throw malformed(ref, `expected a changeset, got ${describe(value)}`);
   const [created, updated, deleted] = [stringList(value.created, ref), stringList(value.updated, ref), stringList(value.deleted, ref)];
@@ -100,6 +105,14 @@ export class AddressBookApi {
     return this.caller.call(
       { ...options, method: "GET", path: apiPath`/addressbooks/${this.containerUid}/_changeset`, query: { since }, response: "json", idempotent: true },
       changeset,
+    );
+  }
+
+  /** GET _version: the container's current version (that of its last change). */
+  version(options: CallOptions = {}): Promise<number> {
+    return this.caller.call(
+      { ...options, method: "GET", path: apiPath`/addressbooks/${this.containerUid}/_version`, response: "json", idempotent: true },
+      containerVersion,
     );
   }
 

@@ -118,9 +118,10 @@ describe("containers", () => {
 describe("address book content", () => {
   const at = (suffix: string) => `/api/addressbooks/${B}${suffix}`;
 
-  it("reads: changeset, all, mget", async () => {
+  it("reads: changeset, version, all, mget", async () => {
     const changes = { created: ["a"], updated: [], deleted: ["b"], version: 7 };
     answers.set(`GET ${at("/_changeset?since=5")}`, { json: changes });
+    answers.set(`GET ${at("/_version")}`, { json: 12 });
     answers.set(`GET ${at("/_all")}`, { json: ["a", "c:1"] });
     answers.set(`POST ${at("/_mget")}`, { json: [item] });
     const book = client.addressBook(BOOK);
@@ -128,6 +129,7 @@ describe("address book content", () => {
     await expect(book.allUids()).resolves.toEqual(["a", "c:1"]);
     await expect(book.mget(["c:1", "x"])).resolves.toEqual([item]);
     expect(calls()[2]?.body).toEqual(["c:1", "x"]);
+    await expect(book.version()).resolves.toBe(12);
   });
 
   it("writes: _mupdates", async () => {
@@ -164,6 +166,7 @@ describe("address book content", () => {
     ["a changeset without arrays", `GET ${at("/_changeset?since=0")}`, { created: "a", updated: [], deleted: [], version: 1 }, (c: BlueMindClient) => c.addressBook(BOOK).changeset(0)],
     ["a changeset without version", `GET ${at("/_changeset?since=0")}`, { created: [], updated: [], deleted: [] }, (c: BlueMindClient) => c.addressBook(BOOK).changeset(0)],
     ["a changeset with a string version", `GET ${at("/_changeset?since=0")}`, { created: [], updated: [], deleted: [], version: "3" }, (c: BlueMindClient) => c.addressBook(BOOK).changeset(0)],
+    ["a version that is no number", `GET ${at("/_version")}`, "12", (c: BlueMindClient) => c.addressBook(BOOK).version()],
     ["an _mget that is not a list", `POST ${at("/_mget")}`, { values: [] }, (c: BlueMindClient) => c.addressBook(BOOK).mget(["a"])],
     ["an _mget item without value", `POST ${at("/_mget")}`, [{ uid: "a" }], (c: BlueMindClient) => c.addressBook(BOOK).mget(["a"])],
     ["_all with non-strings", `GET ${at("/_all")}`, [1, 2], (c: BlueMindClient) => c.addressBook(BOOK).allUids()],

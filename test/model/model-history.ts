@@ -199,12 +199,12 @@ export class History {
     const problems: string[] = [];
     if (contact.exists.writes.length > 0 && fate === "gone") problems.push(`${label}: deleted, yet back on both sides`);
     // Back from BlueMind after a deletion here: what only Thunderbird held went with the deletion.
-    if (fate === "comes-back") contact.custom1 = null;
+    if (fate === "comes-back" || fate === "gone-or-back") contact.custom1 = null;
     contact.exists.agree(true, trusted);
     for (const [field, track] of Object.entries(contact.fields) as [Field, Track<string | null>][]) {
       const value = fields[field];
       if (value === undefined) continue;
-      if (track.writes.length > 0 && fate !== "comes-back") problems.push(...checkField(`${label}.${field}`, track, value, lines));
+      if (track.writes.length > 0 && fate !== "comes-back" && fate !== "gone-or-back") problems.push(...checkField(`${label}.${field}`, track, value, lines));
       track.agree(value, trusted);
     }
     return problems;
@@ -212,7 +212,7 @@ export class History {
 
   /** Both sides lost the contact: it must have been deleted, and an edit BlueMind's deletion beat logged. */
   private checkGone(label: string, contact: ContactModel, fate: Fate, lines: readonly string[]): string[] {
-    if (fate !== "gone") return [`${label}: lost on both sides (should be ${fate})`];
+    if (fate !== "gone" && fate !== "gone-or-back") return [`${label}: lost on both sides (should be ${fate})`];
     // An edit the user then deleted here is no lost edit.
     const deleted = (side: Side): boolean => contact.exists.writes.some((w) => w.side === side && !w.value);
     if (!deleted("server") || deleted("local")) return [];

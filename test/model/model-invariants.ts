@@ -39,6 +39,7 @@ export function checkFinal(history: History, view: WorldView, lines: readonly st
     const s = server.contacts.get(contact.key)?.[0];
     const l = local.contacts.get(contact.key)?.[0];
     const fate = fateOf(contact);
+    if (fate === "gone-or-back" && s === undefined && l === undefined) continue;
     if (fate === "gone") {
       if (s !== undefined) problems.push(`${label}: deleted, yet still on BlueMind`);
       if (l !== undefined) problems.push(`${label}: deleted, yet still in Thunderbird`);

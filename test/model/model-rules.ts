@@ -5,7 +5,7 @@
 import type { ContactModel, Track } from "./model-history.ts";
 
 /** What the three-way rule expects of a contact. */
-export type Fate = "exists" | "gone" | "comes-back";
+export type Fate = "exists" | "gone" | "comes-back" | "gone-or-back";
 
 export function fateOf(contact: ContactModel): Fate {
   const { exists } = contact;
@@ -13,7 +13,12 @@ export function fateOf(contact: ContactModel): Fate {
   if (exists.writes.some((w) => w.side === "server" && !w.value)) return "gone";
   if (exists.writes.some((w) => w.side === "local" && !w.value)) {
     // Deleted here while BlueMind changed it: the server wins, the card comes back.
-    return Object.values(contact.fields).some((t) => t.last("server") !== undefined) ? "comes-back" : "gone";
+    if (Object.values(contact.fields).some((t) => t.last("server") !== undefined)) return "comes-back";
+    // Deleted here after an agreement a crash may have kept from the engine (a cut pull wrote the
+    // server's change here, unrecorded): to the engine, BlueMind changed the card since the
+    // last agreement it knows, and the card coming back is its rule (nothing lost, logged).
+    const untrusted = !contact.exists.trusted || Object.values(contact.fields).some((t) => !t.trusted);
+    return untrusted ? "gone-or-back" : "gone";
   }
   return "exists";
 }

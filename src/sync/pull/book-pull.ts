@@ -14,8 +14,7 @@
 //    last (BookLedger): a run cut anywhere is redone, and what it already wrote is skipped.
 //  - A full listing that contradicts the book's `_itemCount` and would remove something is not
 //    applied (listingContradictsCount): the pull fails before any write and is retried.
-//  - One bad card never blocks a book: it is logged and kept for a retry (pull-failures.ts), and
-//    the version still moves on.
+//  - One bad card never blocks a book: logged, kept for a retry (pull-failures.ts), version moves on.
 import type { ItemValue, VCard } from "../../bluemind/models.ts";
 import type { ActivityLevel } from "../../shared/status.ts";
 import { blueMindToVCard, vCardContentHash, type ConversionResult } from "../../vcard/index.ts";
@@ -57,6 +56,7 @@ class BookPull {
   private readonly failures: PullFailures;
   private readonly counts: PullCounts = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, lists: 0 };
   private listing: Map<string, string> | null = null;
+  private confirmGone = new Set<string>();
   private ticker: ProgressTicker | null = null;
   private sinceCheckpoint = 0;
 
@@ -68,14 +68,9 @@ class BookPull {
     this.ledger = target.ledger;
     this.failures = new PullFailures(this.ledger, (level, message) => this.log(level, message), options.maxConsecutiveWriteFailures);
     this.writer = new ContactWriter(deps.books, target.localBookId, new Limiter(options.writeConcurrency ?? WRITE_CONCURRENCY), deps.signal);
-    this.photos = new PhotoStep({
-      ledger: this.ledger,
-      content: deps.content,
-      writer: this.writer,
-      limiter: new Limiter(options.photoConcurrency ?? PHOTO_CONCURRENCY),
-      log: (level, message) => this.log(level, message),
-      signal: deps.signal,
-    });
+    const photoLimiter = new Limiter(options.photoConcurrency ?? PHOTO_CONCURRENCY);
+    const log = (level: ActivityLevel, message: UserText): void => this.log(level, message);
+    this.photos = new PhotoStep({ ledger: this.ledger, content: deps.content, writer: this.writer, limiter: photoLimiter, log, signal: deps.signal });
     this.convert = options.convert ?? blueMindToVCard;
   }
 
@@ -99,7 +94,9 @@ class BookPull {
         allUids,
         knownItems: this.ledger.knownItems(),
         retry: Object.keys(this.ledger.state.retry),
+        recordedAfter: start.since > 0 ? this.ledger.itemsRecordedAfter(start.since) : [],
       });
+      this.confirmGone = new Set(plan.confirmGone);
 
       // Only a book that may hold contacts the state does not know is listed: a first sync cut
       // short (lastSuccess null) or a re-created container. A synced book that is merely empty
@@ -183,6 +180,8 @@ class BookPull {
         this.counts.deleted++;
       }
       await this.ledger.removeContact(id);
+      // Deleted on both sides (the push keeps one of a derived id without a record for the pull).
+      if (this.deps.changes?.pending(id) === "delete") await this.deps.changes.drop(id);
       this.listing?.delete(id);
       this.ledger.retried(uid);
     } catch (error) {
@@ -200,9 +199,14 @@ class BookPull {
     const returned = new Set(fetched.cards.map((c) => c.uid));
     for (const uid of batch) {
       if (returned.has(uid) || fetched.failures.some((f) => f.uid === uid)) continue;
-      // Deleted on the server since the changeset: its deletion comes with the next one.
-      this.ledger.retried(uid);
-      this.ticker?.advance();
+      // Created and deleted after `since`: no changeset will name it. Else deleted since the
+      // changeset: its deletion comes with the next one.
+      if (this.confirmGone.has(uid)) {
+        await this.deleteItem(uid);
+      } else {
+        this.ledger.retried(uid);
+        this.ticker?.advance();
+      }
     }
     this.ticker?.advance(fetched.failures.length);
     await startInSlices(fetched.cards, (card) => this.applyCard(card));

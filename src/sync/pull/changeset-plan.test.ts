@@ -42,7 +42,16 @@ describe("planPull", () => {
 
   it("since 0: fetch everything, drop what the server no longer has", () => {
     const plan = planPull({ since: 0, changeset: { created: ["a", "b"], updated: [], deleted: [], version: 9 }, allUids: null, knownItems: known("a", "z"), retry: ["zz"] });
-    expect(plan).toEqual({ deletions: ["z"], fetch: ["a", "b"], serverUids: new Set(["a", "b"]), droppedRetries: ["zz"] });
+    expect(plan).toEqual({ deletions: ["z"], fetch: ["a", "b"], serverUids: new Set(["a", "b"]), droppedRetries: ["zz"], confirmGone: [] });
+  });
+
+  it("incremental: an item the push wrote after `since` that the changeset does not name is fetched, to go if the server lacks it", () => {
+    // A card added by the push at version 7, deleted by another client at 8: a changeset from 5
+    // names neither (created and deleted within the window).
+    const plan = planPull({ since: 5, changeset: { created: [], updated: ["u"], deleted: ["d"], version: 9 }, allUids: null, knownItems: known("p", "u", "d"), retry: [], recordedAfter: ["p", "u", "d"] });
+    expect(plan.fetch.sort()).toEqual(["p", "u"]);
+    expect(plan.deletions).toEqual(["d"]);
+    expect(plan.confirmGone).toEqual(["p"]);
   });
 
   it("incremental: deletions, created and updated, plus retries still on the server", () => {

@@ -14,7 +14,11 @@
 //  - since N: `deleted` go first (a uid deleted then re-created is in both lists: it goes, then
 //    comes back), `created` ∪ `updated` are fetched, plus the uids kept for retry;
 //  - with _all: also whatever the state knows and the server lacks goes, and whatever the server
-//    has and the state does not know is fetched.
+//    has and the state does not know is fetched;
+//  - items the state recorded at a version after `since` (the push's own writes, when no pull
+//    completed since: a crash, a failed pull) that the changeset does not name at all: a card
+//    created after `since` and deleted since is in no list of the changeset. They are fetched,
+//    and the ones the server no longer returns go (`confirmGone`).
 //
 // Plausibility: a full listing (since 0, or _all) that would remove something here is checked
 // against the book's `_itemCount` first (listingContradictsCount). One bad answer — an empty
@@ -83,6 +87,8 @@ export interface PullInputs {
   knownItems: ReadonlySet<string>;
   /** Item uids kept for another try (state.retry). */
   retry: readonly string[];
+  /** Item uids the state recorded at a version after `since` (BookLedger.itemsRecordedAfter). */
+  recordedAfter?: readonly string[];
 }
 
 export interface PullPlan {
@@ -94,10 +100,13 @@ export interface PullPlan {
   serverUids: ReadonlySet<string> | null;
   /** Retry uids no longer worth trying (the server no longer has them). */
   droppedRetries: string[];
+  /** Fetched uids that go if the server does not return them (see recordedAfter). */
+  confirmGone: string[];
 }
 
-export function planPull({ since, changeset, allUids, knownItems, retry }: PullInputs): PullPlan {
+export function planPull({ since, changeset, allUids, knownItems, retry, recordedAfter = [] }: PullInputs): PullPlan {
   const deletions = new Set<string>();
+  const confirmGone: string[] = [];
   const fetch = new Set<string>();
   let serverUids: Set<string> | null = null;
 
@@ -110,6 +119,11 @@ export function planPull({ since, changeset, allUids, knownItems, retry }: PullI
     const comesBack = new Set([...changeset.created, ...changeset.updated]);
     for (const uid of comesBack) fetch.add(uid);
     for (const uid of retry) if (!deletions.has(uid) || comesBack.has(uid)) fetch.add(uid);
+    for (const uid of recordedAfter) {
+      if (deletions.has(uid) || comesBack.has(uid)) continue;
+      fetch.add(uid);
+      confirmGone.push(uid);
+    }
     if (allUids !== null) {
       serverUids = new Set(allUids);
       for (const uid of knownItems) if (!serverUids.has(uid)) deletions.add(uid);
@@ -121,7 +135,7 @@ export function planPull({ since, changeset, allUids, knownItems, retry }: PullI
     for (const uid of retry) if (!serverUids.has(uid)) fetch.delete(uid);
   }
   const droppedRetries = retry.filter((uid) => !fetch.has(uid));
-  return { deletions: [...deletions], fetch: [...fetch], serverUids, droppedRetries };
+  return { deletions: [...deletions], fetch: [...fetch], serverUids, droppedRetries, confirmGone: confirmGone.filter((uid) => fetch.has(uid) && !deletions.has(uid)) };
 }
 
 export type ContactWrite = "create" | "update" | "skip";

@@ -15,6 +15,10 @@
 //    told the user);
 //  - deleted here (a queued deletion) while the server changed it → the server wins: the contact
 //    comes back and the deletion is dropped.
+//  - no record, but a queued change (a cut pull wrote the contact without recording it, then the
+//    user changed it) → merged like a changed contact, with the base the cut pull may have left;
+//    deleted → not written, only recorded, so the push deletes the card on BlueMind, if that base
+//    shows no change on the server since; else (or with no base) the card comes back.
 // A card already written at this version with this content is left alone without reading
 // Thunderbird at all: that keeps a resumed first sync cheap.
 import { blueMindToVCard, mergeContacts, vCardContentHash, type FieldConflict } from "../../vcard/index.ts";
@@ -60,17 +64,31 @@ export async function decideIncoming(card: IncomingCard, readers: IncomingReader
   const { record, version, hash, serverVCard, listed } = card;
   const unchangedOnServer = record !== undefined && hash !== null && record.v === version && record.h === hash;
   if (unchangedOnServer && listed === null) return { kind: "skip" };
-  if (record === undefined && listed === null) return { kind: "create", vCard: serverVCard };
+  // No record but a queued change: a contact a cut pull wrote unrecorded, that the user changed since.
+  const editedUnrecorded = record === undefined && card.pending === "upsert" && !card.readOnly;
+  const deletedUnrecorded = record === undefined && card.pending === "delete" && !card.readOnly;
+  if (record === undefined && listed === null && !editedUnrecorded && !deletedUnrecorded) return { kind: "create", vCard: serverVCard };
 
   const local = listed !== null ? (listed.vCard ?? null) : await readers.readLocal(card.contactId);
+  if (local === null && deletedUnrecorded) {
+    // Deleted here after a cut pull wrote it unrecorded: the deletion stands (the caller records
+    // the card, so the push deletes it on BlueMind) if the base that pull may have left shows the
+    // server did not change the card since. Else, or with no base to tell, the card comes back,
+    // as for any contact deleted here and changed there: nothing of the server's is lost.
+    const base = await readers.readBase(card.contactId);
+    const unchangedThere = base !== null && vCardContentHash(base) === (hash ?? vCardContentHash(serverVCard));
+    return unchangedThere ? { kind: "skip" } : { kind: "comes-back", vCard: serverVCard };
+  }
   if (local === null) {
     const deletedHere = record !== undefined && card.pending === "delete" && !card.readOnly;
     return deletedHere ? { kind: "comes-back", vCard: serverVCard } : { kind: "create", vCard: serverVCard };
   }
   const localHash = vCardContentHash(local);
   const serverHash = hash ?? vCardContentHash(serverVCard);
-  // No record (a listed contact the state lost track of): the add-on wrote it, nothing to keep.
-  const changedHere = record !== undefined && record.h !== null && localHash !== record.h;
+  // No record (a listed contact the state lost track of): the add-on wrote it, nothing to keep —
+  // unless the user changed it since; then it is merged with whatever base is left (maybe none:
+  // every field that differs is then a conflict, the local value logged).
+  const changedHere = record !== undefined ? record.h !== null && localHash !== record.h : editedUnrecorded;
   if (!changedHere || card.readOnly) {
     if (localHash !== null && localHash === serverHash) return { kind: "skip" };
     return { kind: "update", vCard: withThunderbirdFields(card, local) };

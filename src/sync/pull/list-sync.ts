@@ -5,9 +5,15 @@
 // A group whose same-book member is a card that failed this time is marked for retry, so the
 // member joins the list once its card gets through; a member that simply is not in the book
 // (deleted, never synced) is left out without retry.
+//
+// A list is never created twice: every group whose list is to be created is recorded as such
+// (BookLedger.listBeingCreated) and checkpointed, once per pull, before the first createList. A run
+// cut between a createList and the next checkpoint leaves that record; the next pull re-links the
+// list of that name no group owns instead of creating a twin (and the push meanwhile does not send
+// it as a new group).
 import type { ItemValue, VCard } from "../../bluemind/models.ts";
 import type { ActivityLevel } from "../../shared/status.ts";
-import type { AddressBooksApi } from "../../thunderbird/types.ts";
+import type { AddressBooksApi, MailingListInfo } from "../../thunderbird/types.ts";
 import type { ConversionResult } from "../../vcard/index.ts";
 import { describeError } from "../../shared/error-message.ts";
 import { text, type UserText } from "../../shared/user-text.ts";
@@ -19,7 +25,7 @@ import { bareMemberCard, groupMembers, listFieldsOf, memberChanges, type BareMem
 import { decideContactWrite } from "./changeset-plan.ts";
 import { versionOf } from "../item-ids.ts";
 import { isRunFatal } from "../sync-errors.ts";
-import type { BookLedger } from "../state/book-ledger.ts";
+import { LIST_BEING_CREATED, type BookLedger } from "../state/book-ledger.ts";
 import { mergeMembers } from "../list-merge.ts";
 import type { PendingChanges } from "./pull-types.ts";
 
@@ -50,9 +56,9 @@ export interface ListCounts {
 export async function syncLists(groups: readonly ItemValue<VCard>[], deps: ListSyncDeps): Promise<ListCounts> {
   const counts: ListCounts = { created: 0, updated: 0, unchanged: 0 };
   if (groups.length === 0) return counts;
-  const existing = deps.freshBook
-    ? new Set<string>()
-    : new Set((await deps.writer.call(() => deps.books.listLists(deps.writer.bookId))).map((l) => l.id));
+  const lists = deps.freshBook ? [] : await deps.writer.call(() => deps.books.listLists(deps.writer.bookId));
+  const existing = new Map(lists.map((l) => [l.id, l]));
+  await recordListsToCreate(groups, existing, deps.ledger);
   // The book's cards (written, or failed this time): what a member without a containerUid may name.
   const items = new Set<string>();
   const { state } = deps.ledger;
@@ -73,7 +79,26 @@ export async function syncLists(groups: readonly ItemValue<VCard>[], deps: ListS
   return counts;
 }
 
-async function syncList(group: ItemValue<VCard>, existing: ReadonlySet<string>, isCardOfBook: (itemUid: string) => boolean, deps: ListSyncDeps): Promise<keyof ListCounts> {
+/** Groups without a list here are recorded as being created, in one checkpoint before any createList. */
+async function recordListsToCreate(groups: readonly ItemValue<VCard>[], existing: ReadonlyMap<string, MailingListInfo>, ledger: BookLedger): Promise<void> {
+  let recorded = 0;
+  for (const group of groups) {
+    const record = ledger.state.groups[group.uid];
+    if (record !== undefined && (record.list === LIST_BEING_CREATED || existing.has(record.list))) continue;
+    ledger.listBeingCreated(group.uid, listFieldsOf(group));
+    recorded++;
+  }
+  if (recorded > 0) await ledger.checkpoint();
+}
+
+/** The list a cut run created for group `uid` before recording it: that name, owned by no group. */
+function listLeftByCutRun(uid: string, existing: ReadonlyMap<string, MailingListInfo>, ledger: BookLedger): MailingListInfo | undefined {
+  const record = ledger.state.groups[uid];
+  if (record?.list !== LIST_BEING_CREATED) return undefined;
+  return [...existing.values()].find((l) => l.name === record.name && ledger.groupOfList(l.id) === null);
+}
+
+async function syncList(group: ItemValue<VCard>, existing: ReadonlyMap<string, MailingListInfo>, isCardOfBook: (itemUid: string) => boolean, deps: ListSyncDeps): Promise<keyof ListCounts> {
   const { ledger, writer, books, containerUid } = deps;
   const { state } = ledger;
   const fields = listFieldsOf(group);
@@ -97,13 +122,18 @@ async function syncList(group: ItemValue<VCard>, existing: ReadonlySet<string>, 
   } else {
     let listId: string;
     let current: string[];
-    if (listExists) {
-      listId = record.list;
-      if (record.name !== fields.name || record.description !== fields.description) {
+    const leftOver = listExists ? undefined : listLeftByCutRun(group.uid, existing, ledger);
+    const found = listExists ? existing.get(record.list) : leftOver;
+    if (found !== undefined) {
+      listId = found.id;
+      // An existing list is compared with what the last pull wrote (a local rename waits for the
+      // push); one left by a cut run holds whatever that run wrote.
+      const was = leftOver ?? record;
+      if (was === undefined || was.name !== fields.name || was.description !== fields.description) {
         await writer.call(() => books.updateList(listId, fields));
       }
       current = (await writer.call(() => books.listMembers(listId))).map((c) => c.id);
-      result = "updated";
+      result = leftOver === undefined ? "updated" : "created";
     } else {
       listId = await writer.call(() => books.createList(writer.bookId, fields));
       current = [];
@@ -169,7 +199,13 @@ export async function dropList(uid: string, deps: Pick<ListSyncDeps, "ledger" | 
   const record = deps.ledger.state.groups[uid];
   if (record === undefined) return;
   try {
-    await deps.writer.call(() => deps.books.deleteList(record.list));
+    let listId: string | undefined = record.list;
+    if (listId === LIST_BEING_CREATED) {
+      // A cut run may have created it unrecorded: the list of that name no group owns.
+      const lists = await deps.writer.call(() => deps.books.listLists(deps.writer.bookId));
+      listId = listLeftByCutRun(uid, new Map(lists.map((l) => [l.id, l])), deps.ledger)?.id;
+    }
+    if (listId !== undefined) await deps.writer.call(() => deps.books.deleteList(listId));
   } catch (error) {
     if (isRunFatal(error, deps.signal)) throw error;
     // Most likely the user deleted it already; either way the group is gone on the server.

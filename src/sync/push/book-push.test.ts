@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ContainerUpdatesResult, ItemValue, VCard, VCardChanges } from "../../bluemind/models.ts";
+import type { ContainerChangeset, ContainerUpdatesResult, ItemValue, VCard, VCardChanges } from "../../bluemind/models.ts";
 import { group } from "../../../test/support/memory-content.ts";
 import { InMemoryThunderbird } from "../../../test/unit/in-memory-thunderbird.ts";
 import { vCardContentHash } from "../../vcard/index.ts";
@@ -16,7 +16,9 @@ const BOOK = "book:A";
 
 /** A scripted BlueMind book: versions, _mget, _mupdates with refusals on demand. */
 class ScriptedServer implements PushServer {
-  version = 100;
+  current = 100;
+  /** Deleted item uid → the versions it was created and deleted at (for changesets). */
+  readonly deletions = new Map<string, { created: number; deleted: number }>();
   readonly items = new Map<string, ItemValue<VCard>>();
   readonly batches: { add: number; modify: number; delete: number }[] = [];
   readonly mgets: number[] = [];
@@ -26,6 +28,15 @@ class ScriptedServer implements PushServer {
   itemLimit = Infinity;
   failAfterBatches = Infinity;
 
+  async version(): Promise<number> {
+    return this.current;
+  }
+
+  async changeset(since: number): Promise<ContainerChangeset> {
+    const deleted = [...this.deletions].filter(([, v]) => v.created <= since && since < v.deleted).map(([uid]) => uid);
+    return { created: [], updated: [], deleted, version: this.current };
+  }
+
   async mget(uids: readonly string[]): Promise<ItemValue<VCard>[]> {
     this.mgets.push(uids.length);
     return uids.map((u) => this.items.get(u)).filter((i): i is ItemValue<VCard> => i !== undefined).map((i) => structuredClone(i));
@@ -34,7 +45,7 @@ class ScriptedServer implements PushServer {
   async mupdates(changes: VCardChanges): Promise<ContainerUpdatesResult> {
     if (this.batches.length >= this.failAfterBatches) throw new Error("network down");
     this.batches.push({ add: changes.add?.length ?? 0, modify: changes.modify?.length ?? 0, delete: changes.delete?.length ?? 0 });
-    const result: ContainerUpdatesResult = { added: [], updated: [], removed: [], unhandled: [], errors: [], version: this.version };
+    const result: ContainerUpdatesResult = { added: [], updated: [], removed: [], unhandled: [], errors: [], version: this.current };
     if (this.batchWide !== null) {
       result.errors.push({ uid: null, errorCode: "MAX_ITEM_COUNT", message: this.batchWide });
       return result;
@@ -51,17 +62,17 @@ class ScriptedServer implements PushServer {
         const refused = this.refuse(uid, value);
         if (refused !== null) result.errors.push({ uid, errorCode: "INVALID_EMAIL", message: refused });
         else {
-          this.items.set(uid, { uid, version: ++this.version, value: structuredClone(value) });
+          this.items.set(uid, { uid, version: ++this.current, value: structuredClone(value) });
           result[key].push(uid);
         }
       }
     }
     for (const { uid } of changes.delete ?? []) {
       this.items.delete(uid);
-      this.version++;
+      this.current++;
       result.removed.push(uid);
     }
-    result.version = this.version;
+    result.version = this.current;
     return result;
   }
 }

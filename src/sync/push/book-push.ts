@@ -31,7 +31,12 @@ export { cardSummary } from "./card-summary.ts";
 
 export async function pushBook(target: PushTarget, deps: PushDeps): Promise<PushOutcome> {
   const { server } = deps;
-  const withinLimit: PushServer = { mget: (uids, options) => server.mget(uids, options), mupdates: (changes, options) => mupdatesWithinItemLimit(server, changes, options) };
+  const withinLimit: PushServer = {
+    mget: (uids, options) => server.mget(uids, options),
+    mupdates: (changes, options) => mupdatesWithinItemLimit(server, changes, options),
+    version: (options) => server.version(options),
+    changeset: (since, options) => server.changeset(since, options),
+  };
   const run = new PushRun(target, { ...deps, server: withinLimit });
   const queue = await deps.queue.get(target.containerUid);
   try {

@@ -30,6 +30,8 @@ export async function expandFullPush(run: PushRun): Promise<void> {
     const groupUid = ledger.groupOfList(list.id);
     const record = groupUid === null ? undefined : ledger.state.groups[groupUid];
     if (record !== undefined && sameList(record, await run.snapshotOf(list))) continue;
+    // Most likely the list a cut pull created before recording it: the next pull re-links it.
+    if (record === undefined && ledger.awaitedList(list.name) !== null) continue;
     changedLists[list.id] = { op: "upsert", uid: groupUid };
   }
   await deps.queue.expandFullPush(target.containerUid, changedContacts, changedLists);

@@ -7,6 +7,11 @@
 // a derived id (contact-uid.ts) but without a record is never sent as new: it waits for the pull
 // to re-link it, or BlueMind would get its twin.
 //
+// An add is recorded (ContactRecord.sent) and checkpointed before its `_mupdates`: after a crash
+// or a lost answer, the next push finds out whether BlueMind has it, or had it and deleted it
+// since (unconfirmed-adds.ts), before anything else is decided — so a card deleted there is not
+// sent again as new, and a card that never got there is.
+//
 // _mupdates is not transactional: a card BlueMind refuses (INVALID_EMAIL…) is reported with the
 // contact's name and the server's message, stays queued with the refused content's hash (not sent
 // again until the user changes it), and the rest of the batch lands.
@@ -16,7 +21,7 @@ import { text, type TextArg } from "../../shared/user-text.ts";
 import type { ContactInfo } from "../../thunderbird/types.ts";
 import { blueMindToVCard, describeFieldConflict, mergeContacts, vCardContentHash, vCardToBlueMind } from "../../vcard/index.ts";
 import { chunk } from "../concurrency.ts";
-import { describeOverwritten } from "../conflict-report.ts";
+import { describeOverwritten, vCardValueLines } from "../conflict-report.ts";
 import { isDerivedContactId } from "../contact-uid.ts";
 import { versionOf } from "../item-ids.ts";
 import type { BookQueue, ContactChange } from "../state/change-queue.ts";
@@ -25,6 +30,7 @@ import { throwIfAborted } from "../sync-errors.ts";
 import { cardSummary } from "./card-summary.ts";
 import { decideContactDelete, decideContactUpsert, type ServerCopy } from "./push-plan.ts";
 import type { PushRun } from "./push-run.ts";
+import { UnconfirmedAdds } from "./unconfirmed-adds.ts";
 
 /** Above this many changed contacts, one listing of the book is cheaper than one get each. */
 const LISTING_THRESHOLD = 20;
@@ -52,7 +58,11 @@ type PendingContact = PendingContactFields &
   );
 
 export class ContactPush {
-  constructor(private readonly run: PushRun) {}
+  private readonly unconfirmed: UnconfirmedAdds;
+
+  constructor(private readonly run: PushRun) {
+    this.unconfirmed = new UnconfirmedAdds(run);
+  }
 
   async push(queue: BookQueue): Promise<void> {
     const entries = Object.entries(queue.contacts).map(([id, change]): [string, ContactChange] => [id, { ...change }]);
@@ -62,6 +72,9 @@ export class ContactPush {
     for (const [id, change] of entries) {
       const record = this.run.ledger.state.contacts[id];
       if (change.op === "delete") {
+        // A derived id without a record: a card a cut pull wrote unrecorded, deleted here. It stays
+        // queued: the pull records the card without writing it, and the next push deletes it.
+        if (record === undefined && isDerivedContactId(id)) continue;
         // No record: the pull removed it meanwhile, or BlueMind never had it.
         if (record === undefined || record.item === null) this.run.done(id, change.rev);
         else pending.push({ kind: "delete", id, rev: change.rev, item: record.item, record, vCard: null, hash: this.run.ledger.hashOf(id), name: "a deleted contact" });
@@ -79,7 +92,8 @@ export class ContactPush {
       // pull re-links it; then it is compared with its record like any other.
       if (record === undefined && isDerivedContactId(id)) continue;
       const hash = vCardContentHash(contact.vCard);
-      if (record !== undefined && hash !== null && this.run.ledger.hashOf(id) === hash) {
+      // An unconfirmed add is looked up on BlueMind whatever its content: it may not be there.
+      if (record !== undefined && record.sent === undefined && hash !== null && this.run.ledger.hashOf(id) === hash) {
         this.run.done(id, change.rev);
         continue;
       }
@@ -130,6 +144,8 @@ export class ContactPush {
         item === undefined ? undefined : item === null ? null : { version: versionOf(item), content: serverVCard === null ? null : vCardContentHash(serverVCard) };
       if (p.kind === "delete") {
         const decision = decideContactDelete({ record: p.record, server: copy ?? null });
+        // An unconfirmed add deleted here, and not on BlueMind: nothing left to record.
+        if (decision === "already-gone" && p.record.sent !== undefined) await this.run.ledger.removeContact(p.id);
         if (decision === "delete") {
           changes.delete.push({ uid: p.item });
           sent.set(p.item, p);
@@ -143,6 +159,22 @@ export class ContactPush {
         continue;
       }
       const vCard = p.vCard;
+      const sentBefore = p.record?.sent;
+      if (item === null && sentBefore !== undefined) {
+        if (await this.unconfirmed.deletedThere(p.item, sentBefore)) {
+          await this.deletedThere(p, sentBefore);
+          continue;
+        }
+        // It never got there: a new contact, as it was.
+        const converted = vCardToBlueMind(vCard, null);
+        if (!converted.ok) {
+          this.refuse(p, text("reasonContactUnreadable", converted.reason));
+          continue;
+        }
+        changes.add.push({ uid: p.item, value: converted.value });
+        sent.set(p.item, { ...p, kind: "add" });
+        continue;
+      }
       const decision = decideContactUpsert({ record: p.record, localHash: p.hash, server: copy });
       if (decision === "in-sync" && item) {
         await this.run.ledger.putContact(p.id, { ...p.record, item: p.item, v: versionOf(item), h: p.hash }, vCard);
@@ -172,12 +204,44 @@ export class ContactPush {
       }
     }
     if (sent.size === 0) return;
+    await this.recordAdds(changes, sent);
     await this.run.send(
       changes,
       sent,
       (p, version) => this.sent(p, version),
-      (p, message) => this.refuse(p, message),
+      async (p, message) => {
+        if (p.kind === "add") await this.run.ledger.removeContact(p.id);
+        this.refuse(p, message);
+      },
     );
+  }
+
+  /** The adds of the batch, recorded and checkpointed before it goes (ContactRecord.sent). */
+  private async recordAdds(changes: Required<VCardChanges>, batch: Map<string, PendingContact>): Promise<void> {
+    const adds = [...batch.values()].filter((p) => p.kind === "add");
+    if (adds.length === 0) return;
+    const since = await this.run.deps.server.version({ signal: this.run.deps.signal });
+    const count = changes.add.length + changes.modify.length + changes.delete.length;
+    for (const p of adds) if (p.vCard !== null) await this.run.ledger.addSent(p.id, p.item, p.hash, p.vCard, { since, changes: count });
+    await this.run.ledger.checkpoint();
+  }
+
+  /**
+   * BlueMind took the add and deleted the card since: its deletion wins, as for any synced
+   * contact; what was changed here after the add goes to the activity log.
+   */
+  private async deletedThere(p: PendingContact & { kind: "add" | "modify" }, sent: ContactRecord["sent"]): Promise<void> {
+    if (sent === undefined) return;
+    if (p.hash !== p.record?.h) this.run.log("warning", text("logChangedContactDeleted", vCardValueLines(p.vCard).join("; ")));
+    try {
+      await this.run.deps.books.deleteContact(p.id);
+    } catch (error) {
+      // Still here: it stays queued and is looked at again at the next push.
+      this.run.log("warning", text("logRemovedContactKept", p.name, describeError(error)));
+      return;
+    }
+    await this.run.ledger.removeContact(p.id);
+    this.run.done(p.id, p.rev);
   }
 
   private async sent(p: PendingContact, version: number): Promise<void> {

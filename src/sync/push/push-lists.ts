@@ -56,6 +56,9 @@ export class ListPush {
         continue;
       }
       const local = await this.run.snapshotOf(list);
+      // A list of the name of a group whose list a cut pull was creating: most likely that very
+      // list. Sent as new, it would be the group's twin; it waits for the pull to re-link it.
+      if (record === undefined && this.run.ledger.awaitedList(local.name) !== null) continue;
       if (record !== undefined && sameList(record, local)) {
         this.run.done(listId, change.rev, "list");
         continue;

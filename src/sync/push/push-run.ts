@@ -6,7 +6,7 @@
 // forgotten before the record of what was sent is stored. A crash in between makes a change be
 // sent twice, which is harmless: `_mupdates` applies "make it so", and a re-sent change whose copy
 // BlueMind already holds is recognised as in sync.
-import type { ContainerUpdatesResult, ItemValue, VCard, VCardChanges } from "../../bluemind/models.ts";
+import type { ContainerChangeset, ContainerUpdatesResult, ItemValue, VCard, VCardChanges } from "../../bluemind/models.ts";
 import type { CallOptions } from "../../bluemind/transport.ts";
 import type { ActivityLevel } from "../../shared/status.ts";
 import { text, type TextArg, type UserText } from "../../shared/user-text.ts";
@@ -25,6 +25,10 @@ const CHECKPOINT_BATCHES = 10;
 export interface PushServer {
   mget(uids: readonly string[], options?: CallOptions): Promise<ItemValue<VCard>[]>;
   mupdates(changes: VCardChanges, options?: CallOptions): Promise<ContainerUpdatesResult>;
+  /** The container's current version: taken before a batch with adds (ContactRecord.sent). */
+  version(options?: CallOptions): Promise<number>;
+  /** Read only to tell what became of an unconfirmed add (unconfirmed-adds.ts). */
+  changeset(since: number, options?: CallOptions): Promise<ContainerChangeset>;
 }
 
 export interface PushTarget {
@@ -114,7 +118,7 @@ export class PushRun {
    * message) or neither ("unhandled": it stays queued for the next push). A batch-wide refusal
    * (uid null) stops this book's push, everything still queued.
    */
-  async send<P>(changes: VCardChanges, sent: Map<string, P>, onSent: (p: P, version: number) => Promise<void> | void, onRefused: (p: P, message: string) => void): Promise<void> {
+  async send<P>(changes: VCardChanges, sent: Map<string, P>, onSent: (p: P, version: number) => Promise<void> | void, onRefused: (p: P, message: string) => Promise<void> | void): Promise<void> {
     const result = await this.deps.server.mupdates(changes, { signal: this.deps.signal });
     const batchWide = result.errors.find((e) => e.uid === null);
     if (batchWide !== undefined) {
@@ -127,7 +131,7 @@ export class PushRun {
     const accepted = new Set([...result.added, ...result.updated, ...result.removed]);
     for (const [uid, p] of sent) {
       const message = errors.get(uid);
-      if (message !== undefined) onRefused(p, message);
+      if (message !== undefined) await onRefused(p, message);
       else if (accepted.has(uid)) {
         this.outcome.sent++;
         await onSent(p, result.version);

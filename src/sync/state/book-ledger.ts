@@ -20,7 +20,7 @@
 // same store): records are always saved before the queue forgets an entry (see push).
 import { vCardContentHash } from "../../vcard/index.ts";
 import type { BaseCopies } from "./base-copies.ts";
-import type { BookSyncState, ContactRecord, GroupRecord } from "./sync-state.ts";
+import type { BookSyncState, ContactRecord, GroupRecord, SentAdd } from "./sync-state.ts";
 
 export type ReadonlyGroupRecord = Readonly<Omit<GroupRecord, "members">> & { readonly members: readonly string[] };
 
@@ -77,15 +77,34 @@ export class BookLedger {
   /** Records what both sides now hold for the contact; `base` is that content (null: no card of its own). */
   async putContact(contactId: string, record: ContactRecord, base: string | null): Promise<void> {
     this.pendingHashes.delete(contactId);
-    this.book.contacts[contactId] = { ...record };
+    // Both sides now hold it: an unconfirmed add (a spread of the old record) is confirmed.
+    const { sent: _confirmed, ...agreed } = record;
+    this.book.contacts[contactId] = agreed;
     if (base !== null) await this.bases.set(contactId, base);
   }
 
   /** Same, with the hash of `vCard` computed later (fillPendingHashes) or when first asked. */
   async putContactHashLater(contactId: string, record: Omit<ContactRecord, "h">, vCard: string): Promise<void> {
-    this.book.contacts[contactId] = { ...record, h: null };
+    const { sent: _confirmed, ...agreed } = record;
+    this.book.contacts[contactId] = { ...agreed, h: null };
     this.pendingHashes.set(contactId, vCard);
     await this.bases.set(contactId, vCard);
+  }
+
+  /**
+   * An add is about to be sent (see ContactRecord.sent): recorded, to be checkpointed by the caller
+   * before `_mupdates`, so a crash after BlueMind took it still leaves a trace. The push replaces
+   * it with a plain record once the answer is read (putContact), or removes it if refused.
+   */
+  async addSent(contactId: string, item: string, hash: string | null, vCard: string, sent: SentAdd): Promise<void> {
+    await this.putContact(contactId, { item, v: -1, h: hash }, vCard);
+    const record = this.book.contacts[contactId];
+    if (record !== undefined) record.sent = { ...sent };
+  }
+
+  /** Whether the contact's record is an add whose landing on BlueMind is not known (addSent). */
+  isUnconfirmedAdd(contactId: string): boolean {
+    return this.book.contacts[contactId]?.sent !== undefined;
   }
 
   async removeContact(contactId: string): Promise<void> {
@@ -110,11 +129,23 @@ export class BookLedger {
     this.book.retry[itemUid] = reason;
   }
 
-  /** The server items the book holds: its groups and its contacts' cards. */
+  /** The server items the book holds: its groups and its contacts' cards (not unconfirmed adds:
+   * a listing that lacks one says nothing about the contact, which may never have reached BlueMind). */
   knownItems(): Set<string> {
     const known = new Set<string>(Object.keys(this.book.groups));
-    for (const record of Object.values(this.book.contacts)) if (record.item !== null) known.add(record.item);
+    for (const record of Object.values(this.book.contacts)) if (record.item !== null && record.sent === undefined) known.add(record.item);
     return known;
+  }
+
+  /**
+   * Items whose record holds a version after `version` (written by the push after the last
+   * completed pull): the pull checks that a changeset from `version` does not hide their deletion.
+   */
+  itemsRecordedAfter(version: number): string[] {
+    const items: string[] = [];
+    for (const record of Object.values(this.book.contacts)) if (record.item !== null && record.sent === undefined && record.v > version) items.push(record.item);
+    for (const [uid, record] of Object.entries(this.book.groups)) if (record.v > version) items.push(uid);
+    return items;
   }
 
   // ───────────── groups ─────────────
@@ -129,6 +160,22 @@ export class BookLedger {
 
   groupOfList(listId: string): string | null {
     return groupOfList(this.book, listId);
+  }
+
+  /**
+   * The pull is about to create the list of group `groupUid`: recorded (and checkpointed by the
+   * caller) before Thunderbird's createList, with no list id yet. After a crash between the two,
+   * the record says a list of this name may already exist unrecorded: the next pull re-links it
+   * instead of creating a twin, and the push does not send it as a new group (awaitedList).
+   */
+  listBeingCreated(groupUid: string, fields: { name: string; description: string }): void {
+    this.book.groups[groupUid] = { list: LIST_BEING_CREATED, v: -1, name: fields.name, description: fields.description, members: [] };
+  }
+
+  /** The group whose list of this name is being created by the pull (listBeingCreated), if any. */
+  awaitedList(name: string): string | null {
+    for (const [uid, record] of Object.entries(this.book.groups)) if (record.list === LIST_BEING_CREATED && record.name === name) return uid;
+    return null;
   }
 
   // ───────────── retries, versions ─────────────
@@ -194,6 +241,9 @@ export class BookLedger {
     await this.bases.drop();
   }
 }
+
+/** The list id of a group record whose list the pull was creating when it last stopped. */
+export const LIST_BEING_CREATED = "";
 
 /** The group uid a Thunderbird list is the copy of, if any. */
 export function groupOfList(state: ReadonlyBookState | undefined, listId: string): string | null {

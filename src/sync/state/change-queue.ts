@@ -18,6 +18,7 @@
 // Writes are behind the memory copy but never more than one at a time per book: a burst of 500
 // deletions costs a few storage writes, not 500, and `flush()` waits for the last one.
 import { isRecord, isRecordOf } from "../../shared/parse.ts";
+import { isDerivedContactId } from "../contact-uid.ts";
 import { isUserText, type TextArg } from "../../shared/user-text.ts";
 import type { KeyValueStore } from "../../thunderbird/types.ts";
 
@@ -77,11 +78,16 @@ export function emptyQueue(): BookQueue {
  * Folds a new event into what is queued for one contact or list. Returns undefined when nothing is
  * left to send: an upsert of something BlueMind never had, deleted before the push.
  */
-export function coalesce(previous: { op: "upsert" | "delete"; uid: string | null } | undefined, event: LocalEvent): { op: "upsert" | "delete"; uid: string | null } | undefined {
+export function coalesce(
+  previous: { op: "upsert" | "delete"; uid: string | null } | undefined,
+  event: LocalEvent,
+  derivedId = false,
+): { op: "upsert" | "delete"; uid: string | null } | undefined {
   const uid = event.uid ?? previous?.uid ?? null;
   if (event.op === "upsert") return { op: "upsert", uid };
-  // A delete needs a server uid; without one the thing never reached BlueMind.
-  return uid === null ? undefined : { op: "delete", uid };
+  // A delete needs a server uid; without one the thing never reached BlueMind — unless its id is
+  // derived from a card's (a cut pull wrote it unrecorded): the pull then finds the card.
+  return uid === null && !derivedId ? undefined : { op: "delete", uid };
 }
 
 export function isEmptyQueue(queue: BookQueue): boolean {
@@ -153,7 +159,7 @@ export class ChangeQueue {
   async recordContact(containerUid: string, contactId: string, event: LocalEvent): Promise<void> {
     const queue = await this.get(containerUid);
     const previous = queue.contacts[contactId];
-    const next = coalesce(previous === undefined ? undefined : { op: previous.op, uid: previous.item }, event);
+    const next = coalesce(previous === undefined ? undefined : { op: previous.op, uid: previous.item }, event, isDerivedContactId(contactId));
     if (next === undefined) delete queue.contacts[contactId];
     else {
       const change: ContactChange = { op: next.op, item: next.uid, rev: ++queue.rev };

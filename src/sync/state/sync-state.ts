@@ -48,10 +48,22 @@ export interface ContactRecord {
   p?: string;
   /** The address, for bare-email member contacts. */
   email?: string;
+  /**
+   * An add sent to BlueMind whose answer was not recorded yet (the record is stored before
+   * `_mupdates`, v -1, h and base what was sent): the container's version just before the batch,
+   * and the number of changes the batch held. While it is there, nobody knows whether BlueMind
+   * has the card: the next push finds out (push-contacts.ts) before anything else is decided.
+   */
+  sent?: SentAdd;
+}
+
+export interface SentAdd {
+  since: number;
+  changes: number;
 }
 
 export interface GroupRecord {
-  /** Thunderbird mailing list id. */
+  /** Thunderbird mailing list id; "" while the pull creates it (BookLedger.listBeingCreated). */
   list: string;
   v: number;
   name: string;
@@ -94,7 +106,8 @@ function isContactRecord(value: unknown): value is ContactRecord {
     typeof value.v === "number" &&
     (value.h === null || typeof value.h === "string") &&
     (value.p === undefined || typeof value.p === "string") &&
-    (value.email === undefined || typeof value.email === "string")
+    (value.email === undefined || typeof value.email === "string") &&
+    (value.sent === undefined || (isRecord(value.sent) && isFiniteNumber(value.sent.since) && isFiniteNumber(value.sent.changes)))
   );
 }
 
