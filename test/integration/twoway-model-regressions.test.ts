@@ -218,9 +218,9 @@ describe("deletions on BlueMind", () => {
 describe("Disconnect and sign-out", () => {
   // The engine learns each book's description from a run's listing: a Disconnect right after the
   // add-on started (no sync yet this session) must still push what the last session left queued.
-  // Bug F, found by the model (Restart, LocalDelete, Disconnect): releaseAllLocalBooks pushed only
+  // Bug H, found by the model (Restart, LocalDelete, Disconnect): releaseAllLocalBooks pushed only
   // books a run of this session had listed, so after a restart the queue was left unsent.
-  it.each([false, true])("F: a deletion queued before a restart is sent by a Disconnect before any sync (remove %s)", async (remove) => {
+  it.each([false, true])("H: a deletion queued before a restart is sent by a Disconnect before any sync (remove %s)", async (remove) => {
     const w = await synced();
     await w.tb.asUser.deleteContact(await localContactId(w, CONTACTS_BOOK, "p1"));
     await w.settle();
@@ -231,9 +231,12 @@ describe("Disconnect and sign-out", () => {
 });
 
 describe("after Disconnect with keep and a new sign-in", () => {
-  // Bug G, found by the model (seed 11: Disconnect(keep), ServerGroupCreate, Sync, LocalListRemove,
+  // Bug I, found by the model (seed 11: Disconnect(keep), ServerGroupCreate, Sync, LocalListRemove,
   // Sync): a member removed here from a list of the re-created book is never removed on BlueMind.
-  it.fails("G: a member removed here from a list is removed on BlueMind", async () => {
+  // Likely cause: the kept book's contacts keep their derived ids, and the new synced copy's pull
+  // takes them for stray copies (contact-writer.ts moves them); the fix is to give kept contacts ids
+  // of their own as detach-book.ts does for "remove".
+  it.fails("I: a member removed here from a list is removed on BlueMind", async () => {
     const w = await synced();
     await w.signOut(false);
     w.fake.control.createCard(CONTACTS_BOOK, "group-G", { kind: "group", identification: { formatedName: { value: "G", parameters: [] } }, organizational: { member: [member(CONTACTS_BOOK, "p1")] } });
