@@ -25,6 +25,13 @@ import { scaledBigDataset } from "./bench-scale.ts";
 
 const CONTACTS = 15_000;
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
+/**
+ * The test profiles start background pages at once (profile.ts: a headless Thunderbird may never
+ * reach the delayed start-up that would start them): the worst case for the first window.
+ * BENCH_STARTUP_DELAYED_BACKGROUND=1 measures with Thunderbird's default instead (background pages
+ * wait for the first window's delayed start-up), which is what users run.
+ */
+const DELAYED_BACKGROUND = process.env.BENCH_STARTUP_DELAYED_BACKGROUND === "1";
 
 const STARTUP_SCRIPT = `
 const [addonId] = arguments;
@@ -68,7 +75,8 @@ export async function main(): Promise<void> {
     copies.push(withAddon, without);
 
     const start = async (profileDir: string): Promise<Start> => {
-      const tb = await startThunderbird({ profileDir, policies, systemAccess: true, timeoutMs: 180_000 });
+      const prefs = { "extensions.webextensions.background-delayed-startup": DELAYED_BACKGROUND };
+      const tb = await startThunderbird({ profileDir, policies, prefs, systemAccess: true, timeoutMs: 180_000 });
       if (!tb.marionette) throw new Error("no Marionette");
       await tb.marionette.setContext("chrome");
       const info = await tb.marionette.executeScript<{ firstPaint: number | null; addonActive: boolean }>(STARTUP_SCRIPT, [ADDON_ID]);
@@ -88,7 +96,7 @@ export async function main(): Promise<void> {
     const paints = (s: Start[]): number[] => s.map((x) => x.firstPaint).filter((x): x is number => x !== null);
     const difference = ready(runs.with) - ready(runs.without);
     const list = (s: Start[]): string => s.map((x) => x.ready).join(", ");
-    console.log(`start-up bench — a profile with ${(synced.itemCount ?? CONTACTS).toLocaleString("en")} synced cards, ${RUNS} starts each, alternated (after a warm-up start each)`);
+    console.log(`start-up bench — a profile with ${(synced.itemCount ?? CONTACTS).toLocaleString("en")} synced cards, ${RUNS} starts each, alternated (after a warm-up start each); background pages ${DELAYED_BACKGROUND ? "after the delayed start-up (Thunderbird's default)" : "started at once (the test profiles' pref)"}`);
     console.log(`${"spawn → first window ready, with the add-on".padEnd(52)} ${fmtMs(ready(runs.with)).padStart(9)}  median; runs ${list(runs.with)} ms`);
     console.log(`${"spawn → first window ready, without it".padEnd(52)} ${fmtMs(ready(runs.without)).padStart(9)}  median; runs ${list(runs.without)} ms`);
     console.log(`${"    difference".padEnd(52)} ${fmtMs(difference).padStart(9)}  target ≤ 150 ms: ${difference <= 150 ? "ok" : "MISSED"}`);
