@@ -34,3 +34,27 @@ export function bytesWritten(pid: number): number | null {
     return null;
   }
 }
+
+function childrenOf(pid: number): number[] {
+  try {
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(/\s+/))
+      .filter((s) => s !== "")
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The same over Thunderbird and every process it started (content, extension, GPU processes): the
+ * parent writes IndexedDB (storage.local) and the address books' SQLite, but a child could write
+ * too. Null where /proc is missing. A child that exited in between is not counted: measure within
+ * one session.
+ */
+export function bytesWrittenTree(pid: number): number | null {
+  const own = bytesWritten(pid);
+  if (own === null) return null;
+  return childrenOf(pid).reduce((sum, child) => sum + (bytesWrittenTree(child) ?? 0), own);
+}

@@ -5,7 +5,9 @@
 // process's main thread was doing: the innermost and outermost JavaScript functions of its
 // samples, the native labels (SQLite commits, GC and CC phases), and the GC/CC slices inside them.
 //
-//   npx tsx test/bench/profile-stalls.ts <file.json> [minimum stall ms, default 100]
+//   npx tsx test/bench/profile-stalls.ts <file.json> [minimum stall ms, default 100] [maximum ms]
+// With a maximum (e.g. 50 120: the band that makes the p99), each stall is also listed with what
+// most of its samples were doing: the task that IS the stall.
 import * as fs from "node:fs";
 
 interface Table {
@@ -111,7 +113,7 @@ function top<K>(map: Map<K, number>, n: number, total: number): string {
 }
 
 function report(label: string, stalls: Stall[], main: ThreadView, categories: string[]): void {
-  const long = stalls.filter((s) => s.gap >= minimum);
+  const long = stalls.filter((s) => s.gap >= minimum && s.gap <= maximum);
   const totalMs = long.reduce((s, x) => s + x.gap, 0);
   console.log(`\n── ${label}: ${long.length} stalls ≥ ${minimum} ms, ${totalMs.toFixed(0)} ms in all; longest: ${long.map((s) => s.gap.toFixed(0)).sort((a, b) => Number(b) - Number(a)).slice(0, 8).join(", ")} ms`);
   const byCategory = new Map<string, number>();
@@ -151,11 +153,36 @@ function report(label: string, stalls: Stall[], main: ThreadView, categories: st
   console.log("  outermost JavaScript function (who started the work):\n" + top(byOuterJs, 10, samples));
   console.log("  innermost native labels:\n" + top(byLabel, 12, samples));
   console.log("  GC/CC slices inside them (share of the stall time):\n" + top(markers, 10, totalMs));
+  if (Number.isFinite(maximum)) eachStall(long, main);
 }
 
-const [file, minimumArg] = process.argv.slice(2);
-if (!file) throw new Error("usage: profile-stalls.ts <profile.json> [minimum ms]");
+/** One line per stall: its length, and the outermost JS function and native label most of its samples share. */
+function eachStall(long: Stall[], main: ThreadView): void {
+  const dominant = (map: Map<string, number>, total: number): string => {
+    const [key, value] = [...map.entries()].sort((a, b) => b[1] - a[1])[0] ?? ["(none)", 0];
+    return `${((100 * value) / Math.max(1, total)).toFixed(0)}% ${key}`;
+  };
+  console.log("  stall by stall (gap: samples; outermost JS; innermost native label; GC/CC ms):");
+  for (const stall of long.slice(0, 40)) {
+    const from = stall.end - stall.gap;
+    const samples = main.samplesIn(from, stall.end);
+    const outer = new Map<string, number>();
+    const labels = new Map<string, number>();
+    for (const sample of samples) {
+      const frames = main.stack(sample.stack);
+      const js = frames.filter((f) => f.js);
+      count(outer, js[js.length - 1]?.location.replace(/\s*\(.*\/([^/]+)\)$/, " ($1)") ?? "(no JS)");
+      count(labels, frames.find((f) => !f.js && !/^0x[0-9a-f]+$/.test(f.location) && f.location !== "(root)")?.location ?? "(none)");
+    }
+    const gc = main.markersIn(from, stall.end).filter((m) => /Slice|Minor|ForgetSkippable/.test(m.name)).reduce((sum, m) => sum + Math.min(m.end, stall.end) - Math.max(m.start, from), 0);
+    console.log(`    ${stall.gap.toFixed(0).padStart(4)} ms: ${String(samples.length).padStart(3)}; ${dominant(outer, samples.length)}; ${dominant(labels, samples.length)}; GC/CC ${gc.toFixed(0)} ms`);
+  }
+}
+
+const [file, minimumArg, maximumArg] = process.argv.slice(2);
+if (!file) throw new Error("usage: profile-stalls.ts <profile.json> [minimum ms] [maximum ms]");
 const minimum = Number(minimumArg ?? 100);
+const maximum = maximumArg === undefined ? Infinity : Number(maximumArg);
 const profile = JSON.parse(fs.readFileSync(file, "utf8")) as RawProfile;
 const stalls = JSON.parse(fs.readFileSync(`${file}.stalls.json`, "utf8")) as { sync: Stall[]; floor: Stall[] };
 const parent = profile.threads.find((t) => t.name === "GeckoMain" && t.processType === "default");

@@ -15,7 +15,8 @@
 // Targets: (a)/(b) ≤ 1.3 (≤ 1.5 with pacing), stalls during (a) ≤ 250 ms and p99 ≤ 50 ms,
 // (c) < 1 s from the first _changeset, (d) < 200 ms.
 //
-//   --contacts N         one book of N contacts instead of 10,000 (bench-scale.ts)
+//   --contacts N         one book of N contacts instead of 10,000 (bench-scale.ts); `npm run bench -- --contacts N`
+//                        runs scale-bench.ts instead, with a 10,000 baseline in the same run
 //   BENCH_PROFILE=<file> Gecko profile of the run; then npx tsx test/bench/profile-stalls.ts <file>
 //
 //   npm run bench                      (runs this, then the search bench)
@@ -26,54 +27,27 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { VCard } from "../../src/bluemind/models.ts";
-import type { CompanionBookStatus, CompanionStatus } from "../../src/shared/status.ts";
 import { blueMindToVCard } from "../../src/vcard/index.ts";
 import { bookRequests } from "../e2e/support/synced.ts";
-import { ADDON_ID, builtAddonXpi, policiesFor } from "../e2e/support/addon.ts";
+import { BOOK, bookOf, changesetToApplied, fmtMb, fmtMs, JANE, median, memory, NO_CHANGE_ROUNDS, pageMemory, syncEnded, timedSync, type TimedSync } from "./bench-session.ts";
+import { builtAddonXpi, policiesFor } from "../e2e/support/addon.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
 import { killAllThunderbirds, startThunderbird, type ThunderbirdInstance } from "../thunderbird/runner.ts";
 import { writeZip } from "../thunderbird/zip.ts";
 import { formatStalls, StallSampler, type StallStats } from "./stall-sampler.ts";
-import { bytesWritten, contactsArgument, DEFAULT_CONTACTS, scaledBigDataset } from "./bench-scale.ts";
+import { bytesWrittenTree, contactsArgument, DEFAULT_CONTACTS, scaledBigDataset } from "./bench-scale.ts";
 
-const JANE = { login: "jdoe@example.com", uid: "u-jdoe" };
-const BOOK = "book:Contacts_u-jdoe";
 const FLOOR_ID = "floor@bluemind-tb.bench";
 const FLOOR_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "floor-extension");
 /** thunderbird-api.md: 1.5 ms per create with 16 calls in flight, the best measured. */
 const FLOOR_CONCURRENCY = Number(process.env.BENCH_FLOOR_CONCURRENCY ?? 16);
 const INCREMENTAL_ROUNDS = 3;
-const NO_CHANGE_ROUNDS = 5;
 
 interface PoolResult {
   ms: number;
   done: number;
   errors: string[];
-}
-
-interface MemoryFigures {
-  /** Explicit memory attributed to the add-on's background page (window + its JS realm). */
-  pageExplicit: number;
-  /** The same at start-up, before the first sync. */
-  pageExplicitAtStart: number;
-  /** The same, after a forced GC/CC ("minimize memory usage"). */
-  pageExplicitAfterGc: number;
-  extensionProcessResident: number | null;
-  /** Memory the extension process holds alone (requestProcInfo: unique set size). */
-  extensionProcessUnique: number | null;
-  extensionProcessExplicit: number | null;
-  mainProcessResident: number | null;
-}
-
-const MB = 1024 * 1024;
-const fmtMs = (ms: number): string => `${ms.toFixed(0)} ms`;
-const fmtMb = (bytes: number | null): string => (bytes === null ? "n/a" : `${(bytes / MB).toFixed(1)} MB`);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function floorXpi(): string {
@@ -84,121 +58,6 @@ function floorXpi(): string {
     writeZip(["manifest.json", "background.js"].map((name) => ({ name, data: fs.readFileSync(path.join(FLOOR_DIR, name)) }))),
   );
   return xpi;
-}
-
-/** The status summary the add-on gives the probe, a companion the bench's policy lists. */
-async function state(probe: ProbeClient): Promise<CompanionStatus> {
-  const answer = await probe.call<{ ok: boolean; value?: CompanionStatus } | null>("runtime.sendMessage", ADDON_ID, { type: "getState" });
-  if (!answer?.ok || !answer.value) throw new Error("the add-on did not answer getState");
-  return answer.value;
-}
-
-function bookOf(status: CompanionStatus): CompanionBookStatus {
-  const book = status.books.find((b) => b.containerUid === BOOK);
-  if (!book) throw new Error(`no status for ${BOOK}`);
-  return book;
-}
-
-/** Waits (polling every `intervalMs`) until a sync started at or after `after` has ended. */
-async function syncEnded(probe: ProbeClient, after: number, timeoutMs: number, intervalMs = 25): Promise<CompanionStatus> {
-  return probe.waitFor(
-    async () => {
-      const status = await state(probe);
-      const { lastSyncStarted: started, lastSyncEnded: ended } = status;
-      return !status.syncing && started !== null && started >= after && ended !== null && ended >= started ? status : undefined;
-    },
-    { timeoutMs, intervalMs, what: "the end of the sync" },
-  );
-}
-
-interface TimedSync {
-  /** Sync now sent → the add-on's sync ended. */
-  fromTrigger: number;
-  /** The add-on's own start → end of the sync run. */
-  run: number;
-  /** The book's lastSuccess after this sync (epoch ms). */
-  applied: number;
-  sent: number;
-}
-
-/** The book's first _changeset of a sync started at `sent` → that sync's lastSuccess. */
-function changesetToApplied(fake: FakeBlueMind, sync: TimedSync): number {
-  const changeset = bookRequests(fake, BOOK).find((r) => r.at >= sync.sent && r.method === "GET" && r.path.includes("/_changeset"));
-  return changeset === undefined ? Number.NaN : sync.applied - changeset.at;
-}
-
-async function timedSync(probe: ProbeClient): Promise<TimedSync> {
-  const sent = Date.now();
-  await probe.call("runtime.sendMessage", ADDON_ID, { type: "syncNow" });
-  const status = await syncEnded(probe, sent, 60_000, 10);
-  return {
-    fromTrigger: (status.lastSyncEnded as number) - sent,
-    run: (status.lastSyncEnded as number) - (status.lastSyncStarted as number),
-    applied: bookOf(status).lastSuccess ?? Number.NaN,
-    sent,
-  };
-}
-
-// ───────────── (e) memory ─────────────
-
-const MEMORY_SCRIPT = `
-const [addonId, minimize] = arguments;
-return (async () => {
-  const host = WebExtensionPolicy.getByID(addonId).mozExtensionHostname;
-  const manager = Cc["@mozilla.org/memory-reporter-manager;1"].getService(Ci.nsIMemoryReporterManager);
-  if (minimize) await new Promise((resolve) => manager.minimizeMemoryUsage(resolve));
-  let page = 0;
-  const explicit = {};
-  const resident = {};
-  await new Promise((resolve) => manager.getReports(
-    (process, path, kind, units, amount) => {
-      if (units !== Ci.nsIMemoryReporter.UNITS_BYTES) return;
-      const name = process || "main";
-      if (path.startsWith("explicit/")) {
-        explicit[name] = (explicit[name] || 0) + amount;
-        if (path.includes(host)) page += amount;
-      }
-      if (path === "resident") resident[name] = amount;
-    },
-    null, resolve, null, false));
-  const info = await ChromeUtils.requestProcInfo();
-  const unique = info.children.filter((c) => c.type === "extension").reduce((s, c) => s + c.memory, 0);
-  return { host, page, explicit, resident, unique };
-})();`;
-
-interface MemoryReport {
-  host: string;
-  page: number;
-  explicit: Record<string, number>;
-  resident: Record<string, number>;
-  unique: number;
-}
-
-async function pageMemory(tb: ThunderbirdInstance): Promise<MemoryReport> {
-  const marionette = tb.marionette;
-  if (!marionette) throw new Error("no Marionette");
-  await marionette.setContext("chrome");
-  await marionette.setScriptTimeout(120_000);
-  return marionette.executeScript<MemoryReport>(MEMORY_SCRIPT, [ADDON_ID, false]);
-}
-
-async function memory(tb: ThunderbirdInstance, atStart: MemoryReport): Promise<MemoryFigures> {
-  const marionette = tb.marionette;
-  if (!marionette) throw new Error("no Marionette");
-  await marionette.setContext("chrome");
-  await marionette.setScriptTimeout(120_000);
-  const before = await marionette.executeScript<MemoryReport>(MEMORY_SCRIPT, [ADDON_ID, false]);
-  const after = await marionette.executeScript<MemoryReport>(MEMORY_SCRIPT, [ADDON_ID, true]);
-  const extensionProcess = Object.keys(before.explicit).find((name) => name.startsWith("extension"));
-  return {
-    pageExplicit: before.page,
-    pageExplicitAtStart: atStart.page,
-    extensionProcessUnique: before.unique,
-    pageExplicitAfterGc: after.page,
-    extensionProcessResident: extensionProcess ? (before.resident[extensionProcess] ?? null) : null,
-    extensionProcessExplicit: extensionProcess ? (before.explicit[extensionProcess] ?? null) : null,
-    mainProcessResident: before.resident["main"] ?? null,
-  };
 }
 
 // ───────────── CPU per process (where the time goes) ─────────────
@@ -408,9 +267,9 @@ export async function main(): Promise<void> {
     const after = await probe.callWithTimeout<unknown[]>(60_000 * scale, "contacts.list", local.id);
     // (d) no-change syncs.
     const noChange: TimedSync[] = [];
-    const writtenBefore = bytesWritten(tb.pid);
+    const writtenBefore = bytesWrittenTree(tb.pid);
     for (let round = 0; round < NO_CHANGE_ROUNDS; round++) noChange.push(await timedSync(probe));
-    const writtenAfter = bytesWritten(tb.pid);
+    const writtenAfter = bytesWrittenTree(tb.pid);
     const writtenPerSync = writtenBefore === null || writtenAfter === null ? null : (writtenAfter - writtenBefore) / NO_CHANGE_ROUNDS;
 
     // The profiler writes its buffer at the quit: that can take minutes.
