@@ -1,6 +1,8 @@
 // The end of a synced book's life as the add-on's: its pending changes pushed first, then its
 // local copy deleted, or detached keeping only what BlueMind does not have (detach-book.ts), or
-// kept whole (Disconnect with "keep"); its index entry, state and bases go in every case.
+// kept whole (Disconnect with "keep"); its index entry, state and bases go in every case. A
+// release is marked in the index before anything is deleted, so one a crash cut short is finished
+// by the next run (finishCutReleases) instead of being read as the user's deletions.
 import { BlueMindError } from "../bluemind/errors.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import { describeError } from "../shared/error-message.ts";
@@ -21,6 +23,7 @@ export interface BookReleaseDeps {
   options: Pick<SyncEngineOptions, "pushPending" | "render" | "onBookReleased">;
   /** Removes the book from the index and forgets its state. */
   forget(containerUid: string, index: SyncIndex): Promise<void>;
+  saveIndex(index: SyncIndex): Promise<void>;
 }
 
 export class BookRelease {
@@ -53,6 +56,7 @@ export class BookRelease {
     const local = (await this.deps.books.listBooks()).find((b) => b.id === localBookId);
     const released: ReleasedBook = { containerUid, bookName: book?.displayName ?? local?.name ?? containerUid, keptIn: null, deleted: false };
     if (local !== undefined && remove) {
+      await this.markReleasing(containerUid, index);
       // Changes in a read-only book are undone, never sent: nothing of it can be waiting.
       const kept = book?.readOnly === true ? { contacts: 0, lists: 0 } : await keepOnlyUnsent(this.deps.books, local.id, this.deps.ledgers.get(containerUid));
       if (kept.contacts + kept.lists === 0) {
@@ -72,5 +76,23 @@ export class BookRelease {
     }
     await this.deps.options.onBookReleased?.(released);
     return released;
+  }
+
+  /**
+   * Releases that a crash cut short, finished before anything else of a run: the push must not
+   * see contacts the release deleted as deletions of the user's, nor the run a missing local copy
+   * as a book the user deleted. Nothing is pushed first: that was done before the release began.
+   */
+  async finishCutReleases(index: SyncIndex, known: (containerUid: string) => RemoteBook | undefined): Promise<void> {
+    for (const [containerUid, entry] of Object.entries(index.books)) {
+      if (entry.releasing === true) await this.release(containerUid, entry.localBookId, known(containerUid), index, true);
+    }
+  }
+
+  private async markReleasing(containerUid: string, index: SyncIndex): Promise<void> {
+    const entry = index.books[containerUid];
+    if (entry === undefined || entry.releasing === true) return;
+    index.books[containerUid] = { ...entry, releasing: true };
+    await this.deps.saveIndex(index);
   }
 }

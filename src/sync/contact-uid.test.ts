@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contactIdFor, contactIdsFor, isDerivedContactId, memberContactIdFor, uuidV5 } from "./contact-uid.ts";
+import { contactIdFor, contactIdsFor, detachedContactIdFor, isDerivedContactId, memberContactIdFor, uuidV5 } from "./contact-uid.ts";
 
 const DNS_NAMESPACE = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 
@@ -52,5 +52,14 @@ describe("contact ids", () => {
     expect(isDerivedContactId(await memberContactIdFor("book:A", "a@b.c"))).toBe(true);
     expect(isDerivedContactId(crypto.randomUUID())).toBe(false);
     expect(isDerivedContactId("not an id")).toBe(false);
+  });
+
+  it("a detached contact's id: the same for the same contact, never taken for a derived id", async () => {
+    const derived = await contactIdFor("book:A", "x");
+    const detached = await detachedContactIdFor(derived);
+    expect(await detachedContactIdFor(derived)).toBe(detached);
+    expect(detached).not.toBe(await detachedContactIdFor(await contactIdFor("book:A", "y")));
+    expect(detached).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(isDerivedContactId(detached)).toBe(false);
   });
 });

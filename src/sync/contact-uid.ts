@@ -76,3 +76,13 @@ const V5_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 export function isDerivedContactId(id: string): boolean {
   return V5_UUID.test(id);
 }
+
+/**
+ * The id a contact with derived id `id` takes when its book is detached from BlueMind
+ * (detach-book.ts). Computed, so a detach cut by a crash and run again finds the copy it made; a
+ * version-4 shape, so nothing takes it for a synced card's id.
+ */
+export async function detachedContactIdFor(id: string): Promise<string> {
+  const v5 = await uuidV5(CONTACT_ID_NAMESPACE, JSON.stringify(["detached", id]));
+  return `${v5.slice(0, 14)}4${v5.slice(15)}`;
+}

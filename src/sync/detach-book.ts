@@ -12,13 +12,14 @@
 //  - nothing is deleted when nothing stays: the caller deletes the whole book in one call, as
 //    before (a 10,000-contact book is not emptied contact by contact);
 //  - a kept contact gets an id of its own (not derived from its card), so the book's later
-//    synced copy can never take it for its card;
+//    synced copy can never take it for its card; computed from the old id, so a detach cut by a
+//    crash and run again (BookRelease) makes no second copy;
 //  - the book that stays is renamed by detachedBookName, so the user sees it is theirs now; the
 //    wording of what the user is told is here, in one place.
 import { inEnglish, text, type UserText } from "../shared/user-text.ts";
 import type { AddressBooksApi, ContactInfo } from "../thunderbird/types.ts";
 import { vCardContentHash, withUid } from "../vcard/index.ts";
-import { isDerivedContactId } from "./contact-uid.ts";
+import { detachedContactIdFor, isDerivedContactId } from "./contact-uid.ts";
 import { sameList } from "./push/push-plan.ts";
 import type { BookLedger } from "./state/book-ledger.ts";
 
@@ -84,10 +85,14 @@ export async function keepOnlyUnsent(books: AddressBooksApi, localBookId: string
  * move it into the new synced book over the user's unsent values. Its lists keep it.
  */
 async function giveOwnId(books: AddressBooksApi, bookId: string, contact: ContactInfo, listMembers: ReadonlyMap<string, readonly string[]>): Promise<void> {
-  const vCard = withUid(contact.vCard, crypto.randomUUID());
-  if (vCard === null) return;
-  const id = await books.createContact(bookId, vCard);
-  for (const [listId, members] of listMembers) if (members.includes(contact.id)) await books.addMember(listId, id);
+  const ownId = await detachedContactIdFor(contact.id);
+  // A detach cut short may have made the copy already (the old contact goes last).
+  if ((await books.getContact(ownId)) === null) {
+    const vCard = withUid(contact.vCard, ownId);
+    if (vCard === null) return;
+    await books.createContact(bookId, vCard);
+  }
+  for (const [listId, members] of listMembers) if (members.includes(contact.id) && !members.includes(ownId)) await books.addMember(listId, ownId);
   await books.deleteContact(contact.id);
 }
 

@@ -67,7 +67,7 @@ export class SyncEngine {
     this.books = deps.books;
     this.ledgers = new BookLedgers(deps.store);
     this.reporter = deps.reporter ?? silentReporter;
-    this.release = new BookRelease({ books: deps.books, ledgers: this.ledgers, reporter: this.reporter, options, forget: (uid, index) => this.forgetBook(uid, index) });
+    this.release = new BookRelease({ books: deps.books, ledgers: this.ledgers, reporter: this.reporter, options, forget: (uid, index) => this.forgetBook(uid, index), saveIndex: (index) => this.ledgers.saveIndex(index) });
     this.now = options.now ?? Date.now;
   }
 
@@ -169,10 +169,11 @@ export class SyncEngine {
       await this.ledgers.load(index);
       const existing = new Set((await this.books.listBooks()).map((b) => b.id));
       const released: ReleasedBook[] = [];
-      for (const [containerUid, { localBookId }] of Object.entries(index.books)) {
+      for (const [containerUid, { localBookId, releasing }] of Object.entries(index.books)) {
         const book = this.listed.get(containerUid);
-        if (existing.has(localBookId) && source !== null) await this.release.pushFirst(book, localBookId, source, undefined, true);
-        released.push(await this.release.release(containerUid, localBookId, book, index, remove));
+        // A release a crash cut short was pushed before it began; what it deleted is no deletion to send.
+        if (existing.has(localBookId) && source !== null && releasing !== true) await this.release.pushFirst(book, localBookId, source, undefined, true);
+        released.push(await this.release.release(containerUid, localBookId, book, index, remove || releasing === true));
       }
       this.listed.clear();
       this.unlistedBefore = new Set();
@@ -185,8 +186,9 @@ export class SyncEngine {
   private async run(source: ContentSource, remote: readonly ListedBook[], signal?: AbortSignal): Promise<SyncRunResult> {
     const index = await this.ledgers.loadIndex();
     await this.ledgers.load(index);
-    const localBooks = await this.books.listBooks();
     for (const book of remote) this.listed.set(book.containerUid, book);
+    await this.release.finishCutReleases(index, (uid) => this.listed.get(uid));
+    const localBooks = await this.books.listBooks();
     const plan = planBooks(remote, index, localBooks, this.unlistedBefore);
     for (const containerUid of plan.unlisted) {
       if (!this.unlistedBefore.has(containerUid)) {

@@ -249,3 +249,72 @@ describe("after Disconnect with keep and a new sign-in", () => {
     expect(membersOn(await readView(w), CONTACTS_BOOK, "G")).toEqual({ server: [], local: [] });
   });
 });
+
+describe("sync switched off", () => {
+  // Bug O: sync goes off and the sync that releases the book dies between deleting the local copy
+  // and forgetting it; the next sync takes the missing copy for a book the user deleted and turns
+  // sync off on BlueMind, so the book never comes back when sync is on again.
+  it("O: a book whose release was cut by a crash comes back synced when sync is on again", async () => {
+    for (let at = 1; at <= CRASH_POINTS; at++) {
+      const w = await synced();
+      w.setSync(CONTACTS_BOOK, false);
+      await w.sync(at);
+      w.setSync(CONTACTS_BOOK, true);
+      for (let i = 0; i < 3; i++) await w.sync();
+      expect(await w.localBookOf(CONTACTS_BOOK), `crash at point ${String(at)}`).not.toBeNull();
+      expect(w.syncOn(CONTACTS_BOOK), `crash at point ${String(at)}: sync on BlueMind`).toBe(true);
+      const view = await readView(w);
+      expect([...view[CONTACTS_BOOK].server.contacts.keys()].sort(), `crash at point ${String(at)}: on BlueMind`).toEqual(["p1", "p2"]);
+      await w.close();
+      worlds.splice(worlds.indexOf(w), 1);
+    }
+  });
+
+  // A release that keeps what BlueMind refused deletes the other contacts one by one: a crash in
+  // the middle must not make the next run take those deletions for the user's.
+  it("O: a release cut by a crash never deletes a card on BlueMind", async () => {
+    for (let at = 1; at <= CRASH_POINTS; at++) {
+      const w = await synced();
+      const bookId = (await w.localBookOf(CONTACTS_BOOK)) ?? "";
+      await w.tb.asUser.createContact(bookId, ["BEGIN:VCARD", "VERSION:4.0", "FN:Refused", "EMAIL:not an address", "END:VCARD"].join("\r\n"));
+      // A synced contact BlueMind refuses an edit of: kept too, under an id of its own.
+      const p2 = await localContactId(w, CONTACTS_BOOK, "p2");
+      const edited = (await w.tb.asUser.getContact(p2))?.vCard.replace("END:VCARD", "EMAIL;TYPE=home:not an address\r\nEND:VCARD") ?? "";
+      await w.tb.asUser.updateContact(p2, edited);
+      await w.sync();
+      w.setSync(CONTACTS_BOOK, false);
+      await w.sync(at);
+      await w.sync();
+      w.setSync(CONTACTS_BOOK, true);
+      for (let i = 0; i < 3; i++) await w.sync();
+      const view = await readView(w);
+      expect([...view[CONTACTS_BOOK].server.contacts.keys()].sort(), `crash at point ${String(at)}: on BlueMind`).toEqual(["p1", "p2"]);
+      const everywhere = await Promise.all((await w.tb.asUser.listBooks()).map((b) => w.tb.asUser.listContacts(b.id)));
+      expect(everywhere.flat().filter((c) => c.vCard.includes("FN:Refused")), `crash at point ${String(at)}: the refused contact`).toHaveLength(1);
+      // BlueMind's p2 in the synced book, the refused edit of it in the detached one.
+      expect(everywhere.flat().filter((c) => c.vCard.toLowerCase().includes(markerOf("p2"))), `crash at point ${String(at)}: copies of p2`).toHaveLength(2);
+      await w.close();
+      worlds.splice(worlds.indexOf(w), 1);
+    }
+  });
+});
+
+describe("edits during a sync", () => {
+  // Bug P: BlueMind changed a card; while the sync that brings the change runs, the user deletes
+  // the contact here. The pull must not write the card back over the deletion, and whatever the
+  // moment, both sides end the same: gone on both, or (the server's change wins) back on both.
+  it("P: a contact deleted here while the sync brings BlueMind's edit of it ends the same on both sides", async () => {
+    for (let atRequest = 1; atRequest <= 16; atRequest++) {
+      const w = await synced(WORK_BOOK);
+      w.fake.control.updateCard(WORK_BOOK, "card-p1", serverCard("p1", { ...FIELDS, note: "edited there" }));
+      const id = await localContactId(w, WORK_BOOK, "p1");
+      await w.sync(Infinity, { atRequest, run: () => w.tb.asUser.deleteContact(id) });
+      for (let i = 0; i < 3; i++) await w.sync();
+      const view = await readView(w);
+      const sides = { server: view[WORK_BOOK].server.contacts.has("p1"), local: view[WORK_BOOK].local?.contacts.has("p1") };
+      expect(sides.server, `deleted at request ${String(atRequest)}: on BlueMind ${String(sides.server)}, in Thunderbird ${String(sides.local)}`).toBe(sides.local);
+      await w.close();
+      worlds.splice(worlds.indexOf(w), 1);
+    }
+  });
+});

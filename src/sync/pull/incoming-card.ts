@@ -13,8 +13,9 @@
 //    the server's;
 //  - changed in a read-only book → the server's card is written: the edit is undone (read-only.ts
 //    told the user);
-//  - deleted here (a queued deletion) while the server changed it → the server wins: the contact
-//    comes back and the deletion is dropped.
+//  - deleted here (recorded, no longer in Thunderbird, queued or not yet) while the server changed
+//    it → the server wins: the contact comes back and the deletion is dropped; unchanged there →
+//    left alone, for the push to delete it on BlueMind.
 //  - no record, but a queued change (a cut pull wrote the contact without recording it, then the
 //    user changed it) → merged like a changed contact, with the base the cut pull may have left;
 //    deleted → not written, only recorded, so the push deletes the card on BlueMind, if that base
@@ -80,8 +81,11 @@ export async function decideIncoming(card: IncomingCard, readers: IncomingReader
     return unchangedThere ? { kind: "skip" } : { kind: "comes-back", vCard: serverVCard };
   }
   if (local === null) {
-    const deletedHere = record !== undefined && card.pending === "delete" && !card.readOnly;
-    return deletedHere ? { kind: "comes-back", vCard: serverVCard } : { kind: "create", vCard: serverVCard };
+    if (record === undefined || card.readOnly) return { kind: "create", vCard: serverVCard };
+    // A recorded contact Thunderbird no longer has was deleted here, whether or not its deletion
+    // reached the queue yet (the event may land while this pull runs): a server change brings it
+    // back; else it is left to the push, which sends the deletion.
+    return unchangedOnServer ? { kind: "skip" } : { kind: "comes-back", vCard: serverVCard };
   }
   const localHash = vCardContentHash(local);
   const serverHash = hash ?? vCardContentHash(serverVCard);

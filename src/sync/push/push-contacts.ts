@@ -67,7 +67,7 @@ export class ContactPush {
   async push(queue: BookQueue): Promise<void> {
     const entries = Object.entries(queue.contacts).map(([id, change]): [string, ContactChange] => [id, { ...change }]);
     if (entries.length === 0) return;
-    const local = await this.readContacts(entries.filter(([, c]) => c.op === "upsert").map(([id]) => id));
+    const local = await this.readContacts(entries.map(([id]) => id));
     const pending: PendingContact[] = [];
     for (const [id, change] of entries) {
       const record = this.run.ledger.state.contacts[id];
@@ -76,7 +76,9 @@ export class ContactPush {
         // queued: the pull records the card without writing it, and the next push deletes it.
         if (record === undefined && isDerivedContactId(id)) continue;
         // No record: the pull removed it meanwhile, or BlueMind never had it.
-        if (record === undefined || record.item === null) this.run.done(id, change.rev);
+        // Back in the book: a pull brought the card back over a deletion that reached the queue late.
+        const back = local.get(id)?.parentId === this.run.target.localBookId;
+        if (record === undefined || record.item === null || back) this.run.done(id, change.rev);
         else pending.push({ kind: "delete", id, rev: change.rev, item: record.item, record, vCard: null, hash: this.run.ledger.hashOf(id), name: "a deleted contact" });
         continue;
       }

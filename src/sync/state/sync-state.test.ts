@@ -46,6 +46,8 @@ describe("parseBookState", () => {
 describe("parseIndex", () => {
   it("keeps valid entries and drops broken ones", () => {
     expect(parseIndex({ schema: 1, books: { a: { localBookId: "1" }, b: { localBookId: 2 }, c: null } })).toEqual({ schema: 1, books: { a: { localBookId: "1" } } });
+    // A release a crash cut short stays marked, so the next run finishes it.
+    expect(parseIndex({ schema: 1, books: { a: { localBookId: "1", releasing: true }, b: { localBookId: "2", releasing: "yes" } } })).toEqual({ schema: 1, books: { a: { localBookId: "1", releasing: true }, b: { localBookId: "2" } } });
   });
 
   it("starts empty from nothing or an unknown schema", () => {

@@ -30,6 +30,12 @@ export function bookStateKey(containerUid: string): string {
 
 export interface IndexEntry {
   localBookId: string;
+  /**
+   * Set before the add-on starts deleting the book's local copy (sync off, unsubscribed,
+   * Disconnect): a run that finds it finishes that release first, so a crash half-way is never
+   * taken for the user deleting the book or its contacts (which would be sent to BlueMind).
+   */
+  releasing?: true;
 }
 
 export interface SyncIndex {
@@ -127,7 +133,7 @@ export function parseIndex(value: unknown): SyncIndex {
   if (!isRecord(value) || value.schema !== SCHEMA || !isRecord(value.books)) return emptyIndex();
   const books: Record<string, IndexEntry> = {};
   for (const [uid, entry] of Object.entries(value.books)) {
-    if (isRecord(entry) && typeof entry.localBookId === "string") books[uid] = { localBookId: entry.localBookId };
+    if (isRecord(entry) && typeof entry.localBookId === "string") books[uid] = { localBookId: entry.localBookId, ...(entry.releasing === true ? { releasing: true } : {}) };
   }
   return { schema: SCHEMA, books };
 }
