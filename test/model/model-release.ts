@@ -87,6 +87,9 @@ export function checkRelease(history: History, book: ModelBook, server: SideView
       track.writes = track.writes.filter((w) => w.side === "server");
     }
     if (!remove && contact.custom1 !== null && k !== undefined && k.custom1 !== contact.custom1) problems.push(`${label}: Custom 1 ${contact.custom1} not kept at the release (kept ${String(k.custom1)})`);
+    // What only Thunderbird held stayed with the old copy (or went with it): a later synced copy
+    // starts from BlueMind's card.
+    contact.custom1 = null;
   }
   for (const list of [...history.lists.values()].filter((l) => l.book === book)) {
     const s = server.lists.get(list.name)?.[0];
