@@ -25,6 +25,10 @@ describe("OwnWrites", () => {
     expect(own.consume(`contact-delete:c1`)).toBe(true);
     expect(own.removedWithContact("c1")).toBe(true);
     expect(own.removedWithContact("c2")).toBe(false);
+    // Moved: created again elsewhere, so a member removal is the user's again.
+    const other = await books.createBook("Other");
+    await books.createContact(other, card("c1"));
+    expect(own.removedWithContact("c1")).toBe(false);
   });
 
   it("leaves no mark for a write Thunderbird refused (it fires no event)", async () => {

@@ -75,6 +75,9 @@ export class OwnWrites {
       ...books,
       createContact: (bookId, vCard) => {
         const uid = uidOfVCard(vCard);
+        // The contact lives again (a stray copy moved here): removing it from a list is the user's
+        // doing again; the old copy's lists were in the book it left.
+        if (uid !== null) this.deletedContacts.delete(uid);
         return marked([uid === null ? null : `contact:${uid}`], () => books.createContact(bookId, vCard));
       },
       updateContact: (id, vCard) => marked([`contact:${id}`], () => books.updateContact(id, vCard)),
