@@ -66,6 +66,9 @@ export class BookRelease {
         released.keptIn = detachedBookName(local.name, this.deps.options.render);
       }
     }
+    // Its queue goes before its index entry: a crash in between leaves an entry the next run or
+    // sign-out finishes, never a queue no entry points to.
+    await this.deps.options.onBookReleased?.(released);
     await this.deps.forget(containerUid, index);
     if (local !== undefined && released.keptIn !== null) {
       // After the index lost it: the rename is the add-on's, never one to send to BlueMind.
@@ -74,7 +77,6 @@ export class BookRelease {
       this.deps.reporter.log("warning", message, containerUid);
       this.deps.reporter.bookState(containerUid, { state: "error", lastError: message });
     }
-    await this.deps.options.onBookReleased?.(released);
     return released;
   }
 

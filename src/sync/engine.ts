@@ -276,10 +276,14 @@ export class SyncEngine {
     return { book, localBookId, fresh: true };
   }
 
+  /**
+   * State first, index entry last: a crash in between leaves an entry a later run or sign-out
+   * finishes, never state no entry points to (a released book's state would outlive Disconnect).
+   */
   private async forgetBook(containerUid: string, index: SyncIndex): Promise<void> {
+    await this.ledgers.forget(containerUid);
     delete index.books[containerUid];
     await this.ledgers.saveIndex(index);
-    await this.ledgers.forget(containerUid);
   }
 
   private async syncBook({ book, localBookId, fresh }: BookToPull, source: ContentSource, signal?: AbortSignal): Promise<BookRunResult> {

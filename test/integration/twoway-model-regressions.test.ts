@@ -318,3 +318,22 @@ describe("edits during a sync", () => {
     }
   });
 });
+
+describe("Disconnect after a crash", () => {
+  // Bug R: sync goes off with a change queued, the release dies between forgetting the book and
+  // dropping its queue; a later Disconnect leaves that queue in storage, for the next account.
+  it("R: a release cut by a crash, then a Disconnect, leave no queue or state behind", async () => {
+    for (let at = 1; at <= CRASH_POINTS; at++) {
+      const w = await synced(WORK_BOOK);
+      w.setSync(WORK_BOOK, false);
+      await w.tb.asUser.createContact((await w.localBookOf(WORK_BOOK)) ?? "", ["BEGIN:VCARD", "VERSION:4.0", "FN:Refused", "EMAIL:not an address", "END:VCARD"].join("\r\n"));
+      await w.settle();
+      await w.sync(at);
+      await w.signOut(false, 1);
+      const left = Object.keys(w.tb.storeSnapshot()).filter((key) => key.startsWith("sync.queue.") || key.startsWith("sync.book.") || key.startsWith("sync.base."));
+      expect(left, `crash at point ${String(at)}`).toEqual([]);
+      await w.close();
+      worlds.splice(worlds.indexOf(w), 1);
+    }
+  });
+});
