@@ -173,7 +173,7 @@ export class SyncEngine {
         const book = this.listed.get(containerUid);
         // A release a crash cut short was pushed before it began; what it deleted is no deletion to send.
         if (existing.has(localBookId) && source !== null && releasing !== true) await this.release.pushFirst(book, localBookId, source, undefined, true);
-        released.push(await this.release.release(containerUid, localBookId, book, index, remove || releasing === true));
+        released.push(await this.release.release(containerUid, localBookId, book, index, remove));
       }
       this.listed.clear();
       this.unlistedBefore = new Set();
