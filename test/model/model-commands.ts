@@ -104,17 +104,6 @@ const field = fc.constantFrom<Field>(...FIELDS);
 /** Kinds of command a run can leave out (while a bug they find is open: see the test file). */
 export type CommandKind = "crash" | "list-members" | "disconnect" | "disconnect-keep" | "sign-out-during-sync" | "daily-check" | "slow" | "refused";
 
-/**
- * Kinds left out while a bug the account commands found is open (with its plain regression test in
- * test/integration/twoway-model-regressions.test.ts); MODEL_ALL=1 runs them anyway. Kept apart from
- * the test file's OPEN_BUGS, which lists the sync core's.
- */
-export const ACCOUNT_OPEN_BUGS: Partial<Record<CommandKind, string>> = {
-  // I: after Disconnect with "keep" and a new sign-in, a member removed from a list is never
-  // removed on BlueMind (the new synced book takes the kept book's contacts, same ids, for strays).
-  "disconnect-keep": "I",
-};
-
 /** What the user or another client does while an answer is slow. */
 const meanwhile: fc.Arbitrary<ModelCommand> = fc.oneof(
   fc.tuple(book, pick, fc.constantFrom<Field | "custom1">(...FIELDS, "custom1")).map(([b, p, f]) => new LocalEdit(b, p, f)),
@@ -125,7 +114,7 @@ const meanwhile: fc.Arbitrary<ModelCommand> = fc.oneof(
 );
 
 export function commandArbitraries(leftOut: ReadonlySet<CommandKind> = new Set()): fc.Arbitrary<fc.AsyncCommand<History, ModelWorld>>[] {
-  const without = new Set([...leftOut, ...(process.env.MODEL_ALL === "1" ? [] : (Object.keys(ACCOUNT_OPEN_BUGS) as CommandKind[]))]);
+  const without = leftOut;
   const remove = without.has("disconnect-keep") ? fc.constant(true) : fc.boolean();
   const weighted: [number, fc.Arbitrary<fc.AsyncCommand<History, ModelWorld>>][] = [
     [3, book.map((b) => new LocalCreate(b))],

@@ -78,6 +78,12 @@ export function checkRelease(history: History, book: ModelBook, server: SideView
       } else problems.push(`${label}: deleted here, still on BlueMind after the release (the deletion was not sent)`);
       continue;
     }
+    if (localExists?.value === false) {
+      // Deleted here after its edits, changed on BlueMind: the card comes back as BlueMind has it
+      // (the rule of a sync), and the edits went with the deletion.
+      for (const track of Object.values(contact.fields)) track.writes = track.writes.filter((w) => w.side === "server");
+      continue;
+    }
     for (const field of FIELDS) {
       const track = contact.fields[field];
       const mine = track.last("local");

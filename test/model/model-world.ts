@@ -248,9 +248,10 @@ export class ModelWorld {
     }
     this.noteSecrets();
     await this.settle();
-    // The books being released (a cancelled run may have created one).
+    // The books being released (a cancelled run may have created one); not one whose release a
+    // crash cut short (sync went off): the sign-out finishes that one, and it may be gone already.
     const index = parseIndex(await this.tb.localStore.get(SYNC_INDEX_KEY));
-    const synced = Object.fromEntries(Object.entries(index.books).map(([uid, entry]) => [uid, entry.localBookId]));
+    const synced = Object.fromEntries(Object.entries(index.books).filter(([, entry]) => entry.releasing !== true).map(([uid, entry]) => [uid, entry.localBookId]));
     const released = await process.signOut(remove);
     await this.settle();
     return { released, run, synced };

@@ -1,0 +1,40 @@
+// The sequences the model-based test found failing (shrunk), replayed as they were printed, each
+// with its letter: a fix that regresses shows here first, whatever the random test draws. The
+// plain regression tests of the same bugs are in test/integration/twoway-model-regressions.test.ts.
+// A slow answer's request number moves with the code, so those run at every request of a sync.
+import type fc from "fast-check";
+import { describe, it } from "vitest";
+import { Disconnect, DailyCheck, SlowSync } from "./model-account-commands.ts";
+import { CrashingSync, Restart, Sync, ToggleSync } from "./model-commands.ts";
+import { LocalCreate, LocalDelete, LocalEdit, ServerCreate, ServerDelete, ServerEdit } from "./model-contact-commands.ts";
+import type { History } from "./model-history.ts";
+import { LocalListCreate, LocalListMember, ServerGroupCreate, ServerGroupMember } from "./model-list-commands.ts";
+import { runSequence } from "./model-sequence.ts";
+import { CONTACTS_BOOK as C, WORK_BOOK as W, type ModelWorld } from "./model-world.ts";
+
+type Command = fc.AsyncCommand<History, ModelWorld>;
+
+/** Requests of a sync of the model's world, each of which a slow answer may be. */
+const REQUESTS = 14;
+const everyRequest = (make: (at: number) => Command[]): Command[][] => Array.from({ length: REQUESTS }, (_, i) => make(i + 1));
+
+const FOUND: [string, Command[][]][] = [
+  ["I", [[new Disconnect(false), new ServerGroupCreate(C, [0]), new Sync(), new LocalListMember(C, 0, 0, false), new LocalEdit(C, 0, "title")]]],
+  ["J", [[new ServerCreate(C), new LocalListCreate(C, [0]), new Sync(), new ServerGroupCreate(C, [0]), new Disconnect(true, 1), new ServerDelete(C, 0), new ServerDelete(C, 1), new CrashingSync(82), new ServerGroupMember(C, 0, 0, false), new CrashingSync(1)]]],
+  ["K", everyRequest((at) => [new ServerGroupCreate(C, [0]), new LocalCreate(C, true), new Disconnect(true), new SlowSync(at, new LocalDelete(C, 0)), new LocalListMember(C, 0, 0, false)])],
+  ["L", [[new ToggleSync(W), new LocalDelete(W, 0), new Restart(), new CrashingSync(52)]]],
+  ["M", everyRequest((at) => [new ServerEdit(C, 0, "title"), new LocalEdit(C, 0, "role"), new LocalDelete(C, 0), new ToggleSync(C), new SlowSync(at, new LocalEdit(C, 0, "title"))])],
+  ["N", [[new ToggleSync(C), new ServerEdit(C, 0, "title"), new LocalEdit(C, 0, "nickname"), new LocalDelete(C, 0), new DailyCheck(false)]]],
+  ["O", [[new ToggleSync(C), new CrashingSync(1), new CrashingSync(44), new ServerGroupCreate(C, [])]]],
+  ["P", everyRequest((at) => [new ServerEdit(W, 21, "title"), new SlowSync(at, new LocalDelete(W, 75)), new ServerCreate(W)])],
+  ["Q", [[new LocalEdit(C, 0, "custom1"), new LocalCreate(C, true), new Sync(), new ToggleSync(C), new CrashingSync(28), new ServerEdit(C, 0, "title")]]],
+  ["R", [[new ToggleSync(W), new LocalCreate(W, true), new CrashingSync(54), new Disconnect(false, 1)]]],
+  ["S", [[new LocalEdit(C, 7, "title"), new LocalDelete(C, 45), new ServerCreate(C), new ServerEdit(C, 8, "role"), new Disconnect(false)]]],
+  ["T", [[new ToggleSync(C), new CrashingSync(22), new Disconnect(false)], [new ToggleSync(C), new CrashingSync(28), new Disconnect(false)]]],
+];
+
+describe("sequences the model found failing, replayed", () => {
+  it.each(FOUND)("%s", async (_letter, sequences) => {
+    for (const commands of sequences) await runSequence(commands);
+  });
+});
