@@ -30,6 +30,9 @@ const FOUND: [string, Command[][]][] = [
   ["Q", [[new LocalEdit(C, 0, "custom1"), new LocalCreate(C, true), new Sync(), new ToggleSync(C), new CrashingSync(28), new ServerEdit(C, 0, "title")]]],
   ["R", [[new ToggleSync(W), new LocalCreate(W, true), new CrashingSync(54), new Disconnect(false, 1)]]],
   ["S", [[new LocalEdit(C, 7, "title"), new LocalDelete(C, 45), new ServerCreate(C), new ServerEdit(C, 8, "role"), new Disconnect(false)]]],
+  ["U", everyRequest((at) => [new LocalCreate(W), new LocalDelete(W, 46), new SlowSync(at, new LocalDelete(W, 0))])],
+  ["V", everyRequest((at) => [new LocalCreate(C), new LocalDelete(C, 25), new SlowSync(at, new ServerEdit(C, 0, "title"))])],
+  ["W", everyRequest((at) => [new LocalDelete(C, 0), new Disconnect(false, 1), new CrashingSync(49), new SlowSync(at, new ServerDelete(C, 0)), new LocalEdit(C, 0, "title"), new Sync()])],
   ["T", [[new ToggleSync(C), new CrashingSync(22), new Disconnect(false)], [new ToggleSync(C), new CrashingSync(28), new Disconnect(false)]]],
 ];
 

@@ -71,21 +71,18 @@ export async function decideIncoming(card: IncomingCard, readers: IncomingReader
   if (record === undefined && listed === null && !editedUnrecorded && !deletedUnrecorded) return { kind: "create", vCard: serverVCard };
 
   const local = listed !== null ? (listed.vCard ?? null) : await readers.readLocal(card.contactId);
-  if (local === null && deletedUnrecorded) {
-    // Deleted here after a cut pull wrote it unrecorded: the deletion stands (the caller records
-    // the card, so the push deletes it on BlueMind) if the base that pull may have left shows the
-    // server did not change the card since. Else, or with no base to tell, the card comes back,
-    // as for any contact deleted here and changed there: nothing of the server's is lost.
+  if (local === null) {
+    if ((record === undefined && !deletedUnrecorded) || card.readOnly) return { kind: "create", vCard: serverVCard };
+    // Deleted here: recorded (whether or not its deletion reached the queue yet: the event may land
+    // while this pull runs), or written unrecorded by a cut pull and queued for deletion. The
+    // deletion stands (left to the push; an unrecorded card is recorded by the caller so the push
+    // can delete it) if the base shows the server did not change the card since — the echo of
+    // one's own push is no change. Else, or with no base to tell, the card comes back, as for any
+    // contact deleted here and changed there: nothing of the server's is lost.
+    if (unchangedOnServer) return { kind: "skip" };
     const base = await readers.readBase(card.contactId);
     const unchangedThere = base !== null && vCardContentHash(base) === (hash ?? vCardContentHash(serverVCard));
     return unchangedThere ? { kind: "skip" } : { kind: "comes-back", vCard: serverVCard };
-  }
-  if (local === null) {
-    if (record === undefined || card.readOnly) return { kind: "create", vCard: serverVCard };
-    // A recorded contact Thunderbird no longer has was deleted here, whether or not its deletion
-    // reached the queue yet (the event may land while this pull runs): a server change brings it
-    // back; else it is left to the push, which sends the deletion.
-    return unchangedOnServer ? { kind: "skip" } : { kind: "comes-back", vCard: serverVCard };
   }
   const localHash = vCardContentHash(local);
   const serverHash = hash ?? vCardContentHash(serverVCard);

@@ -133,6 +133,10 @@ export class ContactPush {
   private async sendContacts(batch: PendingContact[]): Promise<void> {
     // Adds are looked up too: a contact born here whose record was lost (state unreadable, a sync
     // cut short) may already be on BlueMind, and an add of its uid would be refused for good.
+    // The container's version for the adds (ContactRecord.sent) is read first, so that no request
+    // stands between reading the server's copies and the write: _mupdates has no compare-and-swap,
+    // and a change another client makes in between is overwritten.
+    const since = batch.some((p) => p.kind === "add" || p.record?.sent !== undefined) ? await this.run.deps.server.version({ signal: this.run.deps.signal }) : null;
     const server = await this.run.serverCopies(batch.map((p) => p.item));
     const changes: Required<VCardChanges> = { add: [], modify: [], delete: [] };
     const sent = new Map<string, PendingContact>();
@@ -206,7 +210,7 @@ export class ContactPush {
       }
     }
     if (sent.size === 0) return;
-    await this.recordAdds(changes, sent);
+    await this.recordAdds(changes, sent, since);
     await this.run.send(
       changes,
       sent,
@@ -219,10 +223,10 @@ export class ContactPush {
   }
 
   /** The adds of the batch, recorded and checkpointed before it goes (ContactRecord.sent). */
-  private async recordAdds(changes: Required<VCardChanges>, batch: Map<string, PendingContact>): Promise<void> {
+  private async recordAdds(changes: Required<VCardChanges>, batch: Map<string, PendingContact>, versionBefore: number | null): Promise<void> {
     const adds = [...batch.values()].filter((p) => p.kind === "add");
     if (adds.length === 0) return;
-    const since = await this.run.deps.server.version({ signal: this.run.deps.signal });
+    const since = versionBefore ?? (await this.run.deps.server.version({ signal: this.run.deps.signal }));
     const count = changes.add.length + changes.modify.length + changes.delete.length;
     for (const p of adds) if (p.vCard !== null) await this.run.ledger.addSent(p.id, p.item, p.hash, p.vCard, { since, changes: count });
     await this.run.ledger.checkpoint();

@@ -12,8 +12,8 @@
 // the card is deleted there if one of them lists it as deleted.
 //
 // Limits, both on the safe side (the card is sent again: it comes back, nothing is lost): another
-// client's write in the instant between the push's `_version` and its `_mupdates` shifts the add
-// past the versions read, and BlueMind purges deletion records after 60 days.
+// client's write between the push's `_version` (read just before the server's copies) and its
+// `_mupdates` shifts the add past the versions read, and BlueMind purges deletion records after 60 days.
 import type { SentAdd } from "../state/sync-state.ts";
 import type { PushRun } from "./push-run.ts";
 
