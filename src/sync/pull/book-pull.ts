@@ -12,9 +12,9 @@
 //  - Crash safety: contact ids are derived (contact-uid.ts), a record is written only after
 //    Thunderbird accepted the write, checkpoints keep the old version and the new one is stored
 //    last (BookLedger): a run cut anywhere is redone, and what it already wrote is skipped.
-//  - A full listing that contradicts the book's `_itemCount` and would remove something is not
-//    applied (listingContradictsCount): the pull fails before any write and is retried.
+//  - A listing or changeset contradicting `_itemCount` is not applied (throwIfImplausible): retried.
 //  - One bad card never blocks a book: logged, kept for a retry (pull-failures.ts), version moves on.
+//  - A server deletion of a contact changed here logs what the user typed (reportLostEdit).
 import type { ItemValue, VCard } from "../../bluemind/models.ts";
 import type { ActivityLevel } from "../../shared/status.ts";
 import { blueMindToVCard, vCardContentHash, type ConversionResult } from "../../vcard/index.ts";
@@ -39,7 +39,6 @@ import type { BookLedger } from "../state/book-ledger.ts";
 import { CHECKPOINT_EVERY, FETCH_CONCURRENCY, PHOTO_CONCURRENCY, WRITE_CONCURRENCY, type PullCounts, type PullDeps, type PullOptions, type PullOutcome, type PullTarget } from "./pull-types.ts";
 import type { ContactRecord } from "../state/sync-state.ts";
 
-export { CHECKPOINT_EVERY, FETCH_CONCURRENCY, PHOTO_CONCURRENCY, WRITE_CONCURRENCY } from "./pull-types.ts";
 export type { PendingChanges, PullCounts, PullDeps, PullOptions, PullOutcome, PullTarget } from "./pull-types.ts";
 
 export async function pullBook(target: PullTarget, deps: PullDeps, options: PullOptions = {}): Promise<PullOutcome> {
@@ -174,11 +173,10 @@ class BookPull {
         this.counts.deleted++;
       }
       const id = await this.idOf(uid);
-      if (this.ledger.state.contacts[id] !== undefined) await this.reportLostEdit(id);
-      if (this.ledger.state.contacts[id] !== undefined || this.listing?.has(id)) {
-        await this.writer.remove(id);
-        this.counts.deleted++;
-      }
+      await this.reportLostEdit(id);
+      // Unrecorded, yet in this book: a cut pull wrote it. (A kept book's copy is the user's.)
+      const here = this.ledger.state.contacts[id] !== undefined || this.listing?.has(id) === true || (await this.readLocal(id)) !== null;
+      if (here && (await this.writer.remove(id))) this.counts.deleted++;
       await this.ledger.removeContact(id);
       // Deleted on both sides (the push keeps one of a derived id without a record for the pull).
       if (this.deps.changes?.pending(id) === "delete") await this.deps.changes.drop(id);
@@ -284,10 +282,11 @@ class BookPull {
    */
   private async reportLostEdit(contactId: string): Promise<void> {
     const record = this.ledger.state.contacts[contactId];
-    if (record === undefined || record.item === null || this.target.readOnly) return;
+    // Unrecorded (a cut pull wrote it): changed here if its change is queued.
+    if (record?.item === null || this.target.readOnly || (record === undefined && this.deps.changes?.pending(contactId) !== "upsert")) return;
     const local = this.listing !== null ? (this.listing.get(contactId) ?? null) : await this.readLocal(contactId);
     const written = this.ledger.hashOf(contactId);
-    if (local === null || written === null || vCardContentHash(local) === written) return;
+    if (local === null || (record !== undefined && (written === null || vCardContentHash(local) === written))) return;
     await this.deps.changes?.drop(contactId);
     this.log("warning", text("logChangedContactDeleted", vCardValueLines(local).join("; ")));
   }
@@ -309,6 +308,7 @@ class BookPull {
     await allSettledOrThrow(
       extras.map(async (id) => {
         try {
+          await this.reportLostEdit(id);
           if (await this.writer.remove(id)) this.counts.deleted++;
         } catch (error) {
           if (isRunFatal(error, this.deps.signal)) throw error;
