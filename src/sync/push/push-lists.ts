@@ -83,11 +83,14 @@ export class ListPush {
   }
 
   private async sendLists(batch: PendingList[]): Promise<void> {
-    const server = await this.run.serverCopies(batch.filter((p) => p.kind !== "add").map((p) => p.groupUid));
+    // New lists are looked up too: a push cut after its _mupdates may have sent one already, and
+    // another client may have changed the group since: sent again as new, that change is lost.
+    const server = await this.run.serverCopies(batch.map((p) => p.groupUid));
     const changes: Required<VCardChanges> = { add: [], modify: [], delete: [] };
     const sent = new Map<string, PendingList & { target: ListSnapshot; sentMembers: string[] }>();
     for (const p of batch) {
-      const item = p.kind === "add" ? undefined : (server.get(p.groupUid) ?? null);
+      const found = server.get(p.groupUid) ?? null;
+      const item = p.kind === "add" && found === null ? undefined : found;
       const copy = item === undefined ? undefined : item === null ? null : { version: versionOf(item), content: await this.serverSnapshot(item) };
       if (p.kind === "delete") {
         const decision = decideListDelete({ record: p.record, server: copy ?? null });
@@ -122,7 +125,7 @@ export class ListPush {
       }
       const { members, ids } = await this.groupMembersOf(p, target, item ?? null);
       const value = groupCard(item?.value ?? null, target, members);
-      (p.kind === "add" ? changes.add : changes.modify).push({ uid: p.groupUid, value });
+      (item === undefined ? changes.add : changes.modify).push({ uid: p.groupUid, value });
       sent.set(p.groupUid, { ...p, target, sentMembers: ids });
     }
     if (sent.size === 0) return;
