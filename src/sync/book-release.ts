@@ -35,11 +35,11 @@ export class BookRelease {
    * (the container is gone, the right withdrawn); anything that may pass (offline, not connected)
    * is thrown, and the removal waits for the next sync.
    */
-  async pushFirst(book: RemoteBook | undefined, localBookId: string, source: ContentSource, signal: AbortSignal | undefined, final: boolean): Promise<void> {
+  async pushFirst(book: RemoteBook | undefined, localBookId: string, source: ContentSource, signal: AbortSignal | undefined, final: boolean, queuedOnly = false): Promise<void> {
     const ledger = book === undefined ? undefined : this.deps.ledgers.get(book.containerUid);
     if (book === undefined || ledger === undefined || this.deps.options.pushPending === undefined) return;
     try {
-      await this.deps.options.pushPending({ book, localBookId, ledger, content: source.addressBook(book.containerUid), signal });
+      await this.deps.options.pushPending({ book, localBookId, ledger, content: source.addressBook(book.containerUid), signal, queuedOnly });
     } catch (error) {
       const forGood = error instanceof BlueMindError && !error.retryable && !isRunFatal(error, signal);
       if (signal?.aborted === true || !(final || forGood)) throw error;
@@ -83,11 +83,16 @@ export class BookRelease {
   /**
    * Releases that a crash cut short, finished before anything else of a run: the push must not
    * see contacts the release deleted as deletions of the user's, nor the run a missing local copy
-   * as a book the user deleted. Nothing is pushed first: that was done before the release began.
+   * as a book the user deleted. What the user changed since is pushed first (the queue only: the
+   * release's own deletions raised no event anyone heard), and what cannot be sent is kept.
    */
-  async finishCutReleases(index: SyncIndex, known: (containerUid: string) => RemoteBook | undefined): Promise<void> {
+  async finishCutReleases(index: SyncIndex, source: ContentSource, known: (containerUid: string) => RemoteBook | undefined, signal?: AbortSignal): Promise<void> {
+    const existing = new Set((await this.deps.books.listBooks()).map((b) => b.id));
     for (const [containerUid, entry] of Object.entries(index.books)) {
-      if (entry.releasing === true) await this.release(containerUid, entry.localBookId, known(containerUid), index, true);
+      if (entry.releasing !== true) continue;
+      const book = known(containerUid);
+      if (existing.has(entry.localBookId)) await this.pushFirst(book, entry.localBookId, source, signal, true, true);
+      await this.release(containerUid, entry.localBookId, book, index, true);
     }
   }
 

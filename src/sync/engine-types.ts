@@ -21,6 +21,11 @@ export interface PushContext {
   ledger: BookLedger;
   content: BookContent;
   signal?: AbortSignal;
+  /**
+   * Only what the queue holds, no catch-up (the full comparison with the records): a release a
+   * crash cut short deleted contacts unobserved, which a catch-up would send as deletions.
+   */
+  queuedOnly?: boolean;
 }
 
 /** What a push tells the engine: problems to show on the book's status (with the pull's own). */

@@ -171,8 +171,8 @@ export class SyncEngine {
       const released: ReleasedBook[] = [];
       for (const [containerUid, { localBookId, releasing }] of Object.entries(index.books)) {
         const book = this.listed.get(containerUid);
-        // A release a crash cut short was pushed before it began; what it deleted is no deletion to send.
-        if (existing.has(localBookId) && source !== null && releasing !== true) await this.release.pushFirst(book, localBookId, source, undefined, true);
+        // A release a crash cut short deleted contacts unobserved: only its queue is sent.
+        if (existing.has(localBookId) && source !== null) await this.release.pushFirst(book, localBookId, source, undefined, true, releasing === true);
         released.push(await this.release.release(containerUid, localBookId, book, index, remove));
       }
       this.listed.clear();
@@ -187,7 +187,7 @@ export class SyncEngine {
     const index = await this.ledgers.loadIndex();
     await this.ledgers.load(index);
     for (const book of remote) this.listed.set(book.containerUid, book);
-    await this.release.finishCutReleases(index, (uid) => this.listed.get(uid));
+    await this.release.finishCutReleases(index, source, (uid) => this.listed.get(uid), signal);
     const localBooks = await this.books.listBooks();
     const plan = planBooks(remote, index, localBooks, this.unlistedBefore);
     for (const containerUid of plan.unlisted) {

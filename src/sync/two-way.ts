@@ -165,7 +165,7 @@ export class TwoWaySync {
   async pushPending(context: PushContext): Promise<PushReport> {
     const { book, localBookId, ledger, signal } = context;
     await this.tracker.idle();
-    if (!book.readOnly && this.catchUpDue(book.containerUid, ledger.state)) await this.queue.requestFullPush(book.containerUid);
+    if (!book.readOnly && context.queuedOnly !== true && this.catchUpDue(book.containerUid, ledger.state)) await this.queue.requestFullPush(book.containerUid);
     const queue = await this.queue.get(book.containerUid);
     if (isEmptyQueue(queue)) return { problems: [] };
     if (book.readOnly) {

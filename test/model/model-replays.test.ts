@@ -34,6 +34,7 @@ const FOUND: [string, Command[][]][] = [
   ["V", everyRequest((at) => [new LocalCreate(C), new LocalDelete(C, 25), new SlowSync(at, new ServerEdit(C, 0, "title"))])],
   ["W", everyRequest((at) => [new LocalDelete(C, 0), new Disconnect(false, 1), new CrashingSync(49), new SlowSync(at, new ServerDelete(C, 0)), new LocalEdit(C, 0, "title"), new Sync()])],
   ["X", [[new SlowSync(1, new LocalDelete(C, 0)), new LocalCreate(C), new LocalListCreate(C, []), new CrashingSync(44), new ServerGroupMember(C, 0, 0, true), new LocalEdit(C, 0, "title")]]],
+  ["Y", [[new ToggleSync(W), new CrashingSync(22), new LocalEdit(W, 0, "nickname"), new SlowSync(1, new ServerEdit(W, 0, "nickname"))]]],
   ["T", [[new ToggleSync(C), new CrashingSync(22), new Disconnect(false)], [new ToggleSync(C), new CrashingSync(28), new Disconnect(false)]]],
 ];
 
