@@ -330,8 +330,28 @@ describe("Disconnect after a crash", () => {
       await w.settle();
       await w.sync(at);
       await w.signOut(false, 1);
-      const left = Object.keys(w.tb.storeSnapshot()).filter((key) => key.startsWith("sync.queue.") || key.startsWith("sync.book.") || key.startsWith("sync.base."));
+      const left = Object.keys(w.tb.storeSnapshot()).filter((key) => key.startsWith("sync.queue.") || key.startsWith("sync.book.") || key.startsWith("sync.base.") || key.startsWith("sync.pulling."));
       expect(left, `crash at point ${String(at)}`).toEqual([]);
+      await w.close();
+      worlds.splice(worlds.indexOf(w), 1);
+    }
+  });
+});
+
+describe("a card BlueMind deletes after a crashed pull wrote it", () => {
+  // Bug Z: a pull writes a new card and dies before recording it; BlueMind deletes the card. The
+  // next changeset (from the same version) names it nowhere (created and deleted since), so the
+  // copy stayed in Thunderbird until the daily full check.
+  it("Z: goes from Thunderbird at the next sync, at whatever point the pull died", async () => {
+    for (let at = 1; at <= CRASH_POINTS; at++) {
+      const w = await synced();
+      w.fake.control.createCard(CONTACTS_BOOK, "card-p3", serverCard("p3", FIELDS));
+      await w.sync(at);
+      w.fake.control.deleteCard(CONTACTS_BOOK, "card-p3");
+      await w.sync();
+      const view = await readView(w);
+      expect(view[CONTACTS_BOOK].local?.contacts.has("p3"), `crash at point ${String(at)}`).toBe(false);
+      expect([...(view[CONTACTS_BOOK].local?.contacts.keys() ?? [])].sort(), `crash at point ${String(at)}`).toEqual(["p1", "p2"]);
       await w.close();
       worlds.splice(worlds.indexOf(w), 1);
     }

@@ -35,6 +35,8 @@ const FOUND: [string, Command[][]][] = [
   ["W", everyRequest((at) => [new LocalDelete(C, 0), new Disconnect(false, 1), new CrashingSync(49), new SlowSync(at, new ServerDelete(C, 0)), new LocalEdit(C, 0, "title"), new Sync()])],
   ["X", [[new SlowSync(1, new LocalDelete(C, 0)), new LocalCreate(C), new LocalListCreate(C, []), new CrashingSync(44), new ServerGroupMember(C, 0, 0, true), new LocalEdit(C, 0, "title")]]],
   ["Y", [[new ToggleSync(W), new CrashingSync(22), new LocalEdit(W, 0, "nickname"), new SlowSync(1, new ServerEdit(W, 0, "nickname"))]]],
+  ["Z", [[new ServerCreate(C), new CrashingSync(24), new ServerDelete(C, 0), new ServerDelete(C, 0)]]],
+  ["Z2", [[new LocalEdit(C, 0, "title"), new LocalEdit(W, 93, "title"), new LocalCreate(W), new CrashingSync(68), new LocalDelete(W, 20), new ServerDelete(C, 0)]]],
   ["T", [[new ToggleSync(C), new CrashingSync(22), new Disconnect(false)], [new ToggleSync(C), new CrashingSync(28), new Disconnect(false)]]],
 ];
 

@@ -93,13 +93,12 @@ class BookPull {
         allUids,
         knownItems: this.ledger.knownItems(),
         retry: Object.keys(this.ledger.state.retry),
-        recordedAfter: start.since > 0 ? this.ledger.itemsRecordedAfter(start.since) : [],
+        recordedAfter: start.since > 0 ? [...this.ledger.itemsRecordedAfter(start.since), ...(await this.ledger.cutPullWrites())] : [],
       });
       this.confirmGone = new Set(plan.confirmGone);
 
-      // Only a book that may hold contacts the state does not know is listed: a first sync cut
-      // short (lastSuccess null) or a re-created container. A synced book that is merely empty
-      // (version 0) has nothing to find.
+      // Listed only when it may hold contacts the state does not know: a first sync cut short
+      // (lastSuccess null) or a re-created container; not a synced book that is merely empty.
       const completedBefore = this.ledger.state.lastSuccess !== null && !start.recreated;
       if (start.since === 0 && !this.target.freshBook && !completedBefore) await this.listLocalBook();
       if (plan.serverUids !== null) throwIfImplausible({ listed: plan.serverUids.size, itemCount: this.target.itemCount ?? null, atRisk: plan.deletions.length + (this.listing?.size ?? 0) });
@@ -109,6 +108,7 @@ class BookPull {
       }
       this.ticker = new ProgressTicker((p) => this.deps.reporter.progress(containerUid, p), plan.deletions.length + plan.fetch.length);
 
+      if (start.since > 0) await this.ledger.notePullWrites(plan.fetch);
       await allSettledOrThrow(plan.deletions.map((uid) => this.deleteItem(uid)));
       await runWorkers(chunk(plan.fetch, this.options.batchSize ?? MGET_BATCH_SIZE), this.options.fetchConcurrency ?? FETCH_CONCURRENCY, (batch) =>
         this.fetchAndApply(batch),
@@ -117,8 +117,7 @@ class BookPull {
       this.counts.lists = lists.created + lists.updated;
       if (plan.serverUids !== null && this.listing !== null) await this.removeExtraContacts(plan.serverUids);
       const removedMembers = await removeUnusedMemberContacts(this.listDeps());
-      // Nothing moved: rewriting the state of a 10,000-contact book costs more than the rest of
-      // the sync. Only lastSuccess would differ, and the in-memory copy carries it.
+      // Nothing moved: rewriting a 10,000-contact state costs more than the rest of the sync.
       const untouched =
         start.since !== 0 &&
         !start.fullCheck &&
@@ -134,6 +133,7 @@ class BookPull {
       this.ledger.completePull(changeset.version, this.deps.now(), start.since === 0 || start.fullCheck);
       this.failures.summarise();
       if (!untouched) await this.ledger.checkpoint();
+      await this.ledger.pullRecorded();
       const finishing = this.ledger.fillPendingHashes();
       return {
         finishing,

@@ -20,7 +20,7 @@
 // same store): records are always saved before the queue forgets an entry (see push).
 import { vCardContentHash } from "../../vcard/index.ts";
 import type { BaseCopies } from "./base-copies.ts";
-import type { BookSyncState, ContactRecord, GroupRecord, SentAdd } from "./sync-state.ts";
+import { memoryPullWrites, type BookSyncState, type ContactRecord, type GroupRecord, type PullWritesStore, type SentAdd } from "./sync-state.ts";
 
 export type ReadonlyGroupRecord = Readonly<Omit<GroupRecord, "members">> & { readonly members: readonly string[] };
 
@@ -39,10 +39,14 @@ export class BookLedger {
   private readonly pendingHashes = new Map<string, string>();
   private saving: Promise<void> = Promise.resolve();
 
+  /** Whether a pull's writes are noted in storage (PullWritesStore), to clear once recorded. */
+  private pullWritesNoted = false;
+
   constructor(
     private readonly book: BookSyncState,
     private readonly bases: BaseCopies,
     private readonly persist: (state: BookSyncState) => Promise<void>,
+    private readonly pullWrites: PullWritesStore = memoryPullWrites(),
   ) {}
 
   get state(): ReadonlyBookState {
@@ -201,6 +205,27 @@ export class BookLedger {
   }
 
   /** The book fully reflects `version` (every change up to it applied or kept for a retry). */
+  /** Items the last pull meant to write when it was cut short: maybe written, maybe unrecorded. */
+  async cutPullWrites(): Promise<string[]> {
+    const items = await this.pullWrites.load();
+    this.pullWritesNoted = items.length > 0;
+    return items;
+  }
+
+  /** Stored before a pull writes `items` (PullWritesStore); cleared by pullRecorded(). */
+  async notePullWrites(items: readonly string[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.pullWrites.save(items);
+    this.pullWritesNoted = true;
+  }
+
+  /** After the checkpoint that follows completePull: every write of the pull is recorded. */
+  async pullRecorded(): Promise<void> {
+    if (!this.pullWritesNoted) return;
+    await this.pullWrites.clear();
+    this.pullWritesNoted = false;
+  }
+
   completePull(version: number, at: number, fullCheck: boolean): void {
     this.book.version = version;
     this.book.lastSuccess = at;
@@ -239,6 +264,7 @@ export class BookLedger {
   async drop(): Promise<void> {
     this.pendingHashes.clear();
     await this.bases.drop();
+    await this.pullWrites.clear();
   }
 }
 

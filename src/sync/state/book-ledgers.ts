@@ -79,7 +79,7 @@ export class BookLedgers {
   }
 
   private adoptState(state: ReturnType<typeof emptyBookState>): BookLedger {
-    const ledger = new BookLedger(state, new BaseCopies(this.store, state.containerUid), (s) => this.stateStore.saveBook(s));
+    const ledger = new BookLedger(state, new BaseCopies(this.store, state.containerUid), (s) => this.stateStore.saveBook(s), this.stateStore.pullWrites(state.containerUid));
     this.ledgers.set(state.containerUid, ledger);
     return ledger;
   }

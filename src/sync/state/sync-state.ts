@@ -169,7 +169,48 @@ export class SyncStateStore {
     return this.store.set(bookStateKey(state.containerUid), state);
   }
 
-  removeBook(containerUid: string): Promise<void> {
-    return this.store.remove(bookStateKey(containerUid));
+  async removeBook(containerUid: string): Promise<void> {
+    await this.store.remove(bookStateKey(containerUid));
+    await this.store.remove(pullWritesKey(containerUid));
   }
+
+  pullWrites(containerUid: string): PullWritesStore {
+    const key = pullWritesKey(containerUid);
+    return {
+      load: async () => {
+        const value = await this.store.get(key);
+        return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+      },
+      save: (items) => this.store.set(key, items),
+      clear: () => this.store.remove(key),
+    };
+  }
+}
+
+/**
+ * The items a pull (after the first) is about to write, stored before it writes any: a crash
+ * before its checkpoint leaves contacts written but not recorded, which the next pull's changeset
+ * may not name again (a card created and deleted meanwhile). A small key of its own, so a pull of
+ * ten changes does not rewrite a 10,000-contact state first.
+ */
+export interface PullWritesStore {
+  load(): Promise<string[]>;
+  save(items: readonly string[]): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export const PULL_WRITES_PREFIX = "sync.pulling.";
+
+function pullWritesKey(containerUid: string): string {
+  return `${PULL_WRITES_PREFIX}${containerUid}`;
+}
+
+/** For a ledger that is not stored (tests, a book being set up). */
+export function memoryPullWrites(): PullWritesStore {
+  let items: string[] = [];
+  return {
+    load: async () => [...items],
+    save: async (next) => void (items = [...next]),
+    clear: async () => void (items = []),
+  };
 }
