@@ -54,7 +54,7 @@ export class BookRelease {
    */
   async release(containerUid: string, localBookId: string, book: RemoteBook | undefined, index: SyncIndex, remove: boolean): Promise<ReleasedBook> {
     const local = (await this.deps.books.listBooks()).find((b) => b.id === localBookId);
-    const released: ReleasedBook = { containerUid, bookName: book?.displayName ?? local?.name ?? containerUid, keptIn: null, deleted: false };
+    const released: ReleasedBook = { containerUid, localBookId, bookName: book?.displayName ?? local?.name ?? containerUid, keptIn: null, deleted: false };
     if (local !== undefined && remove) {
       await this.markReleasing(containerUid, index);
       // Changes in a read-only book are undone, never sent: nothing of it can be waiting.

@@ -45,6 +45,8 @@ interface TrackedBook {
 export class ChangeTracker {
   private chain: Promise<void> = Promise.resolve();
   private readonly containers = new Map<string, string>();
+  /** Thunderbird book ids of books released (ids are never reused: a book synced again is new). */
+  private readonly releasedBooks = new Set<string>();
 
   constructor(private readonly deps: ChangeTrackerDeps) {}
 
@@ -197,7 +199,18 @@ export class ChangeTracker {
 
   // ───────────── which synced book ─────────────
 
+  /**
+   * A synced book was let go: an event of it handled from now on (Thunderbird's may come late) is
+   * none of the add-on's business, and must not queue a change for a book no longer synced — its
+   * queue would outlive it, and a deletion in it could reach BlueMind once the book is synced again.
+   */
+  released(localBookId: string): void {
+    this.releasedBooks.add(localBookId);
+    this.containers.delete(localBookId);
+  }
+
   private async syncedBook(bookId: string): Promise<TrackedBook | null> {
+    if (this.releasedBooks.has(bookId)) return null;
     let containerUid = this.containers.get(bookId);
     if (containerUid === undefined) {
       const found = await this.deps.engine.containerOfLocalBook(bookId);

@@ -60,6 +60,8 @@ export interface SyncEngineOptions extends PullOptions {
 
 export interface ReleasedBook {
   containerUid: string;
+  /** Its Thunderbird book (gone when `deleted`). */
+  localBookId: string;
   /** The name the user knew the book by. */
   bookName: string;
   /** The plain Thunderbird book now holding what BlueMind does not have; null when there is none. */

@@ -164,8 +164,8 @@ describe("local books", () => {
     const books = await r.tb.asUser.listBooks();
     const bookA = localIdOf(r.tb, "book:A");
     const expected = [
-      { containerUid: "book:A", bookName: "book:A", keptIn: null, deleted: false },
-      { containerUid: "book:B", bookName: "book:B", keptIn: null, deleted: false },
+      { containerUid: "book:A", localBookId: bookA, bookName: "book:A", keptIn: null, deleted: false },
+      { containerUid: "book:B", localBookId: localIdOf(r.tb, "book:B"), bookName: "book:B", keptIn: null, deleted: false },
     ];
     expect(await r.engine.releaseAllLocalBooks(null, false)).toEqual(expected);
     expect(released).toEqual(expected);
@@ -229,7 +229,7 @@ describe("a synced book let go while it holds something BlueMind does not have",
     for (const id of unchanged) expect(await r.tb.asUser.getContact(id)).toBeNull();
     expect((r.tb.storeSnapshot()[SYNC_INDEX_KEY] as SyncIndex).books).toEqual({});
     expect(r.tb.storeSnapshot()["sync.book.book:A"]).toBeUndefined();
-    expect(released).toEqual([{ containerUid: "book:A", bookName: "Clients", keptIn: "Clients (not saved on BlueMind)", deleted: false }]);
+    expect(released).toEqual([{ containerUid: "book:A", localBookId: bookId, bookName: "Clients", keptIn: "Clients (not saved on BlueMind)", deleted: false }]);
     const told = "“Clients” is no longer synced; what BlueMind does not have of it stays in Thunderbird, in the address book “Clients (not saved on BlueMind)”.";
     expect(r.events).toContain(`warning book:A ${told}`);
     expect(r.states.at(-1)).toEqual(["book:A", { state: "error", lastError: text("detachedBookMessage", "Clients", "Clients (not saved on BlueMind)") }]);

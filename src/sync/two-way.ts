@@ -150,8 +150,9 @@ export class TwoWaySync {
   }
 
   /** A book is no longer synced: nothing of it stays queued; where its unsent content went is said. */
-  private async bookReleased({ containerUid, bookName, keptIn }: ReleasedBook): Promise<void> {
+  private async bookReleased({ containerUid, localBookId, bookName, keptIn }: ReleasedBook): Promise<void> {
     await this.tracker.idle();
+    this.tracker.released(localBookId);
     await this.queue.drop(containerUid);
     await this.queue.flush();
     await this.localBooks.forget(containerUid);

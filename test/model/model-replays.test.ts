@@ -37,6 +37,8 @@ const FOUND: [string, Command[][]][] = [
   ["Y", [[new ToggleSync(W), new CrashingSync(22), new LocalEdit(W, 0, "nickname"), new SlowSync(1, new ServerEdit(W, 0, "nickname"))]]],
   ["Z", [[new ServerCreate(C), new CrashingSync(24), new ServerDelete(C, 0), new ServerDelete(C, 0)]]],
   ["Z2", [[new LocalEdit(C, 0, "title"), new LocalEdit(W, 93, "title"), new LocalCreate(W), new CrashingSync(68), new LocalDelete(W, 20), new ServerDelete(C, 0)]]],
+  ["AA", [[new LocalListCreate(C, [1]), new SlowSync(1, new LocalEdit(C, 0, "title")), new ServerDelete(C, 21), new CrashingSync(58), new Restart()]]],
+  ["AB", everyRequest((at) => [new LocalEdit(W, 0, "title"), new ToggleSync(W), new SlowSync(at, new LocalDelete(W, 0)), new Disconnect(false)])],
   ["T", [[new ToggleSync(C), new CrashingSync(22), new Disconnect(false)], [new ToggleSync(C), new CrashingSync(28), new Disconnect(false)]]],
 ];
 

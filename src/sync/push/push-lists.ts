@@ -173,6 +173,10 @@ export class ListPush {
       let member: GroupMember | null = existing.get(id) ?? null;
       if (member === null && record?.item) member = { containerUid: this.run.target.containerUid, itemUid: record.item, commonName: name, mailto: email };
       else if (member === null && record?.email) member = { containerUid: null, itemUid: null, commonName: name, mailto: record.email };
+      // The contact of an address-only member that a pull cut short wrote without recording it.
+      else if (member === null && record === undefined && email !== null && id === (await memberContactIdFor(this.run.target.containerUid, email))) {
+        member = { containerUid: null, itemUid: null, commonName: name, mailto: email };
+      }
       if (member === null) {
         this.run.log("warning", text("logMemberNotOnServer", name, target.name));
         continue;
