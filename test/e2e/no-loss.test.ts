@@ -8,7 +8,8 @@
 //  (c) a contact BlueMind refused stays in Thunderbird when the book's sync is switched off;
 //  (e) an empty `_all` at the daily full check deletes nothing (the check made due by ageing its
 //      date in the add-on's storage, then a restart: a real Thunderbird's clock cannot be moved);
-//  (d) Disconnect with unsent edits: sent where BlueMind answers, kept in a plain book where not.
+//  (d) Disconnect with unsent edits: sent where BlueMind answers, kept in a plain book where not;
+//  (f) a new sign-in, then Disconnect with "keep": the books stay whole, no sync state is left.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ItemValue, VCard } from "../../src/bluemind/models.ts";
 import { contactIdFor, isDerivedContactId } from "../../src/sync/contact-uid.ts";
@@ -266,5 +267,40 @@ describeWithThunderbird("no silent loss in a real Thunderbird", () => {
     const team = await localBookNamed(probe, "Team book (not saved on BlueMind)");
     expect((await probe.listContacts(team.id)).map((c) => c.properties.DisplayName)).toEqual(["Ivan Invalid"]);
     expect(await optionsPageTextWith(marionette(), keptMessage("Side book"))).toContain(keptMessage("Side book"));
+  });
+
+  it("(f) after a new sign-in, Disconnect with keep leaves every synced book whole and nothing of its sync behind", async () => {
+    await openOptionsTab(marionette());
+    const signedInAt = Date.now();
+    await signInThroughPage(marionette(), PASSWORD);
+    const status = await waitForSync(probe, signedInAt, 60_000);
+    expect(bookStatus(status, MY_CONTACTS)).toMatchObject({ state: "synced" });
+    const synced = ["My contacts", "Side book"];
+    const before = new Map<string, { id: string; content: string[] }>();
+    for (const name of synced) {
+      const book = await localBookNamed(probe, name);
+      before.set(name, { id: book.id, content: contentOf(await probe.listContacts(book.id)) });
+    }
+    expect(before.get("My contacts")?.content.length).toBeGreaterThan(0);
+    expect(await addonStorage.get(marionette(), `sync.book.${MY_CONTACTS}`)).toBeDefined();
+
+    await disconnectThroughPage(marionette(), false);
+    await probe.waitFor(
+      async () => {
+        const current = await addonStatus(probe);
+        return current.account.status === "disconnected" && current.books.length === 0 ? current : undefined;
+      },
+      { timeoutMs: 60_000, what: "the add-on disconnected" },
+    );
+    // Whole: the same books, the same contacts, under their names.
+    for (const name of synced) {
+      const book = await localBookNamed(probe, name);
+      expect(book.id).toBe(before.get(name)?.id);
+      expect(contentOf(await probe.listContacts(book.id))).toEqual(before.get(name)?.content);
+    }
+    // Detached: no index entry, book state, merge base, queue or pull note of them is left.
+    const keys = await addonStorage.keys(marionette());
+    expect(keys.filter((key) => /^sync\.(book|base|queue|pulling)\./.test(key))).toEqual([]);
+    expect((await addonStorage.get<{ books: Record<string, unknown> }>(marionette(), "sync.index"))?.books ?? {}).toEqual({});
   });
 });

@@ -168,6 +168,17 @@ export const addonStorage = {
     );
     return (JSON.parse(json) as Record<string, T>)[key];
   },
+  /** Every key the add-on has in storage.local. */
+  async keys(marionette: MarionetteClient): Promise<string[]> {
+    const json = await inOptionsPage<string>(
+      marionette,
+      `async (document) => {
+        const page = document.defaultView.wrappedJSObject;
+        return page.JSON.stringify(page.Object.keys(await page.browser.storage.local.get(null)));
+      }`,
+    );
+    return JSON.parse(json) as string[];
+  },
   async set(marionette: MarionetteClient, key: string, value: unknown): Promise<void> {
     await inOptionsPage<void>(
       marionette,
