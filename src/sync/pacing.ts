@@ -33,7 +33,10 @@
  * the bench on the loaded 2-core machine: target 30 ms → sync stalls longest 173 ms, p99 91 ms;
  * 20 ms → 123 / 84 ms; 12 ms → 179 / 75 ms at 1.25× the floor's time (runs differ by ±20 % from
  * load alone). Lower targets keep about one call in flight and only cost time: what is left at
- * p99 are single Thunderbird tasks (a commit, a GC slice).
+ * p99 are single Thunderbird tasks (a commit, a GC slice). Measured again on 2026-12-03, both in
+ * one sitting on the same 2-vCPU machine with nothing else running (test/bench/sync-bench.ts):
+ * 12 ms → 1.99× the floor's time, longest stall 216 ms, p99 67 ms; 20 ms → 1.38×, 145 ms, p99
+ * 75 ms. 20 ms keeps the sync within 1.5× the floor (issue 13) for a p99 a few ms higher.
  *
  * What makes the remaining p99 (Gecko profile of a bench run with this pacing, load average 8:
  * p99 62 ms, longest 169 ms; `profile-stalls.ts <profile> 50 120` lists the 128 stalls of 50–120
@@ -46,7 +49,7 @@
  * calls splits one call. The p99 ≤ 50 ms goal needs a quieter machine (1.5 ms per create
  * measured on one), not a lower target.
  */
-export const LATENCY_TARGET_MS = 12;
+export const LATENCY_TARGET_MS = 20;
 /** A call slower than this (ms) met a stall inside Thunderbird. */
 export const STALL_MS = 150;
 /** Pause after a stall (ms): the queued clicks and paints go first. */
