@@ -42,8 +42,27 @@ const FOUND: [string, Command[][]][] = [
   ["T", [[new ToggleSync(C), new CrashingSync(22), new Disconnect(false)], [new ToggleSync(C), new CrashingSync(28), new Disconnect(false)]]],
 ];
 
+/**
+ * Found by `npm run soak` at the end of the 2026-12-03 session (seeds 77, 1357, 10101), not fixed
+ * yet: `it.fails` until they are, then moved to FOUND.
+ *  - AC: after Disconnect with keep and a sign-in cut by crashes, the user edits a contact still
+ *    in the kept (plain) book; the pull then moves that contact into the new synced book (same
+ *    derived id) with BlueMind's values, and the edit is gone without a word.
+ *  - AD: two lists, sign-outs during syncs: a detached "(not saved on BlueMind)" book keeps a
+ *    contact BlueMind still has (as a member of a kept list?): to tell product from model rule.
+ *  - AE: a group member removed on BlueMind after a crashed sync stays in the local list.
+ */
+const OPEN: [string, Command[]][] = [
+  ["AC", [new ServerGroupCreate(W, []), new Disconnect(false), new CrashingSync(1), new ServerCreate(C), new CrashingSync(116), new SlowSync(1, new LocalEdit(W, 0, "title"))]],
+  ["AD", [new LocalListCreate(C, [0]), new LocalListCreate(C, [0, 57]), new Disconnect(true, 1), new ServerDelete(C, 0), new Disconnect(true, 61), new Sync()]],
+  ["AE", [new LocalCreate(C), new DailyCheck(true), new ServerGroupCreate(C, [0]), new ServerEdit(C, 94, "title"), new CrashingSync(62), new ServerGroupMember(C, 0, 0, false), new ServerEdit(C, 0, "title")]],
+];
+
 describe("sequences the model found failing, replayed", () => {
   it.each(FOUND)("%s", async (_letter, sequences) => {
     for (const commands of sequences) await runSequence(commands);
+  });
+  it.fails.each(OPEN)("%s (open)", async (_letter, commands) => {
+    await runSequence(commands);
   });
 });
