@@ -74,6 +74,15 @@ describeWithThunderbird("no silent loss in a real Thunderbird", () => {
     const queue = await addonStorage.get<{ contacts?: Record<string, unknown> }>(marionette(), `sync.queue.${containerUid}`);
     return queue?.contacts?.[contactId] !== undefined;
   };
+  /** Until the add-on reports itself signed out with no book left. */
+  const disconnected = () =>
+    probe.waitFor(
+      async () => {
+        const current = await addonStatus(probe);
+        return current.account.status === "disconnected" && current.books.length === 0 ? current : undefined;
+      },
+      { timeoutMs: 60_000, what: "the add-on disconnected" },
+    );
   const contentOf = (contacts: readonly ProbeContact[]) => contacts.map((c) => `${c.id} ${c.properties.vCard ?? ""}`).sort();
 
   beforeAll(async () => {
@@ -231,13 +240,7 @@ describeWithThunderbird("no silent loss in a real Thunderbird", () => {
     await probe.waitFor(async () => (await queued(MY_CONTACTS, mineId)) && queued(SIDE, sideId), { timeoutMs: 10_000, intervalMs: 50, what: "both edits queued" });
     const disconnectAt = Date.now();
     await disconnectThroughPage(marionette(), true);
-    await probe.waitFor(
-      async () => {
-        const current = await addonStatus(probe);
-        return current.account.status === "disconnected" && current.books.length === 0 ? current : undefined;
-      },
-      { timeoutMs: 60_000, what: "the add-on disconnected" },
-    );
+    await disconnected();
 
     // The edit BlueMind could take was sent by the Disconnect itself, not by an earlier push.
     const pushes = bookRequests(fake, MY_CONTACTS, from).filter((r) => r.method === "PUT" && pathOf(MY_CONTACTS, "_mupdates").test(r.path.split("?")[0] ?? ""));
@@ -285,13 +288,7 @@ describeWithThunderbird("no silent loss in a real Thunderbird", () => {
     expect(await addonStorage.get(marionette(), `sync.book.${MY_CONTACTS}`)).toBeDefined();
 
     await disconnectThroughPage(marionette(), false);
-    await probe.waitFor(
-      async () => {
-        const current = await addonStatus(probe);
-        return current.account.status === "disconnected" && current.books.length === 0 ? current : undefined;
-      },
-      { timeoutMs: 60_000, what: "the add-on disconnected" },
-    );
+    await disconnected();
     // Whole: the same books, the same contacts, under their names.
     for (const name of synced) {
       const book = await localBookNamed(probe, name);

@@ -18,6 +18,12 @@ afterEach(async () => {
   await Promise.all(worlds.splice(0).map((w) => w.close()));
 });
 
+/** Closes a world before the test's end (a crash-point loop makes one per point). */
+async function closeWorld(w: ModelWorld): Promise<void> {
+  worlds.splice(worlds.indexOf(w), 1);
+  await w.close();
+}
+
 async function world(): Promise<ModelWorld> {
   const w = await ModelWorld.create();
   worlds.push(w);
@@ -265,8 +271,7 @@ describe("sync switched off", () => {
       expect(w.syncOn(CONTACTS_BOOK), `crash at point ${String(at)}: sync on BlueMind`).toBe(true);
       const view = await readView(w);
       expect([...view[CONTACTS_BOOK].server.contacts.keys()].sort(), `crash at point ${String(at)}: on BlueMind`).toEqual(["p1", "p2"]);
-      await w.close();
-      worlds.splice(worlds.indexOf(w), 1);
+      await closeWorld(w);
     }
   });
 
@@ -293,8 +298,7 @@ describe("sync switched off", () => {
       expect(everywhere.flat().filter((c) => c.vCard.includes("FN:Refused")), `crash at point ${String(at)}: the refused contact`).toHaveLength(1);
       // BlueMind's p2 in the synced book, the refused edit of it in the detached one.
       expect(everywhere.flat().filter((c) => c.vCard.toLowerCase().includes(markerOf("p2"))), `crash at point ${String(at)}: copies of p2`).toHaveLength(2);
-      await w.close();
-      worlds.splice(worlds.indexOf(w), 1);
+      await closeWorld(w);
     }
   });
 });
@@ -313,8 +317,7 @@ describe("edits during a sync", () => {
       const view = await readView(w);
       const sides = { server: view[WORK_BOOK].server.contacts.has("p1"), local: view[WORK_BOOK].local?.contacts.has("p1") };
       expect(sides.server, `deleted at request ${String(atRequest)}: on BlueMind ${String(sides.server)}, in Thunderbird ${String(sides.local)}`).toBe(sides.local);
-      await w.close();
-      worlds.splice(worlds.indexOf(w), 1);
+      await closeWorld(w);
     }
   });
 });
@@ -332,8 +335,7 @@ describe("Disconnect after a crash", () => {
       await w.signOut(false, 1);
       const left = Object.keys(w.tb.storeSnapshot()).filter((key) => key.startsWith("sync.queue.") || key.startsWith("sync.book.") || key.startsWith("sync.base.") || key.startsWith("sync.pulling."));
       expect(left, `crash at point ${String(at)}`).toEqual([]);
-      await w.close();
-      worlds.splice(worlds.indexOf(w), 1);
+      await closeWorld(w);
     }
   });
 });
@@ -352,8 +354,7 @@ describe("a card BlueMind deletes after a crashed pull wrote it", () => {
       const view = await readView(w);
       expect(view[CONTACTS_BOOK].local?.contacts.has("p3"), `crash at point ${String(at)}`).toBe(false);
       expect([...(view[CONTACTS_BOOK].local?.contacts.keys() ?? [])].sort(), `crash at point ${String(at)}`).toEqual(["p1", "p2"]);
-      await w.close();
-      worlds.splice(worlds.indexOf(w), 1);
+      await closeWorld(w);
     }
   });
 });
