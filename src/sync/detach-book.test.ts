@@ -37,6 +37,31 @@ describe("keepOnlyUnsent", () => {
     expect(await keepOnlyUnsent(tb.addressBooks, bookId, undefined)).toEqual({ contacts: 1, lists: 0 });
     expect(tb.contactCount(bookId)).toBe(1);
   });
+
+  // Bug AD (model, seed 10101): a sign-out stopped a pull while it wrote a list's members; the
+  // list, between its old and new members, was taken for the user's and kept, with its members,
+  // in a "(not saved on BlueMind)" book.
+  it("lets a list go that a stopped pull was writing, and keeps one the user changed", async () => {
+    for (const [extra, kept] of [[false, 0], [true, 1]] as const) {
+      const tb = new InMemoryThunderbird();
+      const bookId = await tb.asUser.createBook("A");
+      const state = emptyBookState("book:A", 1);
+      const ids: string[] = [];
+      for (const uid of ["c1", "c2", "c3"]) {
+        const id = await tb.asUser.createContact(bookId, card(uid, uid));
+        ids.push(id);
+        state.contacts[id] = { item: uid, v: 1, h: vCardContentHash((await tb.asUser.getContact(id))?.vCard ?? "") };
+      }
+      const [c1, c2, c3] = ids as [string, string, string];
+      const listId = await tb.asUser.createList(bookId, { name: "L", description: "" });
+      // Was [c1], the pull was writing [c2]: it got as far as adding c2.
+      await tb.asUser.addMember(listId, c1);
+      await tb.asUser.addMember(listId, c2);
+      if (extra) await tb.asUser.addMember(listId, c3);
+      state.groups.g = { list: listId, v: -1, name: "L", description: "", members: [c1], writing: [c2] };
+      expect((await keepOnlyUnsent(tb.addressBooks, bookId, ledgerOf(state, tb))).lists, `with a member of the user's: ${String(extra)}`).toBe(kept);
+    }
+  });
 });
 
 function ledgerOf(state: BookSyncState, tb: InMemoryThunderbird): BookLedger {

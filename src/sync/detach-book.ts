@@ -7,8 +7,9 @@
 //  - judged by content, not by the queue: a contact goes only when the sync state records it and
 //    Thunderbird's copy still hashes as what the add-on last wrote or sent (recordHash); anything
 //    else — no record, a different hash, a hash never computed — stays;
-//  - a mailing list goes only when it is recorded and unchanged (name, note, members); a list that
-//    stays keeps its members, synced or not, so it is not emptied under the user's eyes;
+//  - a mailing list goes only when it is recorded and unchanged (name, note, members) or holds
+//    only what a stopped pull was writing (GroupRecord.writing); a list that stays keeps its
+//    members, synced or not, so it is not emptied under the user's eyes;
 //  - nothing is deleted when nothing stays: the caller deletes the whole book in one call, as
 //    before (a 10,000-contact book is not emptied contact by contact);
 //  - a kept contact gets an id of its own (not derived from its card), so the book's later
@@ -20,8 +21,8 @@ import { inEnglish, text, type UserText } from "../shared/user-text.ts";
 import type { AddressBooksApi, ContactInfo } from "../thunderbird/types.ts";
 import { vCardContentHash, withUid } from "../vcard/index.ts";
 import { detachedContactIdFor, isDerivedContactId } from "./contact-uid.ts";
-import { sameList } from "./push/push-plan.ts";
-import type { BookLedger } from "./state/book-ledger.ts";
+import { sameList, type ListSnapshot } from "./push/push-plan.ts";
+import type { BookLedger, ReadonlyGroupRecord } from "./state/book-ledger.ts";
 
 /**
  * The name of a book detached from BlueMind: the same name, marked, in Thunderbird's language at
@@ -36,6 +37,18 @@ export function detachedBookName(name: string, render: (value: UserText) => stri
 /** What the user is told (activity log, options page, notification) about a detached book. */
 export function detachedBookMessage(bookName: string, keptIn: string): UserText {
   return text("detachedBookMessage", bookName, keptIn);
+}
+
+/**
+ * A list a pull was writing when the run stopped (GroupRecord.writing): between what it held and
+ * what the pull was writing, it holds only BlueMind's members — nothing of the user's to keep.
+ */
+function midWrite(record: ReadonlyGroupRecord, list: ListSnapshot): boolean {
+  if (record.writing === undefined || record.name !== list.name || record.description !== list.description) return false;
+  const before = new Set(record.members);
+  const after = new Set(record.writing);
+  const holds = new Set(list.members);
+  return list.members.every((m) => before.has(m) || after.has(m)) && record.members.every((m) => !after.has(m) || holds.has(m));
 }
 
 export interface KeptContent {
@@ -57,7 +70,7 @@ export async function keepOnlyUnsent(books: AddressBooksApi, localBookId: string
     const members = (await books.listMembers(list.id)).map((m) => m.id);
     const groupUid = ledger?.groupOfList(list.id) ?? null;
     const record = groupUid === null ? undefined : ledger?.state.groups[groupUid];
-    if (record !== undefined && sameList(record, { name: list.name, description: list.description, members })) {
+    if (record !== undefined && (sameList(record, { name: list.name, description: list.description, members }) || midWrite(record, { name: list.name, description: list.description, members }))) {
       syncedLists.push(list.id);
       continue;
     }

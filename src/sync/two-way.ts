@@ -118,6 +118,7 @@ export class TwoWaySync {
     const queue = await this.queue.get(containerUid);
     return {
       pending: (contactId) => queue.contacts[contactId]?.op ?? null,
+      listPending: (listId) => queue.lists[listId]?.op ?? null,
       requeue: async (contactId, item) => {
         if (queue.contacts[contactId]?.op === "upsert") return;
         await this.queue.recordContact(containerUid, contactId, { op: "upsert", uid: item });

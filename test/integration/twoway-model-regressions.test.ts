@@ -358,3 +358,48 @@ describe("a card BlueMind deletes after a crashed pull wrote it", () => {
     }
   });
 });
+
+describe("a contact deleted here after a crashed pull brought BlueMind's edit of it", () => {
+  // Bug AF (model, seed 11): the cut pull wrote the edited card here and saved its merge base
+  // (bases are saved before records), not its record. The push judged the deletion by the old
+  // record (changed there since: BlueMind wins, deletion dropped) and the pull by the base
+  // (nothing new there: deletion stands, left to the push): the card stayed on BlueMind only.
+  it("AF: ends the same on both sides, at whatever point the pull died", async () => {
+    let deleted = 0;
+    for (let at = 1; at <= CRASH_POINTS; at++) {
+      const w = await synced();
+      w.fake.control.updateCard(CONTACTS_BOOK, "card-p1", serverCard("p1", { ...FIELDS, title: "Theirs" }));
+      await w.sync(at);
+      const id = await localContactId(w, CONTACTS_BOOK, "p1");
+      await w.tb.asUser.deleteContact(id);
+      await w.settle();
+      await w.sync();
+      await w.sync();
+      const view = await readView(w);
+      const here = view[CONTACTS_BOOK].local?.contacts.has("p1");
+      expect(here, `crash at point ${String(at)}: both sides agree`).toBe(view[CONTACTS_BOOK].server.contacts.has("p1"));
+      if (here === false) deleted++;
+      await closeWorld(w);
+    }
+    expect(deleted).toBeGreaterThan(0);
+  });
+});
+
+describe("a group member BlueMind removes after a crashed pull wrote the list", () => {
+  // Bug AE (model, seed 1357): the cut pull created the list and wrote its members, not its
+  // record; the next pull took those members for the user's additions (its base was the empty
+  // list), kept a member BlueMind had removed meanwhile, and queued it to be sent back.
+  it("AE: goes from the list here, at whatever point the pull died", async () => {
+    const group = (members: GroupMember[]) => ({ kind: "group" as const, identification: { formatedName: { value: "G", parameters: [] } }, organizational: { member: members } });
+    for (let at = 1; at <= CRASH_POINTS; at++) {
+      const w = await synced();
+      w.fake.control.createCard(CONTACTS_BOOK, "group-G", group([member(CONTACTS_BOOK, "p1")]));
+      await w.sync(at);
+      w.fake.control.updateCard(CONTACTS_BOOK, "group-G", group([]));
+      await w.sync();
+      await w.sync();
+      expect(membersOn(await readView(w), CONTACTS_BOOK, "G"), `crash at point ${String(at)}`).toEqual({ server: [], local: [] });
+      await closeWorld(w);
+    }
+  });
+});

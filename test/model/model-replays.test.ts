@@ -42,35 +42,31 @@ const FOUND: [string, Command[][]][] = [
   ["T", [[new ToggleSync(C), new CrashingSync(22), new Disconnect(false)], [new ToggleSync(C), new CrashingSync(28), new Disconnect(false)]]],
 ];
 
-/**
- * Found at the end of the 2026-12-03 session (soak seeds 77, 1357, 10101; AF below), not fixed
- * yet: `it.fails` until they are, then moved to FOUND.
- *  - AC: after Disconnect with keep and a sign-in cut by crashes, the user edits a contact still
- *    in the kept (plain) book; the pull then moves that contact into the new synced book (same
- *    derived id) with BlueMind's values, and the edit is gone without a word.
- *  - AD: two lists, sign-outs during syncs: a detached "(not saved on BlueMind)" book keeps a
- *    contact BlueMind still has (as a member of a kept list?): to tell product from model rule.
- *  - AE: a group member removed on BlueMind after a crashed sync stays in the local list.
- *  - AF: a contact a crashed pull brought (BlueMind had changed it), then deleted here: after the
- *    next sync it is still on BlueMind and no longer here (found by seed 11 once a Thunderbird
- *    call less moved the crash points).
- */
 /** A crash or cancel point moves with the code: these are tried around the one printed. */
 const aroundPoint = (point: number, make: (at: number) => Command[]): Command[][] => Array.from({ length: 41 }, (_, i) => make(Math.max(1, point - 20 + i)));
 
-const OPEN: [string, Command[][]][] = [
+/**
+ * Found by soak at the end of the 2026-12-03 session (seeds 77, 1357, 10101, and 11 once a
+ * Thunderbird call less moved the crash points), fixed the next session:
+ *  - AC: a run recorded contacts and died before computing their hashes; an edit typed during the
+ *    next sync was taken for no change and overwritten by BlueMind's card;
+ *  - AD: a sign-out stopped a pull while it wrote a list's members: the list was taken for the
+ *    user's and kept, with a card BlueMind has, in a "(not saved on BlueMind)" book;
+ *  - AE: a group member BlueMind removed after a crashed pull wrote the list stayed here (taken
+ *    for the user's addition) and was sent back;
+ *  - AF: a contact deleted here after a crashed pull brought BlueMind's edit of it stayed on
+ *    BlueMind only (push and pull judged the deletion by different bases).
+ */
+const FOUND_BY_SOAK: [string, Command[][]][] = [
   ["AC", aroundPoint(116, (at) => [new ServerGroupCreate(W, []), new Disconnect(false), new CrashingSync(1), new ServerCreate(C), new CrashingSync(at), new SlowSync(1, new LocalEdit(W, 0, "title"))])],
   ["AD", aroundPoint(61, (at) => [new LocalListCreate(C, [0]), new LocalListCreate(C, [0, 57]), new Disconnect(true, 1), new ServerDelete(C, 0), new Disconnect(true, at), new Sync()])],
-  ["AF", aroundPoint(56, (at) => [new CrashingSync(1), new ServerEdit(C, 33, "title"), new LocalCreate(W), new ServerEdit(C, 0, "title"), new CrashingSync(at), new LocalDelete(C, 9), new Sync()])],
   ["AE", aroundPoint(62, (at) => [new LocalCreate(C), new DailyCheck(true), new ServerGroupCreate(C, [0]), new ServerEdit(C, 94, "title"), new CrashingSync(at), new ServerGroupMember(C, 0, 0, false), new ServerEdit(C, 0, "title")])],
+  ["AF", aroundPoint(56, (at) => [new CrashingSync(1), new ServerEdit(C, 33, "title"), new LocalCreate(W), new ServerEdit(C, 0, "title"), new CrashingSync(at), new LocalDelete(C, 9), new Sync()])],
 ];
 
 describe("sequences the model found failing, replayed", () => {
-  it.each(FOUND)("%s", async (_letter, sequences) => {
-    for (const commands of sequences) await runSequence(commands);
-  });
-  // Fails as soon as one point of the sweep shows the bug.
-  it.fails.each(OPEN)("%s (open)", async (_letter, sequences) => {
+  // A sweep plays up to 41 sequences.
+  it.each([...FOUND, ...FOUND_BY_SOAK])("%s", { timeout: 60_000 }, async (_letter, sequences) => {
     for (const commands of sequences) await runSequence(commands);
   });
 });

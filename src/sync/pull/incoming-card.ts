@@ -89,7 +89,8 @@ export async function decideIncoming(card: IncomingCard, readers: IncomingReader
   // No record (a listed contact the state lost track of): the add-on wrote it, nothing to keep —
   // unless the user changed it since; then it is merged with whatever base is left (maybe none:
   // every field that differs is then a conflict, the local value logged).
-  const changedHere = record !== undefined ? record.h !== null && localHash !== record.h : editedUnrecorded;
+  // No hash to compare with (no record, or one whose hash a cut run never computed): the queue tells.
+  const changedHere = record !== undefined && record.h !== null ? localHash !== record.h : card.pending === "upsert" && !card.readOnly;
   if (!changedHere || card.readOnly) {
     if (localHash !== null && localHash === serverHash) return { kind: "skip" };
     return { kind: "update", vCard: withThunderbirdFields(card, local) };

@@ -139,12 +139,17 @@ async function syncList(group: ItemValue<VCard>, existing: ReadonlyMap<string, M
       current = [];
       result = "created";
     }
+    // The members both sides last agreed on. A list a cut run was writing (no version yet, or
+    // created unrecorded) holds that run's writes: untouched by the user since (nothing queued),
+    // it is all base — else a member that run wrote and BlueMind removed since would pass for one
+    // the user added.
+    const cutRun = leftOver !== undefined || (listExists && record.v < 0);
+    const base = cutRun && deps.changes !== undefined && deps.changes.listPending(listId) === null ? current : listExists ? record.members : [];
     // Recorded before the members, so a list is never orphaned by a failure below; with no
     // version, so a run cut before the members are written applies the group again.
-    const base = listExists ? record.members : [];
-    ledger.putGroup(group.uid, { list: listId, v: -1, name: fields.name, description: fields.description, members: base });
     // Members changed here and not sent yet are merged in, as sets, never overwritten.
     const target = sameMembers(current, base) ? desired : mergeMembers(base, current, desired);
+    ledger.putGroup(group.uid, { list: listId, v: -1, name: fields.name, description: fields.description, members: base, writing: target });
     const changes = memberChanges(current, target);
     await allSettledOrThrow([
       ...changes.add.map((id) => writer.call(() => books.addMember(listId, id))),

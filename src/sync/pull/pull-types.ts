@@ -46,6 +46,8 @@ export interface PullTarget {
 /** The book's queue of local changes, as far as a pull needs it (ChangeQueue, book-bound). */
 export interface PendingChanges {
   pending(contactId: string): "upsert" | "delete" | null;
+  /** What the queue holds for a mailing list. */
+  listPending(listId: string): "upsert" | "delete" | null;
   /** Keeps (or puts) an upsert queued: Thunderbird holds something BlueMind lacks. */
   requeue(contactId: string, item: string): Promise<void>;
   /** Keeps (or puts) a list queued: its merge holds members BlueMind lacks, or lacks some it has. */

@@ -149,7 +149,8 @@ export class ContactPush {
       const copy: ServerCopy<string | null> | null | undefined =
         item === undefined ? undefined : item === null ? null : { version: versionOf(item), content: serverVCard === null ? null : vCardContentHash(serverVCard) };
       if (p.kind === "delete") {
-        const decision = decideContactDelete({ record: p.record, server: copy ?? null });
+        const base = copy?.content === undefined || copy.content === p.record.h ? null : await this.run.ledger.base(p.id);
+        const decision = decideContactDelete({ record: p.record, server: copy ?? null, baseHash: base === null ? null : vCardContentHash(base) });
         // An unconfirmed add deleted here, and not on BlueMind: nothing left to record.
         if (decision === "already-gone" && p.record.sent !== undefined) await this.run.ledger.removeContact(p.id);
         if (decision === "delete") {

@@ -38,6 +38,11 @@ describe("decideContactDelete", () => {
   ] as const)("%s → %s", (_label, server, expected) => {
     expect(decideContactDelete({ record, server })).toBe(expected);
   });
+  // Bug AF (model): a pull cut by a crash wrote BlueMind's newer card and its base, not its record.
+  it("changed there since the record, but to the base a cut pull left here → delete", () => {
+    expect(decideContactDelete({ record, server: { version: 12, content: "pulled" }, baseHash: "pulled" })).toBe("delete");
+    expect(decideContactDelete({ record, server: { version: 13, content: "later" }, baseHash: "pulled" })).toBe("conflict");
+  });
 });
 
 const group: GroupRecord = { list: "l1", v: 20, name: "Team", description: "", members: ["a", "b"] };

@@ -48,10 +48,16 @@ export function decideContactUpsert(input: { record: ContactRecord | undefined; 
   return server.version > record.v ? "conflict" : "send";
 }
 
-export function decideContactDelete(input: { record: ContactRecord; server: ServerCopy<string | null> | null }): DeleteDecision {
-  const { record, server } = input;
+/**
+ * A contact deleted here. `baseHash`: the content hash of its stored merge base — a pull cut by a
+ * crash may have written the server's newer card here (and its base) without its record: the
+ * user then deleted what BlueMind holds, which is no change there (the pull's rule, incoming-card.ts).
+ */
+export function decideContactDelete(input: { record: ContactRecord; server: ServerCopy<string | null> | null; baseHash?: string | null }): DeleteDecision {
+  const { record, server, baseHash = null } = input;
   if (server === null) return "already-gone";
-  const changedThere = server.version > record.v && (server.content === null || server.content !== record.h);
+  const seenHere = server.content !== null && (server.content === record.h || server.content === baseHash);
+  const changedThere = server.version > record.v && !seenHere;
   return changedThere ? "conflict" : "delete";
 }
 

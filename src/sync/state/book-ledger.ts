@@ -22,7 +22,7 @@ import { vCardContentHash } from "../../vcard/index.ts";
 import type { BaseCopies } from "./base-copies.ts";
 import { memoryPullWrites, type BookSyncState, type ContactRecord, type GroupRecord, type PullWritesStore, type SentAdd } from "./sync-state.ts";
 
-export type ReadonlyGroupRecord = Readonly<Omit<GroupRecord, "members">> & { readonly members: readonly string[] };
+export type ReadonlyGroupRecord = Readonly<Omit<GroupRecord, "members" | "writing">> & { readonly members: readonly string[]; readonly writing?: readonly string[] };
 
 /** The state as everyone but the ledger sees it. */
 export type ReadonlyBookState = Readonly<Omit<BookSyncState, "contacts" | "groups" | "retry">> & {
@@ -155,7 +155,8 @@ export class BookLedger {
   // ───────────── groups ─────────────
 
   putGroup(groupUid: string, record: ReadonlyGroupRecord): void {
-    this.book.groups[groupUid] = { ...record, members: [...record.members] };
+    const { writing, ...rest } = record;
+    this.book.groups[groupUid] = { ...rest, members: [...record.members], ...(writing === undefined ? {} : { writing: [...writing] }) };
   }
 
   removeGroup(groupUid: string): void {

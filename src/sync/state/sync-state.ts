@@ -76,6 +76,11 @@ export interface GroupRecord {
   description: string;
   /** Contact ids the list should hold (same-book members and bare-email member contacts). */
   members: string[];
+  /**
+   * While a pull writes the members (v -1): the members it is writing. The list then holds
+   * `members`, these, or something in between, all of it BlueMind's.
+   */
+  writing?: string[];
 }
 
 export interface BookSyncState {
@@ -124,9 +129,13 @@ function isGroupRecord(value: unknown): value is GroupRecord {
     typeof value.v === "number" &&
     typeof value.name === "string" &&
     typeof value.description === "string" &&
-    Array.isArray(value.members) &&
-    value.members.every((m) => typeof m === "string")
+    isStringArray(value.members) &&
+    (value.writing === undefined || isStringArray(value.writing))
   );
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((m) => typeof m === "string");
 }
 
 export function parseIndex(value: unknown): SyncIndex {
