@@ -6,6 +6,7 @@ import { contactIdFor } from "../contact-uid.ts";
 import { BaseCopies } from "../state/base-copies.ts";
 import { BookLedger } from "../state/book-ledger.ts";
 import { pullBook, type PullOptions, type PullOutcome } from "./book-pull.ts";
+import { CHECKPOINT_EVERY, checkpointInterval, MAX_CHECKPOINTS } from "./pull-types.ts";
 import { silentReporter, type SyncReporter } from "../reporter.ts";
 import { SyncCancelledError } from "../sync-errors.ts";
 import { emptyBookState, type BookSyncState } from "../state/sync-state.ts";
@@ -300,5 +301,15 @@ describe("pullBook", () => {
     await expect(r.pull({ batchSize: 10 }, controller.signal)).rejects.toBeInstanceOf(SyncCancelledError);
     expect(r.state.version).toBe(0);
     expect(Object.keys(r.saves.at(-1)?.contacts ?? {}).length).toBe(r.tb.contactCount(r.bookId));
+  });
+});
+
+describe("checkpointInterval", () => {
+  // Each checkpoint writes the whole book's records: their count must not grow with the book,
+  // or a first sync writes bytes in the square of its size (issue 13: 50,000 contacts).
+  it("checkpoints a big first sync at most ten times, a small one every 1,000 cards", () => {
+    for (const cards of [10_000, 50_000, 200_000]) expect(Math.ceil(cards / checkpointInterval(cards))).toBeLessThanOrEqual(MAX_CHECKPOINTS);
+    expect(checkpointInterval(5_000)).toBe(CHECKPOINT_EVERY);
+    expect(checkpointInterval(0)).toBe(CHECKPOINT_EVERY);
   });
 });

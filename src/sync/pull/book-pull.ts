@@ -36,7 +36,7 @@ import { PullFailures } from "./pull-failures.ts";
 import { ProgressTicker } from "../reporter.ts";
 import { isRunFatal, throwIfAborted } from "../sync-errors.ts";
 import type { BookLedger } from "../state/book-ledger.ts";
-import { CHECKPOINT_EVERY, FETCH_CONCURRENCY, PHOTO_CONCURRENCY, WRITE_CONCURRENCY, type PullCounts, type PullDeps, type PullOptions, type PullOutcome, type PullTarget } from "./pull-types.ts";
+import { checkpointInterval, FETCH_CONCURRENCY, PHOTO_CONCURRENCY, WRITE_CONCURRENCY, type PullCounts, type PullDeps, type PullOptions, type PullOutcome, type PullTarget } from "./pull-types.ts";
 import type { ContactRecord } from "../state/sync-state.ts";
 
 export type { PendingChanges, PullCounts, PullDeps, PullOptions, PullOutcome, PullTarget } from "./pull-types.ts";
@@ -57,7 +57,7 @@ class BookPull {
   private listing: Map<string, string> | null = null;
   private confirmGone = new Set<string>();
   private ticker: ProgressTicker | null = null;
-  private sinceCheckpoint = 0;
+  private readonly checkpoints = { every: 0, since: 0 };
 
   constructor(
     private readonly target: PullTarget,
@@ -67,9 +67,8 @@ class BookPull {
     this.ledger = target.ledger;
     this.failures = new PullFailures(this.ledger, (level, message) => this.log(level, message), options.maxConsecutiveWriteFailures);
     this.writer = new ContactWriter(deps.books, target.localBookId, new Limiter(options.writeConcurrency ?? WRITE_CONCURRENCY), deps.signal);
-    const photoLimiter = new Limiter(options.photoConcurrency ?? PHOTO_CONCURRENCY);
     const log = (level: ActivityLevel, message: UserText): void => this.log(level, message);
-    this.photos = new PhotoStep({ ledger: this.ledger, content: deps.content, writer: this.writer, limiter: photoLimiter, log, signal: deps.signal });
+    this.photos = new PhotoStep({ ledger: this.ledger, content: deps.content, writer: this.writer, limiter: new Limiter(options.photoConcurrency ?? PHOTO_CONCURRENCY), log, signal: deps.signal });
     this.convert = options.convert ?? blueMindToVCard;
   }
 
@@ -106,6 +105,7 @@ class BookPull {
       for (const [uid, id] of await contactIdsFor(containerUid, [...plan.deletions, ...plan.fetch])) {
         this.ids.set(uid, localContactId(uid, this.ledger.state.contacts, this.listing) ?? id);
       }
+      this.checkpoints.every = this.options.checkpointEvery ?? checkpointInterval(plan.fetch.length);
       this.ticker = new ProgressTicker((p) => this.deps.reporter.progress(containerUid, p), plan.deletions.length + plan.fetch.length);
 
       if (start.since > 0) await this.ledger.notePullWrites(plan.fetch);
@@ -208,9 +208,9 @@ class BookPull {
     }
     this.ticker?.advance(fetched.failures.length);
     await startInSlices(fetched.cards, (card) => this.applyCard(card));
-    this.sinceCheckpoint += batch.length;
-    if (this.sinceCheckpoint >= (this.options.checkpointEvery ?? CHECKPOINT_EVERY)) {
-      this.sinceCheckpoint = 0;
+    this.checkpoints.since += batch.length;
+    if (this.checkpoints.since >= this.checkpoints.every) {
+      this.checkpoints.since = 0;
       await this.ledger.checkpoint();
     }
   }

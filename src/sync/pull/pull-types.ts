@@ -15,6 +15,18 @@ export const WRITE_CONCURRENCY = 16;
 export const PHOTO_CONCURRENCY = 4;
 /** Cards between checkpoints: a crash redoes at most this many writes' worth of bookkeeping. */
 export const CHECKPOINT_EVERY = 1_000;
+/**
+ * At most this many checkpoints per pull: each writes the book's whole record object and its base
+ * shards, so a fixed interval makes a first sync write bytes in the square of the book (50 of up
+ * to 50,000 records for 50,000 cards); a tenth of the book at a time keeps it linear, and a crash
+ * still redoes at most a tenth.
+ */
+export const MAX_CHECKPOINTS = 10;
+
+/** Cards between checkpoints for a pull that fetches `cards`. */
+export function checkpointInterval(cards: number): number {
+  return Math.max(CHECKPOINT_EVERY, Math.ceil(cards / MAX_CHECKPOINTS));
+}
 
 export interface PullOptions {
   batchSize?: number;
