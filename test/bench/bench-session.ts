@@ -1,12 +1,28 @@
 // What the bench scripts share (issue 13): the bench's user and book, the add-on's status read
 // through the probe (a companion the bench's policy lists), timed syncs, and the add-on's memory
 // read from Thunderbird's memory reporters through Marionette (chrome context).
+import * as path from "node:path";
 import type { CompanionBookStatus, CompanionStatus } from "../../src/shared/status.ts";
 import { ADDON_ID } from "../e2e/support/addon.ts";
 import { bookRequests } from "../e2e/support/synced.ts";
 import type { FakeBlueMind } from "../fake-bluemind/index.ts";
 import type { ProbeClient } from "../thunderbird/probe.ts";
 import type { ThunderbirdInstance } from "../thunderbird/runner.ts";
+
+/** Gecko profiler from start-up, written to `file` at the clean quit (nothing without a file). */
+export function profilerEnv(file: string | undefined): Record<string, string> {
+  if (!file) return {};
+  return {
+    MOZ_PROFILER_STARTUP: "1",
+    MOZ_PROFILER_SHUTDOWN: path.resolve(file),
+    // Main threads of every process, a sample every 2 ms, a buffer that holds the whole run.
+    MOZ_PROFILER_STARTUP_FILTERS: "GeckoMain",
+    MOZ_PROFILER_STARTUP_INTERVAL: "2",
+    // JavaScript frames and the native labels; no native stack walk (no symbols here anyway).
+    MOZ_PROFILER_STARTUP_FEATURES: "js,cpu",
+    MOZ_PROFILER_STARTUP_ENTRIES: String(64 * 1024 * 1024),
+  };
+}
 
 export const JANE = { login: "jdoe@example.com", uid: "u-jdoe" };
 export const BOOK = "book:Contacts_u-jdoe";

@@ -1,6 +1,7 @@
 // Where the long stalls of a bench run come from (issue 13): reads a Gecko profile written by
 // `BENCH_PROFILE=<file> npx tsx test/bench/sync-bench.ts` (MOZ_PROFILER_STARTUP with
-// MOZ_PROFILER_SHUTDOWN) and the stalls the bench's 10 ms timer saw (<file>.stalls.json), and
+// MOZ_PROFILER_SHUTDOWN) and the stalls the bench's 10 ms timer saw (<file>.stalls.json; the
+// start-up bench writes its spawn → window-ready window there the same way), and
 // tells, for the stalls over 100 ms of the initial sync and of the API floor, what the parent
 // process's main thread was doing: the innermost and outermost JavaScript functions of its
 // samples, the native labels (SQLite commits, GC and CC phases), and the GC/CC slices inside them.
@@ -184,10 +185,11 @@ if (!file) throw new Error("usage: profile-stalls.ts <profile.json> [minimum ms]
 const minimum = Number(minimumArg ?? 100);
 const maximum = maximumArg === undefined ? Infinity : Number(maximumArg);
 const profile = JSON.parse(fs.readFileSync(file, "utf8")) as RawProfile;
-const stalls = JSON.parse(fs.readFileSync(`${file}.stalls.json`, "utf8")) as { sync: Stall[]; floor: Stall[] };
+// The windows to look into, by name: the sync bench's "sync" and "floor", or any other.
+const windows = JSON.parse(fs.readFileSync(`${file}.stalls.json`, "utf8")) as Record<string, Stall[]>;
 const parent = profile.threads.find((t) => t.name === "GeckoMain" && t.processType === "default");
 if (!parent) throw new Error("no parent-process main thread in the profile");
 const main = new ThreadView(parent, profile.meta.startTime);
 const categories = (profile.meta.categories ?? []).map((c) => c.name);
-report("initial sync", stalls.sync, main, categories);
-report("API floor", stalls.floor, main, categories);
+const LABELS: Record<string, string> = { sync: "initial sync", floor: "API floor" };
+for (const [name, stalls] of Object.entries(windows)) report(LABELS[name] ?? name, stalls, main, categories);

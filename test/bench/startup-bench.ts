@@ -12,6 +12,9 @@
 // headless build records one). Target: medians differ by ≤ 150 ms.
 //
 //   npx tsx test/bench/startup-bench.ts   (needs `npm run build`; part of `npm run bench`)
+//   BENCH_PROFILE=<prefix> …: then one more start of each copy under the Gecko profiler
+//   (<prefix>-with.json, <prefix>-without.json), the window spawn → first window ready in
+//   <file>.stalls.json, for `npx tsx test/bench/profile-stalls.ts <file> 0`.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +23,7 @@ import { startFakeBlueMind } from "../fake-bluemind/index.ts";
 import { createProfileDir } from "../thunderbird/profile.ts";
 import { PROBE_ID, ProbeClient } from "../thunderbird/probe.ts";
 import { killAllThunderbirds, startThunderbird } from "../thunderbird/runner.ts";
-import { bookOf, fmtMs, JANE, median, syncEnded } from "./bench-session.ts";
+import { bookOf, fmtMs, JANE, median, profilerEnv, syncEnded } from "./bench-session.ts";
 import { scaledBigDataset } from "./bench-scale.ts";
 
 const CONTACTS = 15_000;
@@ -74,9 +77,12 @@ export async function main(): Promise<void> {
     const without = copyProfile(first.profileDir, [PROBE_ID, ADDON_ID]);
     copies.push(withAddon, without);
 
-    const start = async (profileDir: string): Promise<Start> => {
+    const start = async (profileDir: string, profile?: string): Promise<Start> => {
       const prefs = { "extensions.webextensions.background-delayed-startup": DELAYED_BACKGROUND };
-      const tb = await startThunderbird({ profileDir, policies, prefs, systemAccess: true, timeoutMs: 180_000 });
+      const spawnedAt = Date.now();
+      const tb = await startThunderbird({ profileDir, policies, prefs, systemAccess: true, timeoutMs: 180_000, env: profilerEnv(profile) });
+      const readyAt = Date.now();
+      if (profile !== undefined) fs.writeFileSync(`${profile}.stalls.json`, JSON.stringify({ "start-up, spawn → first window ready": [{ end: readyAt, gap: readyAt - spawnedAt }] }));
       if (!tb.marionette) throw new Error("no Marionette");
       await tb.marionette.setContext("chrome");
       const info = await tb.marionette.executeScript<{ firstPaint: number | null; addonActive: boolean }>(STARTUP_SCRIPT, [ADDON_ID]);
@@ -89,6 +95,11 @@ export async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       runs.with.push(await start(withAddon));
       runs.without.push(await start(without));
+    }
+    const profile = process.env.BENCH_PROFILE;
+    if (profile) {
+      await start(withAddon, `${profile}-with.json`);
+      await start(without, `${profile}-without.json`);
     }
     if (!runs.with.every((s) => s.addonActive) || runs.without.some((s) => s.addonActive)) throw new Error("the add-on was not active in exactly the starts meant to have it");
 

@@ -29,7 +29,7 @@ import { fileURLToPath } from "node:url";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { blueMindToVCard } from "../../src/vcard/index.ts";
 import { bookRequests } from "../e2e/support/synced.ts";
-import { BOOK, bookOf, changesetToApplied, fmtMb, fmtMs, JANE, median, memory, NO_CHANGE_ROUNDS, pageMemory, syncEnded, timedSync, type TimedSync } from "./bench-session.ts";
+import { profilerEnv, BOOK, bookOf, changesetToApplied, fmtMb, fmtMs, JANE, median, memory, NO_CHANGE_ROUNDS, pageMemory, syncEnded, timedSync, type TimedSync } from "./bench-session.ts";
 import { builtAddonXpi, policiesFor } from "../e2e/support/addon.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
@@ -160,21 +160,6 @@ function tenChanges(fake: FakeBlueMind, round: number): void {
 
 // ───────────── the run ─────────────
 
-function profilerEnv(): Record<string, string> {
-  const file = process.env.BENCH_PROFILE;
-  if (!file) return {};
-  return {
-    MOZ_PROFILER_STARTUP: "1",
-    MOZ_PROFILER_SHUTDOWN: path.resolve(file),
-    // Main threads of every process, a sample every 2 ms, a buffer that holds the whole run.
-    MOZ_PROFILER_STARTUP_FILTERS: "GeckoMain",
-    MOZ_PROFILER_STARTUP_INTERVAL: "2",
-    // JavaScript frames and the native labels; no native stack walk (no symbols here anyway).
-    MOZ_PROFILER_STARTUP_FEATURES: "js,cpu",
-    MOZ_PROFILER_STARTUP_ENTRIES: String(64 * 1024 * 1024),
-  };
-}
-
 export async function main(): Promise<void> {
   const contacts = contactsArgument();
   const scale = Math.max(1, contacts / DEFAULT_CONTACTS);
@@ -196,7 +181,7 @@ export async function main(): Promise<void> {
       systemAccess: true,
       // BENCH_PROFILE=<file.json>: Gecko profiler from start-up, written at the clean quit; the
       // stalls over 50 ms go to <file>.stalls.json for test/bench/profile-stalls.ts.
-      env: profilerEnv(),
+      env: profilerEnv(process.env.BENCH_PROFILE),
     });
     await probe.waitForReady();
     const memoryAtStart = await pageMemory(tb);
