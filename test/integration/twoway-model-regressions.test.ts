@@ -403,3 +403,33 @@ describe("a group member BlueMind removes after a crashed pull wrote the list", 
     }
   });
 });
+
+describe("an edit of a contact a first sync cut by a crash wrote", () => {
+  // Bug AG (model, seed 55555): the first sync of a book died after writing contacts and before
+  // saving their records and bases; the user edited one; the next pull had no base to merge with,
+  // so the edit lost field by field to BlueMind's unchanged card (logged, yet gone). The first
+  // pull now saves the version it writes from: a card not changed since is its own base.
+  it("AG: is kept and sent when BlueMind did not change the card, at whatever point the sync died", async () => {
+    let edited = 0;
+    for (let at = 1; at <= CRASH_POINTS; at++) {
+      const w = await world();
+      for (const key of ["p1", "p2"]) w.fake.control.createCard(CONTACTS_BOOK, `card-${key}`, serverCard(key, FIELDS));
+      await w.sync(at);
+      const bookId = await w.localBookOf(CONTACTS_BOOK);
+      const contact = bookId === null ? undefined : (await w.tb.asUser.listContacts(bookId)).find((c) => c.vCard.toLowerCase().includes(markerOf("p1")));
+      if (contact !== undefined) {
+        edited++;
+        await w.tb.asUser.updateContact(contact.id, setProperty(contact.vCard, "TITLE", "Mine"));
+        await w.settle();
+      }
+      await w.sync();
+      await w.sync();
+      const view = await readView(w);
+      const expected = contact === undefined ? "T" : "Mine";
+      expect(view[CONTACTS_BOOK].local?.contacts.get("p1")?.[0]?.fields.title, `crash at point ${String(at)}: here`).toBe(expected);
+      expect(view[CONTACTS_BOOK].server.contacts.get("p1")?.[0]?.fields.title, `crash at point ${String(at)}: on BlueMind`).toBe(expected);
+      await closeWorld(w);
+    }
+    expect(edited).toBeGreaterThan(0);
+  });
+});

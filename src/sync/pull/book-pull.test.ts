@@ -144,7 +144,12 @@ describe("pullBook", () => {
     const r = await rig();
     for (let i = 0; i < 35; i++) r.server.put(`c${i}`, individual(`Card ${i}`));
     await r.pull({ batchSize: 10, checkpointEvery: 10, fetchConcurrency: 1 });
-    const checkpoints = r.saves.slice(0, -1);
+    // First, before any write: the version a first pull writes from (BookSyncState.firstPullFrom).
+    const [note, ...rest] = r.saves;
+    expect(note?.firstPullFrom).toBe(35);
+    expect(note?.contacts).toEqual({});
+    expect(r.saves.at(-1)?.firstPullFrom).toBeUndefined();
+    const checkpoints = rest.slice(0, -1);
     expect(checkpoints.length).toBeGreaterThanOrEqual(3);
     expect(checkpoints.every((s) => s.version === 0)).toBe(true);
     expect(Object.keys(checkpoints[0]?.contacts ?? {}).length).toBe(10);

@@ -108,7 +108,7 @@ class BookPull {
       this.checkpoints.every = this.options.checkpointEvery ?? checkpointInterval(plan.fetch.length);
       this.ticker = new ProgressTicker((p) => this.deps.reporter.progress(containerUid, p), plan.deletions.length + plan.fetch.length);
 
-      if (start.since > 0) await this.ledger.notePullWrites(plan.fetch);
+      await (start.since > 0 ? this.ledger.notePullWrites(plan.fetch) : this.ledger.noteFirstPull(changeset.version));
       await allSettledOrThrow(plan.deletions.map((uid) => this.deleteItem(uid)));
       await runWorkers(chunk(plan.fetch, this.options.batchSize ?? MGET_BATCH_SIZE), this.options.fetchConcurrency ?? FETCH_CONCURRENCY, (batch) =>
         this.fetchAndApply(batch),
@@ -251,7 +251,7 @@ class BookPull {
           readOnly: this.target.readOnly,
           pending: this.deps.changes?.pending(contactId) ?? null,
         },
-        { readLocal: (id) => this.readLocal(id), readBase: (id) => this.ledger.base(id) },
+        { readLocal: (id) => this.readLocal(id), readBase: (id) => this.ledger.baseOrUnchanged(id, version, vCard) },
       );
       const decision = await applyIncoming(action, contactId, item, this.incomingStep());
       const next: Omit<ContactRecord, "h"> = { item: uid, v: version };

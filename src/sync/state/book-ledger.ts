@@ -197,6 +197,7 @@ export class BookLedger {
    * group → list mapping so the lists are reused (their versions are forgotten). */
   startOver(internalId: number | null): void {
     Object.assign(this.book, { version: 0, lastFullCheck: null, lastSuccess: null, contacts: {}, retry: {}, internalId });
+    delete this.book.firstPullFrom;
     this.pendingHashes.clear();
     for (const group of Object.values(this.book.groups)) group.v = -1;
   }
@@ -227,7 +228,26 @@ export class BookLedger {
     this.pullWritesNoted = false;
   }
 
+  /** A first pull is about to write from the container at `version`: noted and saved once (BookSyncState.firstPullFrom). */
+  async noteFirstPull(version: number): Promise<void> {
+    if (this.book.firstPullFrom !== undefined) return;
+    this.book.firstPullFrom = version;
+    await this.checkpoint();
+  }
+
+  /**
+   * The merge base of a contact; for one a cut first pull wrote without a base, the server's card
+   * (`serverVCard`, at `version`) when it has not changed since that pull read it.
+   */
+  async baseOrUnchanged(contactId: string, version: number, serverVCard: string): Promise<string | null> {
+    const base = await this.bases.get(contactId);
+    if (base !== null) return base;
+    const from = this.book.firstPullFrom;
+    return from !== undefined && version <= from ? serverVCard : null;
+  }
+
   completePull(version: number, at: number, fullCheck: boolean): void {
+    delete this.book.firstPullFrom;
     this.book.version = version;
     this.book.lastSuccess = at;
     if (fullCheck) this.book.lastFullCheck = at;

@@ -92,6 +92,12 @@ export interface BookSyncState {
   /** When the last full comparison with the server's list of uids ran (epoch ms). */
   lastFullCheck: number | null;
   lastSuccess: number | null;
+  /**
+   * Set while a first pull (since 0) runs: the container version it writes from, saved before its
+   * first write. A run cut short leaves contacts written unrecorded and without a base; a card
+   * whose version is not above this one is unchanged since, so its server copy is their base.
+   */
+  firstPullFrom?: number;
   /** Thunderbird contact id → record. */
   contacts: Record<string, ContactRecord>;
   /** BlueMind group uid → record. */
@@ -155,7 +161,11 @@ export function parseBookState(value: unknown, containerUid: string): BookSyncSt
   if (!isNumberOrNull(lastFullCheck) || !isNumberOrNull(lastSuccess)) return null;
   if (!isRecordOf(contacts, isContactRecord) || !isRecordOf(groups, isGroupRecord)) return null;
   if (!isRecordOf(retry, (v): v is string => typeof v === "string")) return null;
-  return { schema: SCHEMA, containerUid, internalId, version, lastFullCheck, lastSuccess, contacts, groups, retry };
+  const { firstPullFrom } = value;
+  if (firstPullFrom !== undefined && !isFiniteNumber(firstPullFrom)) return null;
+  const state: BookSyncState = { schema: SCHEMA, containerUid, internalId, version, lastFullCheck, lastSuccess, contacts, groups, retry };
+  if (firstPullFrom !== undefined) state.firstPullFrom = firstPullFrom;
+  return state;
 }
 
 /** Reads and writes the sync state; never throws on unreadable data (it starts over instead). */
