@@ -132,6 +132,19 @@ export class BackgroundApp {
     return this.scheduler?.syncNow("manual") ?? Promise.resolve();
   }
 
+  /**
+   * "Stop": the running sync is cancelled and waited for. It stops at its next safe point — every
+   * write checks the signal first, and what was written is recorded (a pull checkpoints on its way
+   * out, a push settles each batch) — so the next sync, at the usual interval or on "Sync now",
+   * goes on from there.
+   */
+  async stopSync(): Promise<void> {
+    if (this.scheduler?.isRunning !== true) return;
+    await this.scheduler.cancel();
+    this.status.stopBooks();
+    this.status.log("info", text("logSyncStopped"));
+  }
+
   async signIn(serverUrl: string, login: string, password: string): Promise<void> {
     const settings = await this.settings.load();
     if (settings.managed.includes("serverUrl") && serverUrl !== settings.serverUrl) {

@@ -26,6 +26,9 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
       case "syncNow":
         void app.syncNow();
         break;
+      case "stopSync":
+        await app.stopSync();
+        break;
       case "signIn":
         await app.signIn(request.serverUrl, request.login, request.password);
         break;

@@ -15,15 +15,18 @@ function connected(change: Parameters<typeof settings>[0] = {}): FakeBackend {
 }
 
 describe("synchronization settings", () => {
-  it("Sync now asks the background, and is disabled while a sync runs or without a connection", async () => {
+  it("Sync now asks the background, and is disabled while a sync runs or without a connection; Stop shows while one runs", async () => {
     const backend = connected();
     root = await renderPage(backend);
     expect(root.querySelector(".sync-summary")?.textContent).toBe("Not synchronized yet");
     await click(buttonNamed(root, "Sync now"));
     expect(backend.requests.at(-1)).toEqual({ type: "syncNow" });
 
+    expect(buttonNamed(root, "Stop")).toBeFalsy();
     await backend.push({ syncing: true });
     expect(buttonNamed(root, "Sync now")?.disabled).toBe(true);
+    await click(buttonNamed(root, "Stop"));
+    expect(backend.requests.at(-1)).toEqual({ type: "stopSync" });
     expect(root.querySelector('.sync-summary[role="status"]')?.textContent).toBe("Synchronizing…");
     await backend.push({ syncing: false, lastSyncEnded: Date.now() });
     expect(root.querySelector(".sync-summary")?.textContent).toMatch(/^Last synchronized: \d/);

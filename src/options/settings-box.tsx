@@ -1,5 +1,6 @@
-// How and when syncing happens: the overall state with "Sync now", the interval, and whether books
-// created in Thunderbird are published to BlueMind. A value the administrator set is read-only.
+// How and when syncing happens: the overall state with "Sync now" (and "Stop" while a sync runs),
+// the interval, and whether books created in Thunderbird are published to BlueMind. A value the
+// administrator set is read-only.
 import { useEffect, useId, useState } from "preact/hooks";
 import type { PublicSettings } from "../shared/messages.ts";
 import { MAX_SYNC_INTERVAL_MINUTES, MIN_SYNC_INTERVAL_MINUTES } from "../shared/settings.ts";
@@ -76,6 +77,18 @@ export function SettingsBox({ status, settings, connected, send }: SettingsBoxPr
         >
           {t("syncNow")}
         </button>
+        {status.syncing && (
+          <button
+            type="button"
+            class="button"
+            onClick={async () => {
+              const answer = await send({ type: "stopSync" });
+              setSyncError(answer.ok ? null : answer.error);
+            }}
+          >
+            {t("stopSync")}
+          </button>
+        )}
       </div>
       {syncError && (
         <p class="notice notice-error" role="alert">

@@ -13,6 +13,7 @@ export type PublicSettings = Omit<ResolvedSettings, "apiKey">;
 export type Request =
   | { type: "getState" }
   | { type: "syncNow" }
+  | { type: "stopSync" }
   | { type: "signIn"; serverUrl: string; login: string; password: string }
   | { type: "signOut"; removeLocalBooks: boolean }
   | { type: "setSync"; containerUid: string; sync: boolean }
@@ -37,6 +38,7 @@ export interface StatusPush {
 const REQUEST_FIELDS: { [T in Request["type"]]: FieldGuards<Omit<Extract<Request, { type: T }>, "type">> } = {
   getState: {},
   syncNow: {},
+  stopSync: {},
   signIn: { serverUrl: isString, login: isString, password: isString },
   signOut: { removeLocalBooks: isBoolean },
   setSync: { containerUid: isString, sync: isBoolean },

@@ -170,6 +170,35 @@ describe("background app", () => {
     expect(started.status.current.account.status).toBe("disconnected");
   });
 
+  it("Stop ends a running sync at once and the next sync completes the books exactly", async () => {
+    fake.faults.inject({ pathPattern: "/api/addressbooks/*/_mget", kind: "delay", delayMs: 400, times: Number.POSITIVE_INFINITY });
+    const started = new BackgroundApp(tb);
+    app = started;
+    await started.start();
+    expect((await handleRequest(started, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "secret" })).ok).toBe(true);
+    await until(() => started.status.current.syncing && tb.findBooksByName("My contacts").length === 1, "a sync under way");
+    expect((await handleRequest(started, { type: "stopSync" })).ok).toBe(true);
+    expect(started.status.current.syncing).toBe(false);
+    expect(started.status.current.books.some((b) => b.state === "syncing" || b.progress !== null)).toBe(false);
+    expect(started.status.current.activity.map((e) => englishOf(e.message))).toContain(inEnglish(text("logSyncStopped")));
+    // Nothing more is written once stopped (the delayed answers still arrive).
+    const myContacts = (await tb.findBooksByName("My contacts"))[0]?.id ?? "";
+    const stoppedWith = tb.contactCount(myContacts);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(tb.contactCount(myContacts)).toBe(stoppedWith);
+    fake.faults.clear();
+    await started.syncNow();
+    await until(() => started.status.current.books.find((b) => b.name === "My contacts")?.state === "synced", "the next sync");
+    // Each card once, each group once (a group member known only by its address has a contact of
+    // its own, named by that address: not a card).
+    const items = [...(fake.state.books.get("book:Contacts_u-jdoe")?.items.values() ?? [])];
+    const names = (kind: string) => items.filter((i) => i.value.kind === kind).map((i) => i.value.identification?.formatedName?.value ?? "").sort();
+    const local = (await tb.asUser.listContacts(myContacts)).map((c) => /^FN:(.*)$/m.exec(c.vCard)?.[1]?.trim() ?? "").filter((name) => !name.includes("@"));
+    expect(local.sort()).toEqual(names("individual"));
+    expect((await tb.asUser.listLists(myContacts)).map((l) => l.name).sort()).toEqual(names("group"));
+    expect(started.status.current.account.status).toBe("connected");
+  });
+
   it("signs in with a login typed without @domain: the server's default domain completes it, and the full login is kept", async () => {
     app = new BackgroundApp(tb);
     await app.start();
