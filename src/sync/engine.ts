@@ -312,7 +312,8 @@ export class SyncEngine {
       return { containerUid, localBookId, ok: true, error: null, outcome };
     } catch (error) {
       this.reporter.progress(containerUid, null);
-      this.reporter.bookState(containerUid, { state: "error", lastError: describeError(error) });
+      // Stopped (Stop, a sign-out) is no failure: the book waits for the next sync.
+      this.reporter.bookState(containerUid, signal?.aborted === true ? { state: "pending" } : { state: "error", lastError: describeError(error) });
       if (isRunFatal(error, signal)) throw error;
       this.reporter.log("error", text("logBookSyncFailed", book.displayName, describeError(error)), containerUid);
       return { containerUid, localBookId, ok: false, error: describeError(error), outcome: null };

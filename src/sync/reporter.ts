@@ -4,7 +4,8 @@
 import type { ActivityLevel, BookStatus } from "../shared/status.ts";
 import type { UserText } from "../shared/user-text.ts";
 
-export type BookRunState = "syncing" | "synced" | "error";
+/** "pending": stopped before its end (Stop, a sign-out), waiting for the next sync. */
+export type BookRunState = "syncing" | "synced" | "error" | "pending";
 
 export interface BookStateChange {
   state: BookRunState;
