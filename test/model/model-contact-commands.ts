@@ -1,8 +1,8 @@
 // Contacts as the user edits them in Thunderbird and as another client edits them on BlueMind.
 import type { VCard } from "../../src/bluemind/models.ts";
 import { setProperty } from "../integration/twoway-fixtures.ts";
-import type { History } from "./model-history.ts";
-import { FIELDS, markerOf, VCARD_PROPERTY, CUSTOM1, type Field } from "./model-view.ts";
+import type { ContactModel, History } from "./model-history.ts";
+import { FIELDS, markerOf, serverFields, VCARD_PROPERTY, CUSTOM1, type Field } from "./model-view.ts";
 import type { ModelBook, ModelWorld } from "./model-world.ts";
 import { listOf, localContacts, ModelCommand, pickOf, serverContacts, type Outcome } from "./model-command.ts";
 
@@ -30,6 +30,22 @@ function setServerField(card: VCard, field: Field, value: string): VCard {
   else if (field === "note") next.explanatory = { ...next.explanatory, note: value };
   else next.identification = { ...next.identification, nickname: { value, parameters: [] } };
   return next;
+}
+
+/**
+ * A contact born here that reached BlueMind before both sides were ever seen holding it (deleted
+ * here while its add was on its way, seed 31415): what the push sent is the agreement a later
+ * edit on BlueMind is made against — its creation is no longer a local change, a deletion since is.
+ */
+function adoptSentCard(contact: ContactModel, card: VCard): void {
+  contact.exists.base = true;
+  contact.exists.writes = contact.exists.writes.filter((w) => !(w.side === "local" && w.value));
+  const sent = serverFields(card);
+  for (const field of FIELDS) {
+    const track = contact.fields[field];
+    track.base = sent[field];
+    track.writes = track.writes.filter((w) => !(w.side === "local" && w.value === sent[field]));
+  }
 }
 
 /** An address BlueMind refuses (INVALID_EMAIL), as a user may type it. */
@@ -140,6 +156,7 @@ export class ServerEdit extends ModelCommand {
     const target = pickOf(serverContacts(world, this.book), this.pick);
     const contact = target === undefined ? undefined : history.contacts.get(target.key);
     if (target === undefined || contact === undefined) return { note: "nothing to edit" };
+    if (!contact.exists.base && contact.createdBy === "local") adoptSentCard(contact, target.value);
     const value = history.value(this.field, target.key);
     world.fake.control.updateCard(this.book, target.uid, setServerField(target.value, this.field, value));
     contact.fields[this.field].write("server", value, history.step);

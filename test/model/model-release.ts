@@ -64,6 +64,10 @@ export function checkRelease(history: History, book: ModelBook, server: SideView
       if (fate === "exists" && contact.exists.last("server") === undefined) {
         if (k === undefined) problems.push(`${label}: created here, not on BlueMind, and not kept at the release`);
         history.detach(contact.key);
+      } else if (k !== undefined) {
+        // Deleted on BlueMind while edited here (seed 31415): the release kept the edited copy in
+        // the user's plain book rather than deleting it. Nothing lost; it leaves the comparison.
+        history.detach(contact.key);
       }
       continue;
     }

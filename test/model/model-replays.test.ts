@@ -59,12 +59,18 @@ const aroundPoint = (point: number, make: (at: number) => Command[]): Command[][
  *  - AG (seed 55555, the next session's soak): a first sync after a new sign-in, cut by a crash,
  *    left contacts without record or base; an edit of one lost to BlueMind's card at the next
  *    pull (logged, but neither sent nor kept when the book was then released).
+ *  - AH (seed 31415): the model's own rule — a contact born here, deleted here while its add was on
+ *    its way, then edited on BlueMind: it comes back (BlueMind's change wins), as the product did;
+ *  - AI (seed 31415): the model's own rule too — a contact BlueMind deleted, edited here while
+ *    the book's sync went off: the release keeps the edited copy in the user's plain book.
  */
 const FOUND_BY_SOAK: [string, Command[][]][] = [
   ["AC", aroundPoint(116, (at) => [new ServerGroupCreate(W, []), new Disconnect(false), new CrashingSync(1), new ServerCreate(C), new CrashingSync(at), new SlowSync(1, new LocalEdit(W, 0, "title"))])],
   ["AD", aroundPoint(61, (at) => [new LocalListCreate(C, [0]), new LocalListCreate(C, [0, 57]), new Disconnect(true, 1), new ServerDelete(C, 0), new Disconnect(true, at), new Sync()])],
   ["AE", aroundPoint(62, (at) => [new LocalCreate(C), new DailyCheck(true), new ServerGroupCreate(C, [0]), new ServerEdit(C, 94, "title"), new CrashingSync(at), new ServerGroupMember(C, 0, 0, false), new ServerEdit(C, 0, "title")])],
   ["AG", aroundPoint(56, (at) => [new Disconnect(false), new CrashingSync(at), new LocalEdit(C, 0, "title"), new Disconnect(false, 41)])],
+  ["AH", everyRequest((at) => [new LocalCreate(C), new LocalCreate(W), new SlowSync(at, new LocalDelete(W, 0)), new ServerEdit(W, 0, "title"), new LocalCreate(C)])],
+  ["AI", everyRequest((at) => [new ServerDelete(W, 0), new ToggleSync(W), new SlowSync(at, new LocalEdit(W, 0, "title"))])],
   ["AF", aroundPoint(56, (at) => [new CrashingSync(1), new ServerEdit(C, 33, "title"), new LocalCreate(W), new ServerEdit(C, 0, "title"), new CrashingSync(at), new LocalDelete(C, 9), new Sync()])],
 ];
 

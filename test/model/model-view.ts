@@ -72,7 +72,7 @@ export function vCardProperties(vCard: string): Map<string, string[]> {
   return properties;
 }
 
-function serverFields(card: VCard): Record<Field, string | null> {
+export function serverFields(card: VCard): Record<Field, string | null> {
   return {
     title: card.organizational?.title ?? null,
     note: noteForThunderbird(card.explanatory?.note),
