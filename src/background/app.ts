@@ -136,12 +136,11 @@ export class BackgroundApp {
    * "Stop": the running sync is cancelled and waited for. It stops at its next safe point — every
    * write checks the signal first, and what was written is recorded (a pull checkpoints on its way
    * out, a push settles each batch) — so the next sync, at the usual interval or on "Sync now",
-   * goes on from there.
+   * goes on from there. The engine shows the book it was syncing as pending again.
    */
   async stopSync(): Promise<void> {
     if (this.scheduler?.isRunning !== true) return;
     await this.scheduler.cancel();
-    this.status.stopBooks();
     this.status.log("info", text("logSyncStopped"));
   }
 

@@ -56,7 +56,7 @@ export class StatusStore {
     const activity = Array.isArray(saved.activity) ? saved.activity.map(upgradeEntry).filter(isActivityEntry) : [];
     this.snapshot = {
       ...this.snapshot,
-      books: books.map(unfinished),
+      books: books.map((b) => ({ ...b, progress: null, state: b.state === "syncing" ? "pending" : b.state })),
       activity: activity.slice(-ACTIVITY_LIMIT),
       lastSyncEnded: typeof saved.lastSyncEnded === "number" ? saved.lastSyncEnded : null,
     };
@@ -93,11 +93,6 @@ export class StatusStore {
   updateBook(containerUid: string, change: Partial<BookStatus>): void {
     const books = this.snapshot.books.map((b) => (b.containerUid === containerUid ? this.redactBook({ ...b, ...change }) : b));
     this.update({ books });
-  }
-
-  /** A stopped sync's books: those it was syncing wait for the next one. */
-  stopBooks(): void {
-    this.update({ books: this.snapshot.books.map(unfinished) });
   }
 
   setSyncing(syncing: boolean): void {
@@ -154,9 +149,4 @@ function upgradeEntry(entry: unknown): unknown {
 
 function upgradeBook(book: unknown): unknown {
   return isRecord(book) && typeof book.lastError === "string" ? { ...book, lastError: legacyText(book.lastError) } : book;
-}
-
-/** A book a run left syncing (stopped, or Thunderbird closed) is pending: its sync resumes. */
-function unfinished(book: BookStatus): BookStatus {
-  return book.state === "syncing" ? { ...book, progress: null, state: "pending" } : { ...book, progress: null };
 }

@@ -70,7 +70,8 @@ export async function keepOnlyUnsent(books: AddressBooksApi, localBookId: string
     const members = (await books.listMembers(list.id)).map((m) => m.id);
     const groupUid = ledger?.groupOfList(list.id) ?? null;
     const record = groupUid === null ? undefined : ledger?.state.groups[groupUid];
-    if (record !== undefined && (sameList(record, { name: list.name, description: list.description, members }) || midWrite(record, { name: list.name, description: list.description, members }))) {
+    const here = { name: list.name, description: list.description, members };
+    if (record !== undefined && (sameList(record, here) || midWrite(record, here))) {
       syncedLists.push(list.id);
       continue;
     }

@@ -153,13 +153,19 @@ describe("background app", () => {
     expect((await tb.asUser.listBooks()).filter((b) => kept.some((k) => k.id === b.id)).map((b) => b.name).sort()).toEqual(["Collected contacts", "My contacts"]);
   });
 
-  it("Disconnect during a slow sync cancels it and waits for its end: afterwards no book or search-only book comes back", async () => {
-    fake.faults.inject({ pathPattern: "/api/addressbooks/*/_mget", kind: "delay", delayMs: 700, times: Number.POSITIVE_INFINITY });
+  /** Signed in with a password, its first sync under way, each `_mget` answered `delayMs` late. */
+  async function signedInDuringSlowSync(delayMs: number): Promise<BackgroundApp> {
+    fake.faults.inject({ pathPattern: "/api/addressbooks/*/_mget", kind: "delay", delayMs, times: Number.POSITIVE_INFINITY });
     const started = new BackgroundApp(tb);
     app = started;
     await started.start();
     expect((await handleRequest(started, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "secret" })).ok).toBe(true);
     await until(() => started.status.current.syncing && tb.findBooksByName("My contacts").length === 1, "a sync under way");
+    return started;
+  }
+
+  it("Disconnect during a slow sync cancels it and waits for its end: afterwards no book or search-only book comes back", async () => {
+    const started = await signedInDuringSlowSync(700);
     expect((await handleRequest(started, { type: "signOut", removeLocalBooks: true })).ok).toBe(true);
     expect(started.status.current.syncing).toBe(false);
     // Longer than the delayed answers the cancelled sync was waiting for.
@@ -171,12 +177,7 @@ describe("background app", () => {
   });
 
   it("Stop ends a running sync at once and the next sync completes the books exactly", async () => {
-    fake.faults.inject({ pathPattern: "/api/addressbooks/*/_mget", kind: "delay", delayMs: 400, times: Number.POSITIVE_INFINITY });
-    const started = new BackgroundApp(tb);
-    app = started;
-    await started.start();
-    expect((await handleRequest(started, { type: "signIn", serverUrl: fake.url, login: LOGIN, password: "secret" })).ok).toBe(true);
-    await until(() => started.status.current.syncing && tb.findBooksByName("My contacts").length === 1, "a sync under way");
+    const started = await signedInDuringSlowSync(400);
     expect((await handleRequest(started, { type: "stopSync" })).ok).toBe(true);
     expect(started.status.current.syncing).toBe(false);
     expect(started.status.current.books.some((b) => b.state === "syncing" || b.progress !== null)).toBe(false);

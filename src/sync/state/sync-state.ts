@@ -17,7 +17,7 @@
 //    suppression and the push side compare Thunderbird's copy with.
 //  - Anything unreadable (older schema, hand-edited storage) is dropped and the book resyncs from
 //    0; thanks to derived contact ids that costs time, never duplicates.
-import { isFiniteNumber, isRecord, isRecordOf, nullable } from "../../shared/parse.ts";
+import { arrayOf, isFiniteNumber, isRecord, isRecordOf, isString, nullable, optional } from "../../shared/parse.ts";
 import type { KeyValueStore } from "../../thunderbird/types.ts";
 
 export const SYNC_INDEX_KEY = "sync.index";
@@ -115,6 +115,7 @@ export function emptyBookState(containerUid: string, internalId: number | null):
 }
 
 const isNumberOrNull = nullable(isFiniteNumber);
+const isStrings = arrayOf(isString);
 
 function isContactRecord(value: unknown): value is ContactRecord {
   return (
@@ -135,13 +136,9 @@ function isGroupRecord(value: unknown): value is GroupRecord {
     typeof value.v === "number" &&
     typeof value.name === "string" &&
     typeof value.description === "string" &&
-    isStringArray(value.members) &&
-    (value.writing === undefined || isStringArray(value.writing))
+    isStrings(value.members) &&
+    optional(isStrings)(value.writing)
   );
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((m) => typeof m === "string");
 }
 
 export function parseIndex(value: unknown): SyncIndex {
@@ -162,7 +159,7 @@ export function parseBookState(value: unknown, containerUid: string): BookSyncSt
   if (!isRecordOf(contacts, isContactRecord) || !isRecordOf(groups, isGroupRecord)) return null;
   if (!isRecordOf(retry, (v): v is string => typeof v === "string")) return null;
   const { firstPullFrom } = value;
-  if (firstPullFrom !== undefined && !isFiniteNumber(firstPullFrom)) return null;
+  if (!optional(isFiniteNumber)(firstPullFrom)) return null;
   const state: BookSyncState = { schema: SCHEMA, containerUid, internalId, version, lastFullCheck, lastSuccess, contacts, groups, retry };
   if (firstPullFrom !== undefined) state.firstPullFrom = firstPullFrom;
   return state;
