@@ -16,6 +16,8 @@ import { listOf, text, UserError, type MessageKey } from "../shared/user-text.ts
 import { Account, type AccountOptions } from "./account.ts";
 import { SettingsStore } from "./settings-store.ts";
 import { StatusStore } from "./status-store.ts";
+import { DeletionQuestions } from "./deletion-questions.ts";
+import type { DeletionDecision } from "../sync/deletion-guard.ts";
 
 const WAKE_UP_ALARM = "bluemind-sync-wake-up";
 
@@ -43,6 +45,7 @@ export class BackgroundApp {
   readonly engine: SyncEngine;
   readonly twoWay: TwoWaySync;
   readonly providers: ProviderBooks;
+  readonly deletionQuestions: DeletionQuestions;
   private scheduler: SyncScheduler | null = null;
   private stopWatchingInterval: Unsubscribe | null = null;
   /** Set while signing out: no sync starts until it is done. */
@@ -75,8 +78,17 @@ export class BackgroundApp {
       publishLocalBooks: async () => (await this.settings.load()).publishLocalBooks,
       onLocalChange: (urgent) => (urgent ? void this.scheduler?.syncNow("local-change") : this.scheduler?.localChange()),
     });
+    this.deletionQuestions = new DeletionQuestions({
+      notify: (message) => void notifications.notify(message),
+      log: (level, message, containerUid) => this.status.log(level, message, containerUid),
+      bookName: (containerUid) => this.status.current.books.find((b) => b.containerUid === containerUid)?.name ?? containerUid,
+    });
     // The engine writes through the two-way module's marked books: its writes are not user edits.
-    this.engine = SyncEngine.forThunderbird({ addressBooks: this.twoWay.books, localStore: tb.localStore }, reporter, { ...this.twoWay.engineOptions(), render: (value) => tb.render(value) });
+    this.engine = SyncEngine.forThunderbird({ addressBooks: this.twoWay.books, localStore: tb.localStore }, reporter, {
+      ...this.twoWay.engineOptions(),
+      deletionGuard: this.deletionQuestions,
+      render: (value) => tb.render(value),
+    });
     this.providers = new ProviderBooks({
       providers: tb.searchProviders,
       store: tb.localStore,
@@ -142,6 +154,14 @@ export class BackgroundApp {
     if (this.scheduler?.isRunning !== true) return;
     await this.scheduler.cancel();
     this.status.log("info", text("logSyncStopped"));
+  }
+
+  /** The user's answer to a book's held deletions; the sync that applies it starts at once. */
+  answerDeletions(containerUid: string, decision: DeletionDecision): void {
+    const book = this.status.current.books.find((b) => b.containerUid === containerUid);
+    this.deletionQuestions.give(containerUid, decision, book?.state === "held" ? book.heldDeletions : undefined);
+    this.status.updateBook(containerUid, { state: "pending", heldDeletions: undefined });
+    void this.syncNow();
   }
 
   async signIn(serverUrl: string, login: string, password: string): Promise<void> {
@@ -226,6 +246,7 @@ export class BackgroundApp {
     if (!client || !user) return this.status.current.account.status !== "error";
     this.status.setSyncing(true);
     try {
+      this.deletionQuestions.setLimits(await this.settings.deletionLimits());
       // Local renames and books created in Thunderbird reach BlueMind before the engine compares.
       const books = await this.twoWay.beforeSync(user, await fetchRemoteBooks(client, user.uid, signal));
       if (signal.aborted) throw new SyncCancelledError();
@@ -261,10 +282,12 @@ export class BackgroundApp {
       sync: book.sync,
       readOnly: book.readOnly,
       itemCount: book.itemCount,
-      state: book.sync ? (previous?.state === "synced" ? "synced" : "pending") : "search-only",
+      // A held book keeps asking until its next pull (deletion-guard.ts).
+      state: book.sync ? (previous?.state === "synced" || previous?.state === "held" ? previous.state : "pending") : "search-only",
       progress: null,
       lastSuccess: previous?.lastSuccess ?? null,
       lastError: null,
+      ...(book.sync && previous?.state === "held" && previous.heldDeletions !== undefined ? { heldDeletions: previous.heldDeletions } : {}),
     };
   }
 }

@@ -44,6 +44,9 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
       case "saveSettings":
         await app.saveSettings(request);
         break;
+      case "answerDeletions":
+        app.answerDeletions(request.containerUid, request.decision);
+        break;
     }
     return { ok: true, value: await state(app) };
   } catch (error) {

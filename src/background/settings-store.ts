@@ -1,6 +1,6 @@
 // Reads and writes the user's settings; merges the administrator's policy on every read so a
 // policy change takes effect at the next start without migrating anything.
-import { parseUserSettings, resolveSettings, type PendingKeyDeletion, type ResolvedSettings, type UserSettings } from "../shared/settings.ts";
+import { deletionLimits, parseUserSettings, type DeletionLimits, resolveSettings, type PendingKeyDeletion, type ResolvedSettings, type UserSettings } from "../shared/settings.ts";
 import type { KeyValueStore, ManagedStorageApi } from "../thunderbird/types.ts";
 
 export const SETTINGS_KEY = "settings";
@@ -25,6 +25,11 @@ export class SettingsStore {
   /** Extensions the administrator allows to read the status summary (none without a policy). */
   async companionExtensions(): Promise<string[]> {
     return (await this.managed.read()).companionExtensions ?? [];
+  }
+
+  /** When a sync's deletions wait for the user (the policy's limits, or the defaults). */
+  async deletionLimits(): Promise<DeletionLimits> {
+    return deletionLimits(await this.managed.read());
   }
 
   async pendingKeyDeletion(): Promise<PendingKeyDeletion | null> {

@@ -24,7 +24,7 @@ export function App({ backend }: { backend: OptionsBackend }) {
       <>
         <AccountBox account={status.account} settings={settings} send={send} />
         <SettingsBox status={status} settings={settings} connected={connected} send={send} />
-        <BookLists books={status.books} connected={connected} switches={switches} autocomplete={autocomplete} />
+        <BookLists books={status.books} connected={connected} switches={switches} autocomplete={autocomplete} send={send} />
         <ActivityLog entries={status.activity} />
       </>
     );

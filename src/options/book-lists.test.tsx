@@ -157,6 +157,25 @@ describe("book lists", () => {
     expect(rowOf(root, MINE.containerUid).querySelector('[role="alert"]')).toBeNull();
   });
 
+  it("a book whose deletions are held asks the question, says what each answer does, and sends the answer", async () => {
+    const held = book({ ...MINE, state: "held", heldDeletions: 1234 });
+    const directory = book({ ...DIRECTORY, sync: true, state: "held", heldDeletions: 600 });
+    const backend = connected([held, directory, COLLECTED]);
+    root = await renderPage(backend);
+    const row = rowOf(root, MINE.containerUid);
+    expect(row.querySelector(".book-status")?.textContent).toBe("BlueMind says 1,234 contacts of “Mes contacts” were deleted.");
+    expect(row.querySelector(".held-deletions .hint")?.textContent).toContain("Keep them puts them back on BlueMind.");
+    expect(rowOf(root, DIRECTORY.containerUid).querySelector(".held-deletions .hint")?.textContent).toContain("leaves them in Thunderbird");
+    expect(rowOf(root, COLLECTED.containerUid).querySelector(".held-deletions")).toBeNull();
+
+    await click(buttonNamed(row, "Keep them")!);
+    expect(backend.requests.at(-1)).toEqual({ type: "answerDeletions", containerUid: MINE.containerUid, decision: "keep" });
+    backend.reply = (request) => (request.type === "answerDeletions" ? { ok: false, error: text("errorNoDeletionsHeld") } : undefined);
+    await click(buttonNamed(rowOf(root, DIRECTORY.containerUid), "Apply")!);
+    expect(backend.requests.at(-1)).toEqual({ type: "answerDeletions", containerUid: DIRECTORY.containerUid, decision: "apply" });
+    expect(rowOf(root, DIRECTORY.containerUid).querySelector('[role="alert"]')?.textContent).toBe("This book is not waiting for an answer any more.");
+  });
+
   it("warns about books above 1,000 contacts and asks before syncing one; Cancel changes nothing", async () => {
     const backend = connected([CLIENTS, DIRECTORY]);
     root = await renderPage(backend);

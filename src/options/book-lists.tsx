@@ -8,15 +8,17 @@ import { contactCountText, useI18n } from "./i18n.ts";
 import { ModalDialog } from "./modal-dialog.tsx";
 import type { SyncSwitches } from "./use-sync-switches.ts";
 import type { AutocompleteSwitches } from "./use-autocomplete-switches.ts";
+import type { Send } from "./use-options-state.ts";
 
 export interface BookListsProps {
   books: BookStatus[];
   connected: boolean;
   switches: SyncSwitches;
   autocomplete: AutocompleteSwitches;
+  send: Send;
 }
 
-export function BookLists({ books, connected, switches, autocomplete }: BookListsProps) {
+export function BookLists({ books, connected, switches, autocomplete, send }: BookListsProps) {
   const { t, language } = useI18n();
   const [confirming, setConfirming] = useState<BookStatus | null>(null);
 
@@ -42,6 +44,7 @@ export function BookLists({ books, connected, switches, autocomplete }: BookList
               switchError={switches.errorOf(book.containerUid)}
               disabled={!connected}
               onToggle={(wanted) => toggle(book, wanted)}
+              send={send}
               autocomplete={
                 book.sync
                   ? null

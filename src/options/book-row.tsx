@@ -4,6 +4,8 @@ import type { BookStatus } from "../shared/status.ts";
 import type { UserText } from "../shared/user-text.ts";
 import { contactCountText, formatCount, formatTime, say, useI18n } from "./i18n.ts";
 import { SyncSwitch } from "./sync-switch.tsx";
+import { HeldDeletions } from "./held-deletions.tsx";
+import type { Send } from "./use-options-state.ts";
 import { useId } from "preact/hooks";
 
 /** design.md §2: a warning and a confirmation above this many contacts. */
@@ -34,6 +36,8 @@ export interface BookRowProps {
    * Thunderbird offers like any local book's.
    */
   autocomplete: AutocompleteProps | null;
+  /** Sends the answer when the book's deletions are held. */
+  send: Send;
 }
 
 export interface AutocompleteProps {
@@ -43,7 +47,7 @@ export interface AutocompleteProps {
   onToggle: (wanted: boolean) => void;
 }
 
-export function BookRow({ book, checked, pending, switchError, disabled, onToggle, autocomplete }: BookRowProps) {
+export function BookRow({ book, checked, pending, switchError, disabled, onToggle, autocomplete, send }: BookRowProps) {
   const i18n = useI18n();
   const { t, language } = i18n;
   const statusId = useId();
@@ -75,6 +79,7 @@ export function BookRow({ book, checked, pending, switchError, disabled, onToggl
         <div class="book-status" id={statusId}>
           <BookState book={book} />
         </div>
+        {book.state === "held" && <HeldDeletions book={book} send={send} />}
         {switchError && (
           <p class="book-error" role="alert">
             {t("switchFailed", say(i18n, switchError))}
@@ -143,5 +148,7 @@ function BookState({ book }: { book: BookStatus }) {
       return <span class="state-error">{t("statusError", book.lastError === null ? "" : say(i18n, book.lastError))}</span>;
     case "search-only":
       return <span class="state-muted">{t("statusSearchOnly")}</span>;
+    case "held":
+      return <span class="state-warning">{t("statusHeld", formatCount(book.heldDeletions ?? 0, language), bookTitle(book))}</span>;
   }
 }

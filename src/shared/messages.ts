@@ -18,7 +18,9 @@ export type Request =
   | { type: "signOut"; removeLocalBooks: boolean }
   | { type: "setSync"; containerUid: string; sync: boolean }
   | { type: "setAutocomplete"; containerUid: string; enabled: boolean }
-  | { type: "saveSettings"; syncIntervalMinutes?: number; publishLocalBooks?: boolean };
+  | { type: "saveSettings"; syncIntervalMinutes?: number; publishLocalBooks?: boolean }
+  /** The user's answer to a book's held deletions (sync/deletion-guard.ts). */
+  | { type: "answerDeletions"; containerUid: string; decision: "apply" | "keep" };
 
 export interface StateAnswer {
   status: StatusSnapshot;
@@ -44,6 +46,7 @@ const REQUEST_FIELDS: { [T in Request["type"]]: FieldGuards<Omit<Extract<Request
   setSync: { containerUid: isString, sync: isBoolean },
   setAutocomplete: { containerUid: isString, enabled: isBoolean },
   saveSettings: { syncIntervalMinutes: optional(isFiniteNumber), publishLocalBooks: optional(isBoolean) },
+  answerDeletions: { containerUid: isString, decision: oneOf(["apply", "keep"] as const) },
 };
 
 const isRequestType = (type: unknown): type is Request["type"] => typeof type === "string" && Object.hasOwn(REQUEST_FIELDS, type);

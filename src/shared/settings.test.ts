@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SYNC_INTERVAL_MINUTES, parseManagedSettings, parseUserSettings, resolveSettings } from "./settings.ts";
+import { DEFAULT_DELETION_LIMITS, DEFAULT_SYNC_INTERVAL_MINUTES, deletionLimits, parseManagedSettings, parseUserSettings, resolveSettings } from "./settings.ts";
 
 describe("resolveSettings", () => {
   it("uses the user's values and defaults when nothing is managed", () => {
@@ -77,5 +77,15 @@ describe("parseManagedSettings", () => {
       companionExtensions: ["probe@bluemind-tb.test", "other@example.com"],
     });
     expect(parseManagedSettings({ companionExtensions: "probe@bluemind-tb.test" })).toEqual({});
+  });
+});
+
+describe("deletionLimits", () => {
+  it("takes the policy's usable values and the defaults for the rest", () => {
+    expect(deletionLimits({})).toEqual(DEFAULT_DELETION_LIMITS);
+    expect(deletionLimits(parseManagedSettings({ massDeletionPercent: 80, massDeletionMinContacts: 0, massDeletionMaxContacts: 2000 }))).toEqual({ minBook: 0, maxShare: 0.8, maxCount: 2000 });
+    // Out of range or of the wrong type: ignored, never a guard that trips on everything.
+    expect(deletionLimits(parseManagedSettings({ massDeletionPercent: 0, massDeletionMinContacts: -3, massDeletionMaxContacts: "9" }))).toEqual(DEFAULT_DELETION_LIMITS);
+    expect(deletionLimits(parseManagedSettings({ massDeletionPercent: 150, massDeletionMaxContacts: 0 }))).toEqual(DEFAULT_DELETION_LIMITS);
   });
 });

@@ -24,7 +24,24 @@ export const MANAGED_FIELDS = ["serverUrl", "login", "apiKey", "syncIntervalMinu
 export type ManagedField = (typeof MANAGED_FIELDS)[number];
 
 /** Every key of the administrator's policy: the settings above, and who else may read the status. */
-export const POLICY_KEYS = [...MANAGED_FIELDS, "companionExtensions"] as const;
+export const POLICY_KEYS = [...MANAGED_FIELDS, "companionExtensions", "massDeletionPercent", "massDeletionMinContacts", "massDeletionMaxContacts"] as const;
+
+/** When a sync's deletions wait for the user's answer (sync/deletion-guard.ts says why). */
+export interface DeletionLimits {
+  /** A book with at most this many items may lose any share of them without asking. */
+  minBook: number;
+  /** Share of the book (0–1) a sync may remove without asking. */
+  maxShare: number;
+  /** Items a sync may remove at once without asking, whatever the book's size. */
+  maxCount: number;
+}
+
+/**
+ * Half of a book, or 500 items: more than a person deletes by hand between two syncs (a sync runs
+ * every few minutes), while a clean-up of a big shared book still passes a few hundred at a time.
+ * Books of 20 or fewer are left alone: emptying a small book is an ordinary thing to do.
+ */
+export const DEFAULT_DELETION_LIMITS: DeletionLimits = { minBook: 20, maxShare: 0.5, maxCount: 500 };
 
 export interface ResolvedSettings extends Settings {
   /** The API key sid to use, from the policy or from a past password sign-in. */
@@ -60,6 +77,21 @@ export interface ManagedSettings {
   syncIntervalMinutes?: number;
   /** Ids of other extensions allowed to read a summary of the status and ask for a sync. */
   companionExtensions?: string[];
+  /** DeletionLimits.maxShare in percent (1–100; 100 turns the share rule off). */
+  massDeletionPercent?: number;
+  massDeletionMinContacts?: number;
+  massDeletionMaxContacts?: number;
+}
+
+/** The mass-deletion limits: the policy's where it set a usable value, the defaults elsewhere. */
+export function deletionLimits(managed: ManagedSettings): DeletionLimits {
+  const { massDeletionPercent: percent, massDeletionMinContacts: minBook, massDeletionMaxContacts: maxCount } = managed;
+  const usable = (n: number | undefined, min: number, max: number): n is number => n !== undefined && Number.isFinite(n) && n >= min && n <= max;
+  return {
+    minBook: usable(minBook, 0, Number.MAX_SAFE_INTEGER) ? Math.floor(minBook) : DEFAULT_DELETION_LIMITS.minBook,
+    maxShare: usable(percent, 1, 100) ? percent / 100 : DEFAULT_DELETION_LIMITS.maxShare,
+    maxCount: usable(maxCount, 1, Number.MAX_SAFE_INTEGER) ? Math.floor(maxCount) : DEFAULT_DELETION_LIMITS.maxCount,
+  };
 }
 
 /** Within MIN_SYNC_INTERVAL_MINUTES–MAX_SYNC_INTERVAL_MINUTES; undefined when not a number. */
@@ -72,11 +104,14 @@ export function clampSyncInterval(minutes: number | undefined): number | undefin
 export function parseManagedSettings(value: unknown): ManagedSettings {
   const settings: ManagedSettings = {};
   if (!isRecord(value)) return settings;
-  const { serverUrl, login, apiKey, syncIntervalMinutes, companionExtensions } = value;
+  const { serverUrl, login, apiKey, syncIntervalMinutes, companionExtensions, massDeletionPercent, massDeletionMinContacts, massDeletionMaxContacts } = value;
   if (typeof serverUrl === "string") settings.serverUrl = serverUrl;
   if (typeof login === "string") settings.login = login;
   if (typeof apiKey === "string") settings.apiKey = apiKey;
   if (typeof syncIntervalMinutes === "number") settings.syncIntervalMinutes = syncIntervalMinutes;
+  if (typeof massDeletionPercent === "number") settings.massDeletionPercent = massDeletionPercent;
+  if (typeof massDeletionMinContacts === "number") settings.massDeletionMinContacts = massDeletionMinContacts;
+  if (typeof massDeletionMaxContacts === "number") settings.massDeletionMaxContacts = massDeletionMaxContacts;
   if (Array.isArray(companionExtensions)) {
     // An entry that is not an id is dropped, not the list: the others stay allowed.
     settings.companionExtensions = companionExtensions.filter((id): id is string => typeof id === "string" && id.trim() !== "").map((id) => id.trim());

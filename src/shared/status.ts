@@ -25,7 +25,7 @@ export interface AccountState {
   lastContact: number | null;
 }
 
-const BOOK_DISPLAY_STATES = ["pending", "syncing", "synced", "error", "search-only"] as const;
+const BOOK_DISPLAY_STATES = ["pending", "syncing", "synced", "error", "search-only", "held"] as const;
 /** What the options page shows of a book (not the sync engine's stored BookSyncState). */
 export type BookDisplayState = (typeof BOOK_DISPLAY_STATES)[number];
 
@@ -45,6 +45,8 @@ export interface BookStatus {
   progress: { done: number; total: number } | null;
   lastSuccess: number | null;
   lastError: UserText | null;
+  /** State "held": the deletions BlueMind asks for, waiting for the user's answer (deletion-guard.ts). */
+  heldDeletions?: number;
 }
 
 const ACTIVITY_LEVELS = ["info", "warning", "error"] as const;
@@ -153,6 +155,7 @@ export const isBookStatus = objectGuard<BookStatus>({
   progress: nullable(isProgress),
   lastSuccess: isNumberOrNull,
   lastError: nullable(isUserText),
+  heldDeletions: optional(isFiniteNumber),
 });
 
 export const isActivityEntry = objectGuard<ActivityEntry>({ at: isFiniteNumber, level: oneOf(ACTIVITY_LEVELS), message: isUserText, containerUid: optional(isString) });

@@ -10,6 +10,7 @@ import type { PendingChanges, PullOptions, PullOutcome } from "./pull/book-pull.
 import type { BookContent } from "./remote-content.ts";
 import type { SyncReporter } from "./reporter.ts";
 import type { BookLedger } from "./state/book-ledger.ts";
+import type { DeletionGuard } from "./deletion-guard.ts";
 
 /** What to do with a synced book whose local copy the user deleted. */
 export type MissingBookDecision = "recreate" | "forget";
@@ -53,6 +54,8 @@ export interface SyncEngineOptions extends PullOptions {
    * what BlueMind does not have, tell the user (TwoWaySync).
    */
   onBookReleased?: (released: ReleasedBook) => Promise<void>;
+  /** The mass-deletion guard's limits and answers (the background's); no guard without it. */
+  deletionGuard?: DeletionGuard;
   /** Renders what the engine writes into Thunderbird's own data (a detached book's name) in
    * Thunderbird's language; English when not given. */
   render?: (value: UserText) => string;

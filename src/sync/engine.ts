@@ -38,6 +38,7 @@ import type { ContentSource } from "./remote-content.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
 import { isRunFatal, SyncCancelledError, throwIfAborted } from "./sync-errors.ts";
+import { DeletionsHeldError } from "./deletion-guard.ts";
 import type { SyncIndex } from "./state/sync-state.ts";
 
 /** A book this run pulls, with its local copy (`fresh`: created by this run). */
@@ -294,11 +295,14 @@ export class SyncEngine {
       const content = source.addressBook(containerUid);
       const pushed = this.options.pushPending ? await this.options.pushPending({ book, localBookId, ledger, content, signal }) : undefined;
       const changes = await this.options.pendingChanges?.(containerUid);
+      const guard = this.options.deletionGuard;
+      const deletions = guard === undefined ? undefined : { limits: guard.limits(), answer: guard.answer(containerUid) };
       const outcome = await pullBook(
         { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, itemCount: itemCountOf(this.listed.get(containerUid)), ledger, readOnly: book.readOnly },
-        { books: this.books, content, changes, reporter: this.reporter, now: this.now, signal },
+        { books: this.books, content, changes, reporter: this.reporter, now: this.now, signal, deletions },
         this.options,
       );
+      if (outcome.deletionAnswerUsed) guard?.answerUsed(containerUid);
       this.reportOutcome(book, outcome);
       this.finishing.add(outcome.finishing);
       void outcome.finishing.finally(() => this.finishing.delete(outcome.finishing));
@@ -312,6 +316,12 @@ export class SyncEngine {
       return { containerUid, localBookId, ok: true, error: null, outcome };
     } catch (error) {
       this.reporter.progress(containerUid, null);
+      // Waiting for the user is no failure either: nothing was written, the book asks.
+      if (error instanceof DeletionsHeldError) {
+        this.reporter.bookState(containerUid, { state: "held", heldDeletions: error.count, lastError: describeError(error) });
+        this.options.deletionGuard?.held(containerUid, error.count);
+        return { containerUid, localBookId, ok: true, error: describeError(error), outcome: null };
+      }
       // Stopped (Stop, a sign-out) is no failure: the book waits for the next sync.
       this.reporter.bookState(containerUid, signal?.aborted === true ? { state: "pending" } : { state: "error", lastError: describeError(error) });
       if (isRunFatal(error, signal)) throw error;

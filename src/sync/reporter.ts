@@ -4,8 +4,9 @@
 import type { ActivityLevel, BookStatus } from "../shared/status.ts";
 import type { UserText } from "../shared/user-text.ts";
 
-/** "pending": stopped before its end (Stop, a sign-out), waiting for the next sync. */
-export type BookRunState = "syncing" | "synced" | "error" | "pending";
+/** "pending": stopped before its end (Stop, a sign-out), waiting for the next sync. "held": its
+ * deletions wait for the user's answer (deletion-guard.ts). */
+export type BookRunState = "syncing" | "synced" | "error" | "pending" | "held";
 
 export interface BookStateChange {
   state: BookRunState;
@@ -15,6 +16,8 @@ export interface BookStateChange {
   lastError?: UserText | null;
   /** Contacts the local copy holds after the pull (set with "synced"). */
   contactCount?: number;
+  /** The deletions waiting for the user (set with "held"). */
+  heldDeletions?: number;
 }
 
 export interface SyncReporter {
@@ -40,7 +43,8 @@ export interface StatusSink {
 export function statusReporter(sink: StatusSink): SyncReporter {
   return {
     bookState(containerUid, change) {
-      const update: Partial<BookStatus> = { state: change.state };
+      // Cleared by any other state: the question is answered, or no longer asked.
+      const update: Partial<BookStatus> = { state: change.state, heldDeletions: change.heldDeletions };
       if (change.lastSuccess !== undefined) update.lastSuccess = change.lastSuccess;
       if (change.lastError !== undefined) update.lastError = change.lastError;
       if (change.state !== "syncing") update.progress = null;

@@ -200,6 +200,53 @@ describe("background app", () => {
     expect(started.status.current.account.status).toBe("connected");
   });
 
+  it("holds a mass deletion until the user answers: Keep puts the cards back on BlueMind, Apply removes them here", async () => {
+    // The policy lowers the smallest book checked, so that the dataset's 12-item book is guarded.
+    tb.setManaged({ serverUrl: fake.url, login: LOGIN, apiKey: fake.control.datasetInfo().apiKeys[LOGIN]!, massDeletionMinContacts: 5 });
+    app = new BackgroundApp(tb);
+    await app.start();
+    const BOOK = "book:Contacts_u-jdoe";
+    const myBook = () => app!.status.current.books.find((b) => b.containerUid === BOOK);
+    await until(() => myBook()?.state === "synced", "the first sync");
+    const localId = (await tb.findBooksByName("My contacts"))[0]?.id ?? "";
+    const before = tb.contactCount(localId);
+    const cards = () => fake.control.snapshot().books.find((b) => b.uid === BOOK)?.items.filter((i) => i.value.kind === "individual") ?? [];
+    const doomed = cards().slice(0, 8);
+    const dropOnServer = () => {
+      for (const card of doomed) fake.control.deleteCard(BOOK, card.uid);
+    };
+    const doomedIds = await Promise.all(doomed.map((card) => contactIdFor(BOOK, card.uid)));
+    const presentHere = async () => (await Promise.all(doomedIds.map((id) => tb.asUser.getContact(id)))).filter((c) => c !== null);
+
+    dropOnServer();
+    await app.syncNow();
+    expect(myBook()).toMatchObject({ state: "held", heldDeletions: 8 });
+    expect(tb.contactCount(localId)).toBe(before);
+    expect(await presentHere()).toHaveLength(8);
+    expect(tb.notified).toContain("BlueMind says 8 contacts of “My contacts” were deleted. Nothing was removed: apply or keep them in the add-on's options.");
+    // Every sync asks again, without a second notification for the same question.
+    await app.syncNow();
+    expect(myBook()?.state).toBe("held");
+    expect(tb.notified.filter((n) => n.startsWith("BlueMind says"))).toHaveLength(1);
+
+    expect((await handleRequest(app, { type: "answerDeletions", containerUid: BOOK, decision: "keep" })).ok).toBe(true);
+    await until(() => myBook()?.state === "synced", "the sync that keeps them");
+    await app.syncNow();
+    expect(tb.contactCount(localId)).toBe(before);
+    expect(await presentHere()).toHaveLength(8);
+    expect(cards().map((c) => c.uid).sort()).toEqual(expect.arrayContaining(doomed.map((c) => c.uid)));
+    expect(cards().find((c) => c.uid === doomed[0]!.uid)?.value.identification?.formatedName?.value).toBe(doomed[0]!.value.identification?.formatedName?.value);
+
+    dropOnServer();
+    await app.syncNow();
+    expect(myBook()).toMatchObject({ state: "held", heldDeletions: 8 });
+    expect((await handleRequest(app, { type: "answerDeletions", containerUid: BOOK, decision: "apply" })).ok).toBe(true);
+    await until(() => myBook()?.state === "synced", "the sync that applies them");
+    // Their contacts are gone (a list BlueMind rewrote may keep them as address-only members).
+    expect(await presentHere()).toEqual([]);
+    expect((await handleRequest(app, { type: "answerDeletions", containerUid: BOOK, decision: "apply" })).ok).toBe(false);
+  });
+
   it("signs in with a login typed without @domain: the server's default domain completes it, and the full login is kept", async () => {
     app = new BackgroundApp(tb);
     await app.start();

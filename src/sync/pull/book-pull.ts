@@ -15,12 +15,13 @@
 //  - A listing or changeset contradicting `_itemCount` is not applied (throwIfImplausible): retried.
 //  - One bad card never blocks a book: logged, kept for a retry (pull-failures.ts), version moves on.
 //  - A server deletion of a contact changed here logs what the user typed (reportLostEdit).
+//  - Deletions of much of the book wait for the user's answer, before any write (deletion-guard.ts).
 import type { ItemValue, VCard } from "../../bluemind/models.ts";
 import type { ActivityLevel } from "../../shared/status.ts";
 import { blueMindToVCard, vCardContentHash, type ConversionResult } from "../../vcard/index.ts";
 import { describeError } from "../../shared/error-message.ts";
 import { text, type UserText } from "../../shared/user-text.ts";
-import { FULL_CHECK_INTERVAL_MS, planPull, planPullStart, throwIfImplausible } from "./changeset-plan.ts";
+import { FULL_CHECK_INTERVAL_MS, planPull, planPullStart, pullMovedNothing, throwIfImplausible } from "./changeset-plan.ts";
 import { allSettledOrThrow, chunk, Limiter, runWorkers } from "../concurrency.ts";
 import { contactIdsFor, isDerivedContactId } from "../contact-uid.ts";
 import { vCardValueLines } from "../conflict-report.ts";
@@ -35,6 +36,7 @@ import { startInSlices } from "../pacing.ts";
 import { PullFailures } from "./pull-failures.ts";
 import { ProgressTicker } from "../reporter.ts";
 import { isRunFatal, throwIfAborted } from "../sync-errors.ts";
+import { guardDeletions, keepDeletedItem } from "./held-deletions.ts";
 import type { BookLedger } from "../state/book-ledger.ts";
 import { checkpointInterval, FETCH_CONCURRENCY, PHOTO_CONCURRENCY, WRITE_CONCURRENCY, type PullCounts, type PullDeps, type PullOptions, type PullOutcome, type PullTarget } from "./pull-types.ts";
 import type { ContactRecord } from "../state/sync-state.ts";
@@ -53,7 +55,7 @@ class BookPull {
   private readonly ids = new Map<string, string>();
   private readonly groups: ItemValue<VCard>[] = [];
   private readonly failures: PullFailures;
-  private readonly counts: PullCounts = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, lists: 0 };
+  private readonly counts: PullCounts = { created: 0, updated: 0, unchanged: 0, deleted: 0, kept: 0, failed: 0, lists: 0 };
   private listing: Map<string, string> | null = null;
   private confirmGone = new Set<string>();
   private ticker: ProgressTicker | null = null;
@@ -101,15 +103,15 @@ class BookPull {
       const completedBefore = this.ledger.state.lastSuccess !== null && !start.recreated;
       if (start.since === 0 && !this.target.freshBook && !completedBefore) await this.listLocalBook();
       if (plan.serverUids !== null) throwIfImplausible({ listed: plan.serverUids.size, itemCount: this.target.itemCount ?? null, atRisk: plan.deletions.length + (this.listing?.size ?? 0) });
+      const guarded = guardDeletions(this.ledger, this.deps.deletions, plan, (level, message) => this.log(level, message));
       for (const uid of plan.droppedRetries) this.ledger.retried(uid);
       for (const [uid, id] of await contactIdsFor(containerUid, [...plan.deletions, ...plan.fetch])) {
         this.ids.set(uid, localContactId(uid, this.ledger.state.contacts, this.listing) ?? id);
       }
       this.checkpoints.every = this.options.checkpointEvery ?? checkpointInterval(plan.fetch.length);
       this.ticker = new ProgressTicker((p) => this.deps.reporter.progress(containerUid, p), plan.deletions.length + plan.fetch.length);
-
       await (start.since > 0 ? this.ledger.notePullWrites(plan.fetch) : this.ledger.noteFirstPull(changeset.version));
-      await allSettledOrThrow(plan.deletions.map((uid) => this.deleteItem(uid)));
+      await allSettledOrThrow(plan.deletions.map((uid) => (guarded.keep.has(uid) ? this.keepItem(uid) : this.deleteItem(uid))));
       await runWorkers(chunk(plan.fetch, this.options.batchSize ?? MGET_BATCH_SIZE), this.options.fetchConcurrency ?? FETCH_CONCURRENCY, (batch) =>
         this.fetchAndApply(batch),
       );
@@ -118,17 +120,7 @@ class BookPull {
       if (plan.serverUids !== null && this.listing !== null) await this.removeExtraContacts(plan.serverUids);
       const removedMembers = await removeUnusedMemberContacts(this.listDeps());
       // Nothing moved: rewriting a 10,000-contact state costs more than the rest of the sync.
-      const untouched =
-        start.since !== 0 &&
-        !start.fullCheck &&
-        changeset.version === versionBefore &&
-        plan.droppedRetries.length === 0 &&
-        plan.deletions.length === 0 &&
-        plan.fetch.length === 0 &&
-        lists.created + lists.updated === 0 &&
-        removedMembers === 0 &&
-        this.listing === null;
-
+      const untouched = pullMovedNothing(start, plan, { versionBefore, version: changeset.version, listsWritten: lists.created + lists.updated, removedMembers, listed: this.listing !== null });
       throwIfAborted(signal);
       this.ledger.completePull(changeset.version, this.deps.now(), start.since === 0 || start.fullCheck);
       this.failures.summarise();
@@ -144,12 +136,19 @@ class BookPull {
         listedLocalBook: this.listing !== null,
         counts: this.counts,
         failures: this.failures.failures,
+        deletionAnswerUsed: guarded.answerUsed,
       };
     } catch (error) {
       // Keep what was written so far (with the old version): a re-run skips it.
       await this.ledger.checkpoint().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** A deletion the user chose not to apply (held-deletions.ts). */
+  private async keepItem(uid: string): Promise<void> {
+    await keepDeletedItem(uid, await this.idOf(uid), { ledger: this.ledger, restore: this.target.readOnly ? null : (this.deps.changes ?? null) }).finally(() => this.ticker?.advance());
+    this.counts.kept++;
   }
 
   private async listLocalBook(): Promise<void> {
@@ -168,6 +167,7 @@ class BookPull {
 
   private async deleteItem(uid: string): Promise<void> {
     try {
+      if (this.ledger.state.contacts[await this.idOf(uid)]?.restore === true) return; // Kept by the user, not back on BlueMind yet.
       if (this.ledger.state.groups[uid] !== undefined) {
         await dropList(uid, this.listDeps());
         this.counts.deleted++;

@@ -176,3 +176,28 @@ export function throwIfImplausible(check: ListingCheck): void {
   const { listed, itemCount } = check;
   throw new UserError(itemCount === null ? text("errorListingUncounted", String(listed)) : text("errorListingContradictsCount", String(listed), String(itemCount)));
 }
+
+/** What a pull did besides its plan, for pullMovedNothing. */
+export interface PullAftermath {
+  versionBefore: number;
+  version: number;
+  listsWritten: number;
+  removedMembers: number;
+  /** The local book was listed (a reconciliation). */
+  listed: boolean;
+}
+
+/** A pull that changed nothing at all: its state need not be written again. */
+export function pullMovedNothing(start: PullStart, plan: PullPlan, after: PullAftermath): boolean {
+  return (
+    start.since !== 0 &&
+    !start.fullCheck &&
+    after.version === after.versionBefore &&
+    plan.droppedRetries.length === 0 &&
+    plan.deletions.length === 0 &&
+    plan.fetch.length === 0 &&
+    after.listsWritten === 0 &&
+    after.removedMembers === 0 &&
+    !after.listed
+  );
+}

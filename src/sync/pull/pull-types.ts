@@ -6,6 +6,7 @@ import type { BookContent } from "../remote-content.ts";
 import type { SyncReporter } from "../reporter.ts";
 import type { BookLedger } from "../state/book-ledger.ts";
 import type { CardFailure } from "./fetch-cards.ts";
+import type { DeletionAnswer, DeletionLimits } from "../deletion-guard.ts";
 
 /** BlueMind's own connector reads 100 cards per _mget: small bodies, few round-trips. */
 export const FETCH_CONCURRENCY = 2;
@@ -76,6 +77,8 @@ export interface PullDeps {
   reporter: SyncReporter;
   now(): number;
   signal?: AbortSignal;
+  /** The mass-deletion guard (deletion-guard.ts): its limits and the user's answer for this book. */
+  deletions?: { limits: DeletionLimits; answer: DeletionAnswer | null };
 }
 
 export interface PullCounts {
@@ -83,6 +86,8 @@ export interface PullCounts {
   updated: number;
   unchanged: number;
   deleted: number;
+  /** Deleted on BlueMind, kept here by the user's answer to the deletion guard. */
+  kept: number;
   failed: number;
   lists: number;
 }
@@ -95,6 +100,8 @@ export interface PullOutcome {
   listedLocalBook: boolean;
   counts: PullCounts;
   failures: CardFailure[];
+  /** The user's answer to the deletion guard was used (and is spent). */
+  deletionAnswerUsed: boolean;
   /** Work left after the book is complete (hashes for echo suppression), then saved. */
   finishing: Promise<void>;
 }

@@ -95,7 +95,8 @@ export class ContactPush {
       if (record === undefined && isDerivedContactId(id)) continue;
       const hash = vCardContentHash(contact.vCard);
       // An unconfirmed add is looked up on BlueMind whatever its content: it may not be there.
-      if (record !== undefined && record.sent === undefined && hash !== null && this.run.ledger.hashOf(id) === hash) {
+      // A contact kept to be put back on BlueMind goes whatever its content.
+      if (record !== undefined && record.sent === undefined && record.restore === undefined && hash !== null && this.run.ledger.hashOf(id) === hash) {
         this.run.done(id, change.rev);
         continue;
       }
@@ -144,7 +145,8 @@ export class ContactPush {
       const found = server.get(p.item) ?? null;
       // A new contact BlueMind does not have is simply sent; one it has is merged like any edit.
       const item = p.kind === "add" && found === null ? undefined : found;
-      const kind = p.kind === "add" && found !== null ? "modify" : p.kind;
+      // A contact kept to be put back (ContactRecord.restore) is an add while BlueMind lacks it.
+      const kind = p.kind === "add" && found !== null ? "modify" : p.kind !== "delete" && found === null && p.record?.restore === true ? "add" : p.kind;
       const serverVCard = item ? serverCardAsVCard(item, p.id) : null;
       const copy: ServerCopy<string | null> | null | undefined =
         item === undefined ? undefined : item === null ? null : { version: versionOf(item), content: serverVCard === null ? null : vCardContentHash(serverVCard) };
@@ -207,7 +209,7 @@ export class ContactPush {
           continue;
         }
         (kind === "add" ? changes.add : changes.modify).push({ uid: p.item, value: converted.value });
-        sent.set(p.item, p);
+        sent.set(p.item, kind === "add" ? { ...p, kind: "add" } : p);
       }
     }
     if (sent.size === 0) return;

@@ -23,6 +23,7 @@ describe("decideContactUpsert", () => {
     ["changed on both sides", record, "local", { version: 11, content: "other" }, "conflict"],
     ["changed on both sides to the same content", record, "local", { version: 11, content: "local" }, "in-sync"],
     ["deleted on the server", record, "local", null, "gone"],
+    ["deleted on the server, kept here by the user's answer to the deletion guard", { ...record, restore: true }, "synced", null, "send"],
     ["server copy unreadable and newer", record, "local", { version: 12, content: null }, "conflict"],
   ] as const)("%s → %s", (_label, rec, localHash, server, expected) => {
     expect(decideContactUpsert({ record: rec, localHash, server })).toBe(expected);

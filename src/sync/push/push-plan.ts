@@ -41,7 +41,8 @@ export type DeleteDecision = "delete" | "already-gone" | "conflict";
 export function decideContactUpsert(input: { record: ContactRecord | undefined; localHash: string | null; server: ServerCopy<string | null> | null | undefined }): UpsertDecision {
   const { record, localHash, server } = input;
   if (server === undefined) return "send";
-  if (server === null) return record === undefined ? "send" : "gone";
+  // Kept by the user when BlueMind deleted it (deletion-guard.ts): it goes back.
+  if (server === null) return record === undefined || record.restore === true ? "send" : "gone";
   if (localHash !== null && server.content === localHash) return "in-sync";
   // On BlueMind without a record here (the record was lost): both sides may have changed it.
   if (record === undefined) return "conflict";

@@ -117,6 +117,12 @@ export class BookLedger {
     await this.bases.delete(contactId);
   }
 
+  /** The user kept a contact BlueMind deleted (deletion-guard.ts): the push puts it back there. */
+  markRestore(contactId: string): void {
+    const record = this.book.contacts[contactId];
+    if (record !== undefined) record.restore = true;
+  }
+
   /** The photo state of a contact (see ContactRecord.p); undefined forgets it. */
   setPhoto(contactId: string, photo: string | undefined): void {
     const record = this.book.contacts[contactId];
@@ -134,10 +140,11 @@ export class BookLedger {
   }
 
   /** The server items the book holds: its groups and its contacts' cards (not unconfirmed adds:
-   * a listing that lacks one says nothing about the contact, which may never have reached BlueMind). */
+   * a listing that lacks one says nothing about the contact, which may never have reached BlueMind;
+   * nor contacts kept to be put back there, which a listing lacks until the push did). */
   knownItems(): Set<string> {
     const known = new Set<string>(Object.keys(this.book.groups));
-    for (const record of Object.values(this.book.contacts)) if (record.item !== null && record.sent === undefined) known.add(record.item);
+    for (const record of Object.values(this.book.contacts)) if (record.item !== null && record.sent === undefined && record.restore === undefined) known.add(record.item);
     return known;
   }
 

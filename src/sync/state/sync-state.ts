@@ -61,6 +61,11 @@ export interface ContactRecord {
    * has the card: the next push finds out (push-contacts.ts) before anything else is decided.
    */
   sent?: SentAdd;
+  /**
+   * BlueMind deleted the card and the user chose to keep it (deletion-guard.ts, "keep"): the push
+   * sends it again as new under the same uid, and until then no pull removes it.
+   */
+  restore?: true;
 }
 
 export interface SentAdd {
@@ -125,7 +130,8 @@ function isContactRecord(value: unknown): value is ContactRecord {
     (value.h === null || typeof value.h === "string") &&
     (value.p === undefined || typeof value.p === "string") &&
     (value.email === undefined || typeof value.email === "string") &&
-    (value.sent === undefined || (isRecord(value.sent) && isFiniteNumber(value.sent.since) && isFiniteNumber(value.sent.changes)))
+    (value.sent === undefined || (isRecord(value.sent) && isFiniteNumber(value.sent.since) && isFiniteNumber(value.sent.changes))) &&
+    (value.restore === undefined || value.restore === true)
   );
 }
 
