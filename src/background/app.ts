@@ -164,6 +164,13 @@ export class BackgroundApp {
     void this.syncNow();
   }
 
+  /** Repair: the book is re-read from BlueMind and reconciled at the sync that starts now. */
+  async repairBook(containerUid: string): Promise<void> {
+    await this.engine.requestRepair(containerUid);
+    this.status.log("info", text("logRepairAsked", this.status.current.books.find((b) => b.containerUid === containerUid)?.name ?? containerUid), containerUid);
+    void this.syncNow();
+  }
+
   async signIn(serverUrl: string, login: string, password: string): Promise<void> {
     const settings = await this.settings.load();
     if (settings.managed.includes("serverUrl") && serverUrl !== settings.serverUrl) {
@@ -288,6 +295,7 @@ export class BackgroundApp {
       lastSuccess: previous?.lastSuccess ?? null,
       lastError: null,
       ...(book.sync && previous?.state === "held" && previous.heldDeletions !== undefined ? { heldDeletions: previous.heldDeletions } : {}),
+      ...(book.sync && previous?.drift !== undefined ? { drift: previous.drift } : {}),
     };
   }
 }

@@ -47,6 +47,9 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
       case "answerDeletions":
         app.answerDeletions(request.containerUid, request.decision);
         break;
+      case "repairBook":
+        await app.repairBook(request.containerUid);
+        break;
     }
     return { ok: true, value: await state(app) };
   } catch (error) {

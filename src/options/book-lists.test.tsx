@@ -164,9 +164,9 @@ describe("book lists", () => {
     root = await renderPage(backend);
     const row = rowOf(root, MINE.containerUid);
     expect(row.querySelector(".book-status")?.textContent).toBe("BlueMind says 1,234 contacts of “Mes contacts” were deleted.");
-    expect(row.querySelector(".held-deletions .hint")?.textContent).toContain("Keep them puts them back on BlueMind.");
-    expect(rowOf(root, DIRECTORY.containerUid).querySelector(".held-deletions .hint")?.textContent).toContain("leaves them in Thunderbird");
-    expect(rowOf(root, COLLECTED.containerUid).querySelector(".held-deletions")).toBeNull();
+    expect(row.querySelector(".book-question .hint")?.textContent).toContain("Keep them puts them back on BlueMind.");
+    expect(rowOf(root, DIRECTORY.containerUid).querySelector(".book-question .hint")?.textContent).toContain("leaves them in Thunderbird");
+    expect(rowOf(root, COLLECTED.containerUid).querySelector(".book-question")).toBeNull();
 
     await click(buttonNamed(row, "Keep them")!);
     expect(backend.requests.at(-1)).toEqual({ type: "answerDeletions", containerUid: MINE.containerUid, decision: "keep" });
@@ -174,6 +174,18 @@ describe("book lists", () => {
     await click(buttonNamed(rowOf(root, DIRECTORY.containerUid), "Apply")!);
     expect(backend.requests.at(-1)).toEqual({ type: "answerDeletions", containerUid: DIRECTORY.containerUid, decision: "apply" });
     expect(rowOf(root, DIRECTORY.containerUid).querySelector('[role="alert"]')?.textContent).toBe("This book is not waiting for an answer any more.");
+  });
+
+  it("a book the integrity check found drifting says how many contacts differ and offers Repair", async () => {
+    const drifting = book({ ...MINE, state: "synced", lastSuccess: Date.now(), drift: 3 });
+    const backend = connected([drifting, COLLECTED]);
+    root = await renderPage(backend);
+    const row = rowOf(root, MINE.containerUid);
+    expect(row.querySelector(".book-status")?.textContent).toContain("Differences with BlueMind: 3 contacts");
+    expect(row.querySelector(".book-question .hint")?.textContent).toContain("your unsent edits are kept");
+    expect(buttonNamed(rowOf(root, COLLECTED.containerUid), "Repair")).toBeNull();
+    await click(buttonNamed(row, "Repair")!);
+    expect(backend.requests.at(-1)).toEqual({ type: "repairBook", containerUid: MINE.containerUid });
   });
 
   it("warns about books above 1,000 contacts and asks before syncing one; Cancel changes nothing", async () => {

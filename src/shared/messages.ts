@@ -20,7 +20,9 @@ export type Request =
   | { type: "setAutocomplete"; containerUid: string; enabled: boolean }
   | { type: "saveSettings"; syncIntervalMinutes?: number; publishLocalBooks?: boolean }
   /** The user's answer to a book's held deletions (sync/deletion-guard.ts). */
-  | { type: "answerDeletions"; containerUid: string; decision: "apply" | "keep" };
+  | { type: "answerDeletions"; containerUid: string; decision: "apply" | "keep" }
+  /** Re-read a synced book from BlueMind and reconcile it (sync/integrity.ts). */
+  | { type: "repairBook"; containerUid: string };
 
 export interface StateAnswer {
   status: StatusSnapshot;
@@ -47,6 +49,7 @@ const REQUEST_FIELDS: { [T in Request["type"]]: FieldGuards<Omit<Extract<Request
   setAutocomplete: { containerUid: isString, enabled: isBoolean },
   saveSettings: { syncIntervalMinutes: optional(isFiniteNumber), publishLocalBooks: optional(isBoolean) },
   answerDeletions: { containerUid: isString, decision: oneOf(["apply", "keep"] as const) },
+  repairBook: { containerUid: isString },
 };
 
 const isRequestType = (type: unknown): type is Request["type"] => typeof type === "string" && Object.hasOwn(REQUEST_FIELDS, type);

@@ -47,6 +47,8 @@ export interface BookStatus {
   lastError: UserText | null;
   /** State "held": the deletions BlueMind asks for, waiting for the user's answer (deletion-guard.ts). */
   heldDeletions?: number;
+  /** Contacts the last integrity check found differing from BlueMind's (sync/integrity.ts). */
+  drift?: number;
 }
 
 const ACTIVITY_LEVELS = ["info", "warning", "error"] as const;
@@ -156,6 +158,7 @@ export const isBookStatus = objectGuard<BookStatus>({
   lastSuccess: isNumberOrNull,
   lastError: nullable(isUserText),
   heldDeletions: optional(isFiniteNumber),
+  drift: optional(isFiniteNumber),
 });
 
 export const isActivityEntry = objectGuard<ActivityEntry>({ at: isFiniteNumber, level: oneOf(ACTIVITY_LEVELS), message: isUserText, containerUid: optional(isString) });

@@ -19,11 +19,9 @@
 //  - deleted by the user in Thunderbird: `onLocalBookMissing` decides (default: re-create).
 import type { Thunderbird, AddressBooksApi } from "../thunderbird/types.ts";
 import { describeError } from "../shared/error-message.ts";
-import { text } from "../shared/user-text.ts";
+import { text, UserError } from "../shared/user-text.ts";
 import { planBooks, type BookOperation } from "./book-plan.ts";
-import { bookProblems } from "./book-status.ts";
 import type {
-  BookRunResult,
   ListedBook,
   ReleasedBook,
   SyncEngineDeps,
@@ -33,20 +31,12 @@ import type {
 import type { BookLedger, ReadonlyBookState } from "./state/book-ledger.ts";
 import { BookLedgers } from "./state/book-ledgers.ts";
 import { BookRelease } from "./book-release.ts";
-import { pullBook, type PullOutcome } from "./pull/book-pull.ts";
 import type { ContentSource } from "./remote-content.ts";
 import type { RemoteBook } from "../books/remote-books.ts";
 import { silentReporter, type SyncReporter } from "./reporter.ts";
 import { isRunFatal, SyncCancelledError, throwIfAborted } from "./sync-errors.ts";
-import { DeletionsHeldError } from "./deletion-guard.ts";
+import { BookRunner, type BookToPull } from "./book-run.ts";
 import type { SyncIndex } from "./state/sync-state.ts";
-
-/** A book this run pulls, with its local copy (`fresh`: created by this run). */
-interface BookToPull {
-  book: RemoteBook;
-  localBookId: string;
-  fresh: boolean;
-}
 
 export class SyncEngine {
   private readonly books: AddressBooksApi;
@@ -60,6 +50,7 @@ export class SyncEngine {
   private unlistedBefore: ReadonlySet<string> = new Set();
   private running = false;
   private readonly finishing = new Set<Promise<void>>();
+  private readonly runner: BookRunner;
 
   constructor(
     deps: SyncEngineDeps,
@@ -70,6 +61,17 @@ export class SyncEngine {
     this.reporter = deps.reporter ?? silentReporter;
     this.release = new BookRelease({ books: deps.books, ledgers: this.ledgers, reporter: this.reporter, options, forget: (uid, index) => this.forgetBook(uid, index), saveIndex: (index) => this.ledgers.saveIndex(index) });
     this.now = options.now ?? Date.now;
+    this.runner = new BookRunner({
+      books: deps.books,
+      reporter: this.reporter,
+      options,
+      now: this.now,
+      listed: (containerUid) => this.listed.get(containerUid),
+      finishing: (work) => {
+        this.finishing.add(work);
+        void work.finally(() => this.finishing.delete(work));
+      },
+    });
   }
 
   static forThunderbird(tb: Pick<Thunderbird, "addressBooks" | "localStore">, reporter?: SyncReporter, options?: SyncEngineOptions): SyncEngine {
@@ -145,6 +147,13 @@ export class SyncEngine {
     await this.ledgers.saveIndex(index);
   }
 
+  /** Repair: the book's next pull re-reads it whole and reconciles it (integrity.ts). */
+  async requestRepair(containerUid: string): Promise<void> {
+    const ledger = this.ledgers.get(containerUid);
+    if (ledger === undefined) throw new UserError(text("errorBookNotSynced"));
+    await ledger.requestRepair();
+  }
+
   /** The container uid of the synced book a Thunderbird book id belongs to, if any. */
   async containerOfLocalBook(localBookId: string): Promise<string | null> {
     const index = await this.ledgers.loadIndex();
@@ -216,7 +225,7 @@ export class SyncEngine {
 
     for (const book of synced) {
       throwIfAborted(signal);
-      const bookResult = await this.syncBook(book, source, signal);
+      const bookResult = await this.runner.run(book, this.ledgers.getOrCreate(book.book.containerUid, book.book.internalId), source, signal);
       result.books.push(bookResult);
       if (!bookResult.ok) result.ok = false;
     }
@@ -287,61 +296,6 @@ export class SyncEngine {
     await this.ledgers.saveIndex(index);
   }
 
-  private async syncBook({ book, localBookId, fresh }: BookToPull, source: ContentSource, signal?: AbortSignal): Promise<BookRunResult> {
-    const { containerUid } = book;
-    const ledger = this.ledgers.getOrCreate(containerUid, book.internalId);
-    this.reporter.bookState(containerUid, { state: "syncing" });
-    try {
-      const content = source.addressBook(containerUid);
-      const pushed = this.options.pushPending ? await this.options.pushPending({ book, localBookId, ledger, content, signal }) : undefined;
-      const changes = await this.options.pendingChanges?.(containerUid);
-      const guard = this.options.deletionGuard;
-      const deletions = guard === undefined ? undefined : { limits: guard.limits(), answer: guard.answer(containerUid) };
-      const outcome = await pullBook(
-        { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, itemCount: itemCountOf(this.listed.get(containerUid)), ledger, readOnly: book.readOnly },
-        { books: this.books, content, changes, reporter: this.reporter, now: this.now, signal, deletions },
-        this.options,
-      );
-      if (outcome.deletionAnswerUsed) guard?.answerUsed(containerUid);
-      this.reportOutcome(book, outcome);
-      this.finishing.add(outcome.finishing);
-      void outcome.finishing.finally(() => this.finishing.delete(outcome.finishing));
-      this.reporter.progress(containerUid, null);
-      this.reporter.bookState(containerUid, {
-        state: "synced",
-        lastSuccess: ledger.state.lastSuccess ?? this.now(),
-        lastError: bookProblems(pushed ?? undefined, outcome),
-        contactCount: Object.keys(ledger.state.contacts).length,
-      });
-      return { containerUid, localBookId, ok: true, error: null, outcome };
-    } catch (error) {
-      this.reporter.progress(containerUid, null);
-      // Waiting for the user is no failure either: nothing was written, the book asks.
-      if (error instanceof DeletionsHeldError) {
-        this.reporter.bookState(containerUid, { state: "held", heldDeletions: error.count, lastError: describeError(error) });
-        this.options.deletionGuard?.held(containerUid, error.count);
-        return { containerUid, localBookId, ok: true, error: describeError(error), outcome: null };
-      }
-      // Stopped (Stop, a sign-out) is no failure: the book waits for the next sync.
-      this.reporter.bookState(containerUid, signal?.aborted === true ? { state: "pending" } : { state: "error", lastError: describeError(error) });
-      if (isRunFatal(error, signal)) throw error;
-      this.reporter.log("error", text("logBookSyncFailed", book.displayName, describeError(error)), containerUid);
-      return { containerUid, localBookId, ok: false, error: describeError(error), outcome: null };
-    }
-  }
-
-  private reportOutcome(book: RemoteBook, outcome: PullOutcome): void {
-    const { created, updated, deleted, lists } = outcome.counts;
-    if (created + updated + deleted + lists === 0) return;
-    const counts = [String(created), String(updated), String(deleted)];
-    const line = lists > 0 ? text("logBookPulledLists", book.displayName, ...counts, String(lists)) : text("logBookPulled", book.displayName, ...counts);
-    this.reporter.log("info", line, book.containerUid);
-  }
-
-}
-
-function itemCountOf(book: ListedBook | undefined): number | null {
-  return book !== undefined && "itemCount" in book ? book.itemCount : null;
 }
 
 function containerUidOf(operation: BookOperation): string {

@@ -18,6 +18,8 @@ export interface BookStateChange {
   contactCount?: number;
   /** The deletions waiting for the user (set with "held"). */
   heldDeletions?: number;
+  /** Contacts that differ from the sync state, when the integrity check ran (0: none). */
+  drift?: number;
 }
 
 export interface SyncReporter {
@@ -48,6 +50,8 @@ export function statusReporter(sink: StatusSink): SyncReporter {
       if (change.lastSuccess !== undefined) update.lastSuccess = change.lastSuccess;
       if (change.lastError !== undefined) update.lastError = change.lastError;
       if (change.state !== "syncing") update.progress = null;
+      // Shown until the next check says otherwise (it runs once per session, then daily).
+      if (change.drift !== undefined) update.drift = change.drift > 0 ? change.drift : undefined;
       sink.updateBook(containerUid, update);
     },
     progress(containerUid, progress) {

@@ -21,10 +21,10 @@ const answerApply = `async (document) => {
   for (let i = 0; i < 200 && !apply(); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
   if (!apply()) throw new Error("the book does not ask about its deletions");
   const asked = row().querySelector(".book-status").textContent;
-  const explained = row().querySelector(".held-deletions .hint").textContent;
+  const explained = row().querySelector(".book-question .hint").textContent;
   apply().click();
-  for (let i = 0; i < 400 && row()?.querySelector(".held-deletions"); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
-  return { asked, explained, stillAsking: row()?.querySelector(".held-deletions") !== null };
+  for (let i = 0; i < 400 && row()?.querySelector(".book-question"); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
+  return { asked, explained, stillAsking: row()?.querySelector(".book-question") !== null };
 }`;
 
 describeWithThunderbird("mass deletion on BlueMind", () => {

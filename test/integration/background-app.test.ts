@@ -247,6 +247,35 @@ describe("background app", () => {
     expect((await handleRequest(app, { type: "answerDeletions", containerUid: BOOK, decision: "apply" })).ok).toBe(false);
   });
 
+  it("finds a contact deleted behind its back in a read-only book at the next session's first sync, and Repair brings it back", async () => {
+    managedByPolicy();
+    app = new BackgroundApp(tb);
+    await app.start();
+    const BOB = "book:Contacts_u-bob";
+    const bobBook = () => app!.status.current.books.find((b) => b.containerUid === BOB);
+    await until(() => bobBook()?.state === "synced", "the first sync");
+    expect(bobBook()?.drift).toBeUndefined();
+    const localId = (await tb.findBooksByName("My contacts (Bob Martin)"))[0]?.id ?? "";
+    const [victim] = await tb.asUser.listContacts(localId);
+    // Thunderbird ran without the add-on listening: no event, and a read-only book has no catch-up.
+    app.stop();
+    await tb.asUser.deleteContact(victim!.id);
+    await tb.settled();
+
+    app = new BackgroundApp(tb);
+    await app.start();
+    await until(() => bobBook()?.drift === 1, "the integrity check");
+    expect(app.status.current.activity.map((e) => englishOf(e.message))).toContain(
+      "“My contacts (Bob Martin)” differs from what was synced: 1 missing here, 0 changed without the add-on seeing it, 0 unknown copies. Repair in the options page re-reads the book from BlueMind.",
+    );
+    expect(await tb.asUser.getContact(victim!.id)).toBeNull();
+
+    expect((await handleRequest(app, { type: "repairBook", containerUid: BOB })).ok).toBe(true);
+    await until(() => bobBook()?.state === "synced" && bobBook()?.drift === undefined, "the repair");
+    expect((await tb.asUser.getContact(victim!.id))?.vCard).toBe(victim!.vCard);
+    expect((await handleRequest(app, { type: "repairBook", containerUid: "book:unknown" })).ok).toBe(false);
+  });
+
   it("signs in with a login typed without @domain: the server's default domain completes it, and the full login is kept", async () => {
     app = new BackgroundApp(tb);
     await app.start();

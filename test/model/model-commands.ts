@@ -1,5 +1,5 @@
 // The commands of the model-based test that act on the add-on rather than on one side's data
-// (syncs, crashes, faults, sync switched off and on, restarts), and the arbitraries of all.
+// (syncs, crashes, Stop, Repair, faults, sync switched off and on, restarts), and the arbitraries of all.
 import fc from "fast-check";
 import type { FaultRule } from "../fake-bluemind/index.ts";
 import type { History } from "./model-history.ts";
@@ -35,6 +35,35 @@ export class CrashingSync extends ModelCommand {
   }
   toString(): string {
     return `CrashingSync(${String(this.at)})`;
+  }
+}
+
+/** The user stops a running sync at that point of it (the options page's Stop). */
+export class StopSync extends ModelCommand {
+  constructor(readonly at: number) {
+    super();
+  }
+  async apply(_history: History, world: ModelWorld): Promise<Outcome> {
+    const attempt = await world.stoppedSync(this.at);
+    return { note: attempt.ok ? "ran to its end" : `stopped (${describe(attempt.error)})` };
+  }
+  toString(): string {
+    return `StopSync(${String(this.at)})`;
+  }
+}
+
+/** The user repairs a synced book (the options page's Repair): it is re-read whole and reconciled. */
+export class Repair extends ModelCommand {
+  constructor(readonly book: ModelBook) {
+    super();
+  }
+  async apply(_history: History, world: ModelWorld): Promise<Outcome> {
+    const attempt = await world.repair(this.book);
+    if (!attempt.asked) return { note: "not synced: nothing to repair" };
+    return { note: attempt.ok ? "repaired" : `failed: ${describe(attempt.error)}`, cleanSync: attempt.ok };
+  }
+  toString(): string {
+    return `Repair(${this.book})`;
   }
 }
 
@@ -102,7 +131,7 @@ const pick = fc.nat({ max: 99 });
 const field = fc.constantFrom<Field>(...FIELDS);
 
 /** Kinds of command a run can leave out (while a bug they find is open: see the test file). */
-export type CommandKind = "crash" | "list-members" | "disconnect" | "disconnect-keep" | "sign-out-during-sync" | "daily-check" | "slow" | "refused";
+export type CommandKind = "crash" | "stop" | "repair" | "list-members" | "disconnect" | "disconnect-keep" | "sign-out-during-sync" | "daily-check" | "slow" | "refused";
 
 /** What the user or another client does while an answer is slow. */
 const meanwhile: fc.Arbitrary<ModelCommand> = fc.oneof(
@@ -129,6 +158,8 @@ export function commandArbitraries(leftOut: ReadonlySet<CommandKind> = new Set()
     [without.has("list-members") ? 0 : 2, fc.tuple(book, pick, pick, fc.boolean()).map(([b, l, p, add]) => new ServerGroupMember(b, l, p, add))],
     [5, fc.constant(new Sync())],
     [without.has("crash") ? 0 : 3, fc.integer({ min: 1, max: 160 }).map((at) => new CrashingSync(at))],
+    [without.has("stop") ? 0 : 2, fc.integer({ min: 1, max: 160 }).map((at) => new StopSync(at))],
+    [without.has("repair") ? 0 : 1, book.map((b) => new Repair(b))],
     [2, fc.array(fc.record({ path: fc.nat(), kind: fc.nat(), times: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 2 }).map((f) => new FaultySync(f))],
     [1, book.map((b) => new ToggleSync(b))],
     [1, fc.constant(new Restart())],

@@ -11,7 +11,7 @@
 // What the kept book holds in place of BlueMind leaves the model (History.detach, or the local
 // writes dropped): the sync after the next sign-in starts from BlueMind's copy, and the kept book
 // is a plain book of the user's, left out of the synced comparison.
-import { fateOf } from "./model-rules.ts";
+import { fateOf, inLog } from "./model-rules.ts";
 import { FIELDS, type SideView } from "./model-view.ts";
 import type { History } from "./model-history.ts";
 import { localSide, readView } from "./model-view.ts";
@@ -37,7 +37,7 @@ export async function checkReleases(history: History, world: ModelWorld): Promis
     const kept = left === undefined ? null : await localSide(world, book, before);
     if (left !== undefined) world.plainBooks.add(before);
     const server = (await readView(world))[book].server;
-    problems.push(...checkRelease(history, book, server, kept, left === undefined || left.name.endsWith(DETACHED_MARK)));
+    problems.push(...checkRelease(history, book, server, kept, left === undefined || left.name.endsWith(DETACHED_MARK), world.lines.map((l) => l.message)));
   }
   return problems;
 }
@@ -46,7 +46,7 @@ export async function checkReleases(history: History, world: ModelWorld): Promis
  * The violations of the rule above for `book`, released with `remove` (not kept whole): `server` is BlueMind's side
  * after the release, `kept` the local book left behind (null: deleted).
  */
-export function checkRelease(history: History, book: ModelBook, server: SideView, kept: SideView | null, remove: boolean): string[] {
+export function checkRelease(history: History, book: ModelBook, server: SideView, kept: SideView | null, remove: boolean, lines: readonly string[]): string[] {
   const problems: string[] = [];
   for (const contact of [...history.contacts.values()].filter((c) => c.book === book)) {
     const label = `${contact.key} (${contact.createdBy}-born, ${book})`;
@@ -92,7 +92,10 @@ export function checkRelease(history: History, book: ModelBook, server: SideView
       const track = contact.fields[field];
       const mine = track.last("local");
       if (mine === undefined || s.fields[field] === mine.value || track.last("server") !== undefined) continue;
-      if (k?.fields[field] !== mine.value) problems.push(`${label}.${field}: ${String(mine.value)} neither sent nor kept at the release (BlueMind ${String(s.fields[field])}, kept ${k === undefined ? "nothing" : String(k.fields[field])})`);
+      // A base seen while a crash had no clean sync after it (model-history.ts): the engine may have
+      // lost that agreement, and then merges without it — a conflict BlueMind wins, the value logged.
+      const loggedConflict = !track.trusted && inLog(lines, String(mine.value));
+      if (k?.fields[field] !== mine.value && !loggedConflict) problems.push(`${label}.${field}: ${String(mine.value)} neither sent nor kept at the release (BlueMind ${String(s.fields[field])}, kept ${k === undefined ? "nothing" : String(k.fields[field])})`);
       // Kept aside: from now on BlueMind's value is the synced one.
       track.writes = track.writes.filter((w) => w.side === "server");
     }

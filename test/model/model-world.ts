@@ -227,6 +227,39 @@ export class ModelWorld {
     return attempt;
   }
 
+  /** Repair of a book (the options page's button): a sync that re-reads it whole. */
+  async repair(book: ModelBook): Promise<SyncAttempt & { asked: boolean }> {
+    const asked = this.process.engine.ledgerOf(book) !== undefined;
+    if (asked) await this.process.engine.requestRepair(book);
+    return { ...(await this.sync()), asked };
+  }
+
+  /**
+   * A sync the user stops (the options page's Stop) at that point of it: the run is cancelled and
+   * waited for, as the background's stopSync does; the add-on goes on running.
+   */
+  async stoppedSync(stopAt: number): Promise<SyncAttempt> {
+    const attempt = await this.cancelledSync(stopAt);
+    this.noteSecrets();
+    await this.settle();
+    return attempt;
+  }
+
+  /** A sync cancelled at that point of it (an AbortSignal, as the scheduler's), waited for. */
+  private async cancelledSync(at: number): Promise<SyncAttempt> {
+    const process = this.process;
+    const controller = new AbortController();
+    process.life.at(process.life.points + at, () => controller.abort());
+    try {
+      const result = await process.sync(controller.signal);
+      return { ok: result.ok, crashed: false, error: null };
+    } catch (error) {
+      return { ok: false, crashed: false, error };
+    } finally {
+      process.life.clearTrigger();
+    }
+  }
+
   /**
    * Disconnect, then a sign-in with the same account (the next sync brings the books back). With
    * `cancelAt`, a sync is running and the sign-out comes at that point of it: the run is cancelled
@@ -234,18 +267,7 @@ export class ModelWorld {
    */
   async signOut(remove: boolean, cancelAt?: number): Promise<{ released: ReleasedBook[]; run: SyncAttempt | null; synced: Record<string, string> }> {
     const process = this.process;
-    let run: SyncAttempt | null = null;
-    if (cancelAt !== undefined) {
-      const controller = new AbortController();
-      process.life.at(process.life.points + cancelAt, () => controller.abort());
-      try {
-        const result = await process.sync(controller.signal);
-        run = { ok: result.ok, crashed: false, error: null };
-      } catch (error) {
-        run = { ok: false, crashed: false, error };
-      }
-      process.life.clearTrigger();
-    }
+    const run = cancelAt === undefined ? null : await this.cancelledSync(cancelAt);
     this.noteSecrets();
     await this.settle();
     // The books being released (a cancelled run may have created one); not one whose release a

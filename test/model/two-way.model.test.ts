@@ -1,7 +1,7 @@
 // Model-based randomized test of the two-way sync (issue 12, "Done when"): random sequences of
 // user edits in Thunderbird, another client's edits on BlueMind, syncs that complete, crash at a
-// random point (the add-on is rebuilt from storage) or meet server faults, and sync switched off
-// and on; the real engine runs against the fake BlueMind and the in-memory Thunderbird, in
+// random point (the add-on is rebuilt from storage), are stopped by the user (Stop) at a random
+// point or meet server faults, books repaired (Repair: re-read whole), and sync switched off and on; the real engine runs against the fake BlueMind and the in-memory Thunderbird, in
 // process. After every command, what both sides agree on is checked against the merge rules
 // (model-history.ts); after the sequence, the network is healthy, every book synced, syncs run
 // until nothing changes, and the promises are checked (model-invariants.ts).
@@ -31,9 +31,10 @@ const REPLAY = process.env.MODEL_REPLAY;
  * Commands left out while a bug they find is open, each with its plain regression test in
  * test/integration/twoway-model-regressions.test.ts. MODEL_ALL=1 runs them anyway.
  */
-// Empty since the 2026-12-03 session: the bugs it listed (I, J–N, O–S) are fixed, each with its
-// regression test.
-const OPEN_BUGS: Partial<Record<CommandKind, string>> = {};
+// The bugs it listed before (I, J–N, O–S) are fixed, each with its regression test. Open:
+const OPEN_BUGS: Partial<Record<CommandKind, string>> = {
+  stop: "AJ: a contact deleted here that a list holds, the sync stopped after its deletion went: the list stays apart from BlueMind's group, which keeps the member by its address",
+};
 const WITHOUT = new Set<CommandKind>(process.env.MODEL_ALL === "1" ? [] : (Object.keys(OPEN_BUGS) as CommandKind[]));
 /** Per sequence, generously: a sequence takes well under a second. */
 const MS_PER_RUN = 2_000;

@@ -58,6 +58,7 @@ class BookPull {
   private readonly counts: PullCounts = { created: 0, updated: 0, unchanged: 0, deleted: 0, kept: 0, failed: 0, lists: 0 };
   private listing: Map<string, string> | null = null;
   private confirmGone = new Set<string>();
+  private repairing = false; // A repair asked for (BookSyncState.repair): see incoming-card.ts.
   private ticker: ProgressTicker | null = null;
   private readonly checkpoints = { every: 0, since: 0 };
 
@@ -78,6 +79,7 @@ class BookPull {
     const { containerUid } = this.target;
     const { content, signal } = this.deps;
     const start = planPullStart(this.ledger.state, this.target.internalId, this.deps.now(), this.options.fullCheckIntervalMs ?? FULL_CHECK_INTERVAL_MS);
+    this.repairing = start.repair === true;
     if (start.recreated) {
       this.log("info", text("logBookReloaded"));
       this.ledger.startOver(this.target.internalId);
@@ -98,10 +100,9 @@ class BookPull {
       });
       this.confirmGone = new Set(plan.confirmGone);
 
-      // Listed only when it may hold contacts the state does not know: a first sync cut short
-      // (lastSuccess null) or a re-created container; not a synced book that is merely empty.
+      // Listed when it may hold what the state does not know: a first sync cut short, a re-created container, a repair.
       const completedBefore = this.ledger.state.lastSuccess !== null && !start.recreated;
-      if (start.since === 0 && !this.target.freshBook && !completedBefore) await this.listLocalBook();
+      if (start.since === 0 && !this.target.freshBook && (!completedBefore || start.repair === true)) await this.listLocalBook();
       if (plan.serverUids !== null) throwIfImplausible({ listed: plan.serverUids.size, itemCount: this.target.itemCount ?? null, atRisk: plan.deletions.length + (this.listing?.size ?? 0) });
       const guarded = guardDeletions(this.ledger, this.deps.deletions, plan, (level, message) => this.log(level, message));
       for (const uid of plan.droppedRetries) this.ledger.retried(uid);
@@ -122,17 +123,15 @@ class BookPull {
       // Nothing moved: rewriting a 10,000-contact state costs more than the rest of the sync.
       const untouched = pullMovedNothing(start, plan, { versionBefore, version: changeset.version, listsWritten: lists.created + lists.updated, removedMembers, listed: this.listing !== null });
       throwIfAborted(signal);
-      this.ledger.completePull(changeset.version, this.deps.now(), start.since === 0 || start.fullCheck);
+      this.ledger.completePull(changeset.version, this.deps.now(), start.since === 0 || start.fullCheck, start.repair === true);
       this.failures.summarise();
       if (!untouched) await this.ledger.checkpoint();
       await this.ledger.pullRecorded();
       const finishing = this.ledger.fillPendingHashes();
       return {
         finishing,
-        since: start.since,
+        ...start,
         version: changeset.version,
-        recreated: start.recreated,
-        fullCheck: start.fullCheck,
         listedLocalBook: this.listing !== null,
         counts: this.counts,
         failures: this.failures.failures,
@@ -250,6 +249,7 @@ class BookPull {
           listed: this.listing === null ? null : { vCard: this.listing.get(contactId) },
           readOnly: this.target.readOnly,
           pending: this.deps.changes?.pending(contactId) ?? null,
+          repair: this.repairing,
         },
         { readLocal: (id) => this.readLocal(id), readBase: (id) => this.ledger.baseOrUnchanged(id, version, vCard) },
       );

@@ -2,6 +2,7 @@
 // go, which to fetch, and — per fetched card — whether Thunderbird needs a write at all.
 //
 // Starting point:
+//  - a repair asked for (BookSyncState.repair) → since 0, the local book listed and reconciled;
 //  - nothing fully applied yet (version 0: a new book, or a first sync cut short) → since 0;
 //  - the container's internalId changed → it was deleted and re-created under the same uid: the
 //    old versions mean nothing any more → since 0, and the local book is reconciled with it;
@@ -38,6 +39,8 @@ export interface PullStart {
   recreated: boolean;
   /** Compare with GET _all this time. */
   fullCheck: boolean;
+  /** The user asked for a repair: from 0, the local book listed and reconciled. */
+  repair?: true;
 }
 
 export function planPullStart(state: ReadonlyBookState, internalId: number | null, now: number, fullCheckIntervalMs = FULL_CHECK_INTERVAL_MS): PullStart {
@@ -45,6 +48,7 @@ export function planPullStart(state: ReadonlyBookState, internalId: number | nul
     return { since: 0, recreated: true, fullCheck: false };
   }
   if (state.version <= 0) return { since: 0, recreated: false, fullCheck: false };
+  if (state.repair === true) return { since: 0, recreated: false, fullCheck: false, repair: true };
   const due = state.lastFullCheck === null || now - state.lastFullCheck >= fullCheckIntervalMs;
   return { since: state.version, recreated: false, fullCheck: due };
 }

@@ -15,7 +15,8 @@
 //    told the user);
 //  - deleted here (recorded, no longer in Thunderbird, queued or not yet) while the server changed
 //    it → the server wins: the contact comes back and the deletion is dropped; unchanged there →
-//    left alone, for the push to delete it on BlueMind.
+//    left alone, for the push to delete it on BlueMind — except in a repair, where a deletion not
+//    queued is drift: the contact comes back.
 //  - no record, but a queued change (a cut pull wrote the contact without recording it, then the
 //    user changed it) → merged like a changed contact, with the base the cut pull may have left;
 //    deleted → not written, only recorded, so the push deletes the card on BlueMind, if that base
@@ -52,6 +53,8 @@ export interface IncomingCard {
   readOnly: boolean;
   /** What the change queue holds for this contact. */
   pending: "upsert" | "delete" | null;
+  /** A repair the user asked for: a contact missing here whose deletion is not queued comes back. */
+  repair?: boolean;
 }
 
 export interface IncomingReaders {
@@ -73,6 +76,9 @@ export async function decideIncoming(card: IncomingCard, readers: IncomingReader
   const local = listed !== null ? (listed.vCard ?? null) : await readers.readLocal(card.contactId);
   if (local === null) {
     if ((record === undefined && !deletedUnrecorded) || card.readOnly) return { kind: "create", vCard: serverVCard };
+    // Every deletion the user made is queued (an event, or the catch-up at start): one that is not
+    // is drift the repair undoes.
+    if (card.repair === true && card.pending !== "delete") return { kind: "create", vCard: serverVCard };
     // Deleted here: recorded (whether or not its deletion reached the queue yet: the event may land
     // while this pull runs), or written unrecorded by a cut pull and queued for deletion. The
     // deletion stands (left to the push; an unrecorded card is recorded by the caller so the push
@@ -95,7 +101,9 @@ export async function decideIncoming(card: IncomingCard, readers: IncomingReader
     if (localHash !== null && localHash === serverHash) return { kind: "skip" };
     return { kind: "update", vCard: withThunderbirdFields(card, local) };
   }
-  if (unchangedOnServer) return { kind: "skip" };
+  // Changed here and not on the server: the push sends it — in a repair, the change was never
+  // queued (drift), so it is queued now.
+  if (unchangedOnServer) return card.repair === true ? { kind: "merge", vCard: null, conflicts: [], push: true } : { kind: "skip" };
 
   const server = withThunderbirdFields(card, local);
   const merged = mergeContacts({ base: await readers.readBase(card.contactId), local, server });

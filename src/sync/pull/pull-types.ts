@@ -97,6 +97,8 @@ export interface PullOutcome {
   version: number;
   recreated: boolean;
   fullCheck: boolean;
+  /** The pull was a repair the user asked for (BookSyncState.repair). */
+  repair?: true;
   listedLocalBook: boolean;
   counts: PullCounts;
   failures: CardFailure[];

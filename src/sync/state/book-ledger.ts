@@ -253,8 +253,16 @@ export class BookLedger {
     return from !== undefined && version <= from ? serverVCard : null;
   }
 
-  completePull(version: number, at: number, fullCheck: boolean): void {
+  /** The next pull re-reads the whole book and reconciles it (BookSyncState.repair); saved now. */
+  requestRepair(): Promise<void> {
+    this.book.repair = true;
+    return this.checkpoint();
+  }
+
+  /** `repaired`: this pull was the repair asked for (one asked while it ran waits for the next). */
+  completePull(version: number, at: number, fullCheck: boolean, repaired = false): void {
     delete this.book.firstPullFrom;
+    if (repaired) delete this.book.repair;
     this.book.version = version;
     this.book.lastSuccess = at;
     if (fullCheck) this.book.lastFullCheck = at;

@@ -103,6 +103,11 @@ export interface BookSyncState {
    * whose version is not above this one is unchanged since, so its server copy is their base.
    */
   firstPullFrom?: number;
+  /**
+   * The user asked for a repair (integrity.ts): the next pull re-reads the whole book and
+   * reconciles it with the local contacts, through the merge. Kept until a repairing pull ends.
+   */
+  repair?: true;
   /** Thunderbird contact id → record. */
   contacts: Record<string, ContactRecord>;
   /** BlueMind group uid → record. */
@@ -164,10 +169,11 @@ export function parseBookState(value: unknown, containerUid: string): BookSyncSt
   if (!isNumberOrNull(lastFullCheck) || !isNumberOrNull(lastSuccess)) return null;
   if (!isRecordOf(contacts, isContactRecord) || !isRecordOf(groups, isGroupRecord)) return null;
   if (!isRecordOf(retry, (v): v is string => typeof v === "string")) return null;
-  const { firstPullFrom } = value;
-  if (!optional(isFiniteNumber)(firstPullFrom)) return null;
+  const { firstPullFrom, repair } = value;
+  if (!optional(isFiniteNumber)(firstPullFrom) || !(repair === undefined || repair === true)) return null;
   const state: BookSyncState = { schema: SCHEMA, containerUid, internalId, version, lastFullCheck, lastSuccess, contacts, groups, retry };
   if (firstPullFrom !== undefined) state.firstPullFrom = firstPullFrom;
+  if (repair === true) state.repair = true;
   return state;
 }
 

@@ -1,0 +1,106 @@
+// One synced book's turn in a run: its pending local changes pushed, its pull, what the user is
+// told (the book's state, the activity log), and when due its integrity check (integrity.ts).
+// The engine (engine.ts) decides which books take a turn; this is what a turn does.
+import { describeError } from "../shared/error-message.ts";
+import { text } from "../shared/user-text.ts";
+import type { AddressBooksApi } from "../thunderbird/types.ts";
+import type { RemoteBook } from "../books/remote-books.ts";
+import { bookProblems } from "./book-status.ts";
+import { DeletionsHeldError } from "./deletion-guard.ts";
+import type { BookRunResult, ListedBook, SyncEngineOptions } from "./engine-types.ts";
+import { driftTotal, findDrift, IntegritySchedule, type Drift } from "./integrity.ts";
+import { pullBook, type PendingChanges, type PullOutcome } from "./pull/book-pull.ts";
+import type { ContentSource } from "./remote-content.ts";
+import type { SyncReporter } from "./reporter.ts";
+import type { BookLedger } from "./state/book-ledger.ts";
+import { isRunFatal } from "./sync-errors.ts";
+
+/** A book this run pulls, with its local copy (`fresh`: created by this run). */
+export interface BookToPull {
+  book: RemoteBook;
+  localBookId: string;
+  fresh: boolean;
+}
+
+export interface BookRunDeps {
+  books: AddressBooksApi;
+  reporter: SyncReporter;
+  options: SyncEngineOptions;
+  now(): number;
+  /** The book as the last listing of subscriptions described it (with its `_itemCount`). */
+  listed(containerUid: string): ListedBook | undefined;
+  /** Work a pull left for after its book was complete: the engine waits for it at sign-out. */
+  finishing(work: Promise<void>): void;
+}
+
+export class BookRunner {
+  private readonly integrity = new IntegritySchedule();
+
+  constructor(private readonly deps: BookRunDeps) {}
+
+  async run({ book, localBookId, fresh }: BookToPull, ledger: BookLedger, source: ContentSource, signal?: AbortSignal): Promise<BookRunResult> {
+    const { containerUid } = book;
+    const { reporter, options } = this.deps;
+    reporter.bookState(containerUid, { state: "syncing" });
+    try {
+      const content = source.addressBook(containerUid);
+      const pushed = options.pushPending ? await options.pushPending({ book, localBookId, ledger, content, signal }) : undefined;
+      const changes = await options.pendingChanges?.(containerUid);
+      const guard = options.deletionGuard;
+      const deletions = guard === undefined ? undefined : { limits: guard.limits(), answer: guard.answer(containerUid) };
+      const listed = this.deps.listed(containerUid);
+      const outcome = await pullBook(
+        { containerUid, localBookId, freshBook: fresh, internalId: book.internalId, itemCount: listed !== undefined && "itemCount" in listed ? listed.itemCount : null, ledger, readOnly: book.readOnly },
+        { books: this.deps.books, content, changes, reporter, now: this.deps.now, signal, deletions },
+        options,
+      );
+      if (outcome.deletionAnswerUsed) guard?.answerUsed(containerUid);
+      this.reportOutcome(book, outcome);
+      this.deps.finishing(outcome.finishing);
+      reporter.progress(containerUid, null);
+      const drift = await this.checkIntegrity(book, localBookId, ledger, outcome, fresh, changes);
+      reporter.bookState(containerUid, {
+        state: "synced",
+        lastSuccess: ledger.state.lastSuccess ?? this.deps.now(),
+        lastError: bookProblems(pushed ?? undefined, outcome),
+        contactCount: Object.keys(ledger.state.contacts).length,
+        ...(drift === null ? {} : { drift: driftTotal(drift) }),
+      });
+      return { containerUid, localBookId, ok: true, error: null, outcome };
+    } catch (error) {
+      reporter.progress(containerUid, null);
+      // Waiting for the user is no failure: nothing was written, the book asks (deletion-guard.ts).
+      if (error instanceof DeletionsHeldError) {
+        reporter.bookState(containerUid, { state: "held", heldDeletions: error.count, lastError: describeError(error) });
+        options.deletionGuard?.held(containerUid, error.count);
+        return { containerUid, localBookId, ok: true, error: describeError(error), outcome: null };
+      }
+      // Stopped (Stop, a sign-out) is no failure: the book waits for the next sync.
+      reporter.bookState(containerUid, signal?.aborted === true ? { state: "pending" } : { state: "error", lastError: describeError(error) });
+      if (isRunFatal(error, signal)) throw error;
+      reporter.log("error", text("logBookSyncFailed", book.displayName, describeError(error)), containerUid);
+      return { containerUid, localBookId, ok: false, error: describeError(error), outcome: null };
+    }
+  }
+
+  /** The integrity check when due (null: not run). A book just created cannot have drifted. */
+  private async checkIntegrity(book: RemoteBook, localBookId: string, ledger: BookLedger, outcome: PullOutcome, fresh: boolean, changes: PendingChanges | undefined): Promise<Drift | null> {
+    if (fresh || !this.integrity.due(book.containerUid, outcome.fullCheck || outcome.repair === true)) return null;
+    await outcome.finishing;
+    const contacts = await this.deps.books.listContacts(localBookId);
+    const drift = findDrift(ledger, contacts, (id) => changes?.pending(id) ?? null);
+    if (driftTotal(drift) > 0) {
+      const counts = [String(drift.missing), String(drift.changed), String(drift.extra)];
+      this.deps.reporter.log("warning", text("logBookDrift", book.displayName, ...counts), book.containerUid);
+    }
+    return drift;
+  }
+
+  private reportOutcome(book: RemoteBook, outcome: PullOutcome): void {
+    const { created, updated, deleted, lists } = outcome.counts;
+    if (created + updated + deleted + lists === 0) return;
+    const counts = [String(created), String(updated), String(deleted)];
+    const line = lists > 0 ? text("logBookPulledLists", book.displayName, ...counts, String(lists)) : text("logBookPulled", book.displayName, ...counts);
+    this.deps.reporter.log("info", line, book.containerUid);
+  }
+}
