@@ -83,9 +83,11 @@ export class BookRunner {
     }
   }
 
-  /** The integrity check when due (null: not run). A book just created cannot have drifted. */
+  /** The integrity check when due (null: not run). A book just created cannot have drifted: its
+   * first sync counts as the session's check. */
   private async checkIntegrity(book: RemoteBook, localBookId: string, ledger: BookLedger, outcome: PullOutcome, fresh: boolean, changes: PendingChanges | undefined): Promise<Drift | null> {
-    if (fresh || !this.integrity.due(book.containerUid, outcome.fullCheck || outcome.repair === true)) return null;
+    const due = this.integrity.due(book.containerUid, outcome.fullCheck || outcome.repair === true);
+    if (fresh || !due) return null;
     await outcome.finishing;
     const contacts = await this.deps.books.listContacts(localBookId);
     const drift = findDrift(ledger, contacts, (id) => changes?.pending(id) ?? null);
