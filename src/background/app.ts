@@ -81,7 +81,7 @@ export class BackgroundApp {
     this.deletionQuestions = new DeletionQuestions({
       notify: (message) => void notifications.notify(message),
       log: (level, message, containerUid) => this.status.log(level, message, containerUid),
-      bookName: (containerUid) => this.status.current.books.find((b) => b.containerUid === containerUid)?.name ?? containerUid,
+      bookName: (containerUid) => this.bookStatusOf(containerUid)?.name ?? containerUid,
     });
     // The engine writes through the two-way module's marked books: its writes are not user edits.
     this.engine = SyncEngine.forThunderbird({ addressBooks: this.twoWay.books, localStore: tb.localStore }, reporter, {
@@ -158,7 +158,7 @@ export class BackgroundApp {
 
   /** The user's answer to a book's held deletions; the sync that applies it starts at once. */
   answerDeletions(containerUid: string, decision: DeletionDecision): void {
-    const book = this.status.current.books.find((b) => b.containerUid === containerUid);
+    const book = this.bookStatusOf(containerUid);
     this.deletionQuestions.give(containerUid, decision, book?.state === "held" ? book.heldDeletions : undefined);
     this.status.updateBook(containerUid, { state: "pending", heldDeletions: undefined });
     void this.syncNow();
@@ -167,7 +167,7 @@ export class BackgroundApp {
   /** Repair: the book is re-read from BlueMind and reconciled at the sync that starts now. */
   async repairBook(containerUid: string): Promise<void> {
     await this.engine.requestRepair(containerUid);
-    this.status.log("info", text("logRepairAsked", this.status.current.books.find((b) => b.containerUid === containerUid)?.name ?? containerUid), containerUid);
+    this.status.log("info", text("logRepairAsked", this.bookStatusOf(containerUid)?.name ?? containerUid), containerUid);
     void this.syncNow();
   }
 
@@ -278,8 +278,12 @@ export class BackgroundApp {
     return result.ok;
   }
 
+  private bookStatusOf(containerUid: string): BookStatus | undefined {
+    return this.status.current.books.find((b) => b.containerUid === containerUid);
+  }
+
   private bookStatus(book: RemoteBookWithCount): BookStatus {
-    const previous = this.status.current.books.find((b) => b.containerUid === book.containerUid);
+    const previous = this.bookStatusOf(book.containerUid);
     return {
       containerUid: book.containerUid,
       name: book.displayName,

@@ -87,8 +87,8 @@ export class BookRunner {
    * first sync counts as the session's check. */
   private async checkIntegrity(book: RemoteBook, localBookId: string, ledger: BookLedger, outcome: PullOutcome, fresh: boolean, changes: PendingChanges | undefined): Promise<Drift | null> {
     const due = this.integrity.due(book.containerUid, outcome.fullCheck || outcome.repair === true);
+    // Not waiting for the pull's hash work (outcome.finishing): ledger.hashOf computes what it lacks.
     if (fresh || !due) return null;
-    await outcome.finishing;
     const contacts = await this.deps.books.listContacts(localBookId);
     const drift = findDrift(ledger, contacts, (id) => changes?.pending(id) ?? null);
     if (driftTotal(drift) > 0) {

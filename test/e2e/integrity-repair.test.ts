@@ -8,7 +8,7 @@ import type { MarionetteClient } from "../thunderbird/marionette.ts";
 import type { ProbeClient } from "../thunderbird/probe.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
 import { ADDON_ID } from "./support/addon.ts";
-import { inOptionsPage, openOptionsTab } from "./support/options-tab.ts";
+import { clickBookButton, inOptionsPage, openOptionsTab, type BookButtonClick } from "./support/options-tab.ts";
 import { useProbe } from "./support/probe-suite.ts";
 import { startAddon, waitForFirstSync } from "./support/synced.ts";
 
@@ -23,18 +23,6 @@ async function setAddonEnabled(marionette: MarionetteClient, enabled: boolean): 
     [ADDON_ID, enabled],
   );
 }
-
-/** Page script: waits for the book's drift line, clicks Repair, and waits for the line to go. */
-const repairFromPage = `async (document) => {
-  const row = () => document.querySelector('li.book[data-container-uid="${BOB_BOOK}"]');
-  const repair = () => [...(row()?.querySelectorAll("button") ?? [])].find((b) => b.textContent.trim() === "Repair");
-  for (let i = 0; i < 600 && !repair(); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
-  if (!repair()) throw new Error("no Repair offered: " + (row()?.textContent ?? "no row"));
-  const status = row().querySelector(".book-status").textContent;
-  repair().click();
-  for (let i = 0; i < 600 && repair(); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
-  return { status, offeredAfter: repair() !== undefined, statusAfter: row().querySelector(".book-status").textContent };
-}`;
 
 describeWithThunderbird("integrity check and Repair", () => {
   let fake: FakeBlueMind;
@@ -62,9 +50,10 @@ describeWithThunderbird("integrity check and Repair", () => {
     await setAddonEnabled(tb.marionette!, true);
 
     await openOptionsTab(tb.marionette!);
-    const page = await inOptionsPage<{ status: string; offeredAfter: boolean; statusAfter: string }>(tb.marionette!, repairFromPage, 90_000);
+    // The book's drift line, Repair clicked, and the line once Repair is no longer offered.
+    const page = await inOptionsPage<BookButtonClick>(tb.marionette!, clickBookButton(BOB_BOOK, "Repair", { appear: 600, gone: 600 }), 90_000);
     expect(page.status).toContain("Differences with BlueMind: 1 contact");
-    expect(page.offeredAfter).toBe(false);
+    expect(page.stillOffered).toBe(false);
     expect(page.statusAfter).not.toContain("Differences");
     const back = await probe.waitFor(async () => (await probe.listContacts(book.id)).find((c) => c.id === victim.id), { timeoutMs: 30_000, what: "the contact back" });
     expect(back.properties.vCard).toBe(victim.properties.vCard);

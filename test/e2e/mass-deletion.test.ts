@@ -6,26 +6,13 @@ import { datasetSpec } from "../fake-bluemind/datasets.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import type { ProbeClient } from "../thunderbird/probe.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
-import { inOptionsPage, openOptionsTab } from "./support/options-tab.ts";
+import { clickBookButton, inOptionsPage, openOptionsTab, type BookButtonClick } from "./support/options-tab.ts";
 import { useProbe } from "./support/probe-suite.ts";
 import { addonStatus, bookStatus, expectedBook, JANE, requestSync, startAddon, waitForFirstSync, waitForSync } from "./support/synced.ts";
 
 const MY_CONTACTS = `book:Contacts_${JANE.uid}`;
 const CONTACTS = 100;
 const DROPPED = 80;
-
-/** Page script: the held book's status line, then "Apply" clicked, then the row once it asks no more. */
-const answerApply = `async (document) => {
-  const row = () => document.querySelector('li.book[data-container-uid="${MY_CONTACTS}"]');
-  const apply = () => [...(row()?.querySelectorAll("button") ?? [])].find((b) => b.textContent.trim() === "Apply");
-  for (let i = 0; i < 200 && !apply(); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
-  if (!apply()) throw new Error("the book does not ask about its deletions");
-  const asked = row().querySelector(".book-status").textContent;
-  const explained = row().querySelector(".book-question .hint").textContent;
-  apply().click();
-  for (let i = 0; i < 400 && row()?.querySelector(".book-question"); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
-  return { asked, explained, stillAsking: row()?.querySelector(".book-question") !== null };
-}`;
 
 describeWithThunderbird("mass deletion on BlueMind", () => {
   let fake: FakeBlueMind;
@@ -61,10 +48,11 @@ describeWithThunderbird("mass deletion on BlueMind", () => {
 
     await openOptionsTab(tb.marionette!);
     const before = Date.now();
-    const page = await inOptionsPage<{ asked: string; explained: string; stillAsking: boolean }>(tb.marionette!, answerApply, 40_000);
-    expect(page.asked).toBe(`BlueMind says ${DROPPED} contacts of “My contacts” were deleted.`);
-    expect(page.explained).toContain("Keep them puts them back on BlueMind");
-    expect(page.stillAsking).toBe(false);
+    // The held book's status line, then "Apply" clicked, then the row once it asks no more.
+    const page = await inOptionsPage<BookButtonClick>(tb.marionette!, clickBookButton(MY_CONTACTS, "Apply", { appear: 200, gone: 400 }), 40_000);
+    expect(page.status).toBe(`BlueMind says ${DROPPED} contacts of “My contacts” were deleted.`);
+    expect(page.hint).toContain("Keep them puts them back on BlueMind");
+    expect(page.questionAfter).toBe(false);
 
     status = await waitForSync(probe, before, 60_000);
     if (bookStatus(status, MY_CONTACTS).state !== "synced") status = await waitForSync(probe, Date.now(), 60_000);

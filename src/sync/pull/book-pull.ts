@@ -102,7 +102,7 @@ class BookPull {
 
       // Listed when it may hold what the state does not know: a first sync cut short, a re-created container, a repair.
       const completedBefore = this.ledger.state.lastSuccess !== null && !start.recreated;
-      if (start.since === 0 && !this.target.freshBook && (!completedBefore || start.repair === true)) await this.listLocalBook();
+      if (start.since === 0 && !this.target.freshBook && (!completedBefore || this.repairing)) await this.listLocalBook();
       if (plan.serverUids !== null) throwIfImplausible({ listed: plan.serverUids.size, itemCount: this.target.itemCount ?? null, atRisk: plan.deletions.length + (this.listing?.size ?? 0) });
       const guarded = guardDeletions(this.ledger, this.deps.deletions, plan, (level, message) => this.log(level, message));
       for (const uid of plan.droppedRetries) this.ledger.retried(uid);
@@ -123,7 +123,7 @@ class BookPull {
       // Nothing moved: rewriting a 10,000-contact state costs more than the rest of the sync.
       const untouched = pullMovedNothing(start, plan, { versionBefore, version: changeset.version, listsWritten: lists.created + lists.updated, removedMembers, listed: this.listing !== null });
       throwIfAborted(signal);
-      this.ledger.completePull(changeset.version, this.deps.now(), start.since === 0 || start.fullCheck, start.repair === true);
+      this.ledger.completePull(changeset.version, this.deps.now(), start.since === 0 || start.fullCheck, this.repairing);
       this.failures.summarise();
       if (!untouched) await this.ledger.checkpoint();
       await this.ledger.pullRecorded();
@@ -166,12 +166,12 @@ class BookPull {
 
   private async deleteItem(uid: string): Promise<void> {
     try {
-      if (this.ledger.state.contacts[await this.idOf(uid)]?.restore === true) return; // Kept by the user, not back on BlueMind yet.
+      const id = await this.idOf(uid);
+      if (this.ledger.state.contacts[id]?.restore === true) return; // Kept by the user, not back on BlueMind yet.
       if (this.ledger.state.groups[uid] !== undefined) {
         await dropList(uid, this.listDeps());
         this.counts.deleted++;
       }
-      const id = await this.idOf(uid);
       await this.reportLostEdit(id);
       // Unrecorded, yet in this book: a cut pull wrote it. (A kept book's copy is the user's.)
       const here = this.ledger.state.contacts[id] !== undefined || this.listing?.has(id) === true || (await this.readLocal(id)) !== null;

@@ -69,6 +69,33 @@ export const clickSyncSwitch = (containerUid: string): string => clickBookSwitch
 /** Page script: clicks the "Use in autocompletion" switch of a search-only book's row; answers its aria-checked before the click. */
 export const clickAutocompleteSwitch = (containerUid: string): string => clickBookSwitch(containerUid, "autocomplete");
 
+/** What clickBookButton saw: the row before the click, and once the button went (or the wait ran out). */
+export interface BookButtonClick {
+  status: string;
+  /** The explanation of the row's question (held deletions, Repair), if it shows one. */
+  hint: string | null;
+  stillOffered: boolean;
+  /** The row still shows a question (.book-question). */
+  questionAfter: boolean;
+  statusAfter: string | null;
+}
+
+/**
+ * Page script: waits (up to `tries.appear` × 50 ms) for the button `label` in a book's row, reads
+ * the row, clicks it, and waits (up to `tries.gone` × 50 ms) for the button to go.
+ */
+export const clickBookButton = (containerUid: string, label: string, tries: { appear: number; gone: number }): string => `async (document) => {
+  const row = () => document.querySelector('li.book[data-container-uid="${containerUid}"]');
+  const button = () => [...(row()?.querySelectorAll("button") ?? [])].find((b) => b.textContent.trim() === ${JSON.stringify(label)});
+  for (let i = 0; i < ${String(tries.appear)} && !button(); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
+  if (!button()) throw new Error(${JSON.stringify(`no ${label} button: `)} + (row()?.textContent ?? "no row"));
+  const status = row().querySelector(".book-status").textContent;
+  const hint = row().querySelector(".book-question .hint")?.textContent ?? null;
+  button().click();
+  for (let i = 0; i < ${String(tries.gone)} && button(); i++) await new Promise((resolve) => document.defaultView.setTimeout(resolve, 50));
+  return { status, hint, stillOffered: button() !== undefined, questionAfter: row()?.querySelector(".book-question") != null, statusAfter: row()?.querySelector(".book-status")?.textContent ?? null };
+}`;
+
 /** Page script: the state of a book's switch of that kind ("true", "false"), once no change is on its way; null without one. */
 export const bookSwitchState = (containerUid: string, kind: "sync" | "autocomplete"): string => `async (document) => {
   for (let i = 0; i < 100; i++) {
