@@ -43,7 +43,10 @@ export async function pushBook(target: PushTarget, deps: PushDeps): Promise<Push
     // The queue object is the live one: a full push's expansion lands in it.
     if (queue.full) await expandFullPush(run);
     await new ContactPush(run).push(queue);
-    if (!run.stopped) await new ListPush(run).push(queue);
+    if (!run.stopped) {
+      await new ListPush(run).push(queue);
+      if (!run.stopped) run.ledger.forgetDeletedCards();
+    }
   } finally {
     await run.checkpoint();
   }

@@ -257,7 +257,7 @@ export class ContactPush {
     if (p.kind === "delete") {
       const base = await this.run.ledger.base(p.id);
       const email = base === null ? null : cardSummary(base).email;
-      if (email !== null) this.run.deletedCards.set(email.toLowerCase(), p.id);
+      if (email !== null) this.run.ledger.noteDeletedCard(email, p.id);
       await this.run.ledger.removeContact(p.id);
     } else {
       // The container's version after the batch bounds this card's new version from above: a

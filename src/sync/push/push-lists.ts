@@ -229,9 +229,10 @@ export class ListPush {
     }
     const email = typeof member.mailto === "string" ? member.mailto.trim().toLowerCase() : "";
     if (email === "") return null;
-    // BlueMind turns a member whose card was deleted into an address: a card this push deleted is
-    // still that member, not one added on BlueMind.
-    return this.run.deletedCards.get(email) ?? memberContactIdFor(containerUid, email);
+    // BlueMind turns a member whose card was deleted into an address: a card the push deleted
+    // (this run or one stopped before its lists: BookSyncState.deletedCards) is still that member,
+    // not one added on BlueMind.
+    return this.run.ledger.deletedCard(email) ?? memberContactIdFor(containerUid, email);
   }
 
   /** A server group as the pull would record it (list-sync.ts): same names, same member ids. */

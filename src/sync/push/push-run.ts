@@ -63,8 +63,6 @@ export class PushRun {
   localContacts: Map<string, ContactInfo> | null = null;
   /** A batch-wide refusal: the rest of this book waits for the next sync. */
   stopped = false;
-  /** Address → contact id of the cards this push deleted (BlueMind turns their group members into addresses). */
-  readonly deletedCards = new Map<string, string>();
   private settlement: QueueSettlement = emptySettlement();
   private localLists: MailingListInfo[] | null = null;
   private readonly listMembers = new Map<string, ContactInfo[]>();

@@ -117,6 +117,21 @@ export class BookLedger {
     await this.bases.delete(contactId);
   }
 
+  /** The push deleted the card of `contactId`, whose address is `email` (BookSyncState.deletedCards). */
+  noteDeletedCard(email: string, contactId: string): void {
+    this.book.deletedCards = { ...this.book.deletedCards, [email.toLowerCase()]: contactId };
+  }
+
+  /** The contact whose card the push deleted, by its address (lower case); undefined if none. */
+  deletedCard(email: string): string | undefined {
+    return this.book.deletedCards?.[email];
+  }
+
+  /** A push of the book's lists ran to its end: no address member is one of those cards any more. */
+  forgetDeletedCards(): void {
+    delete this.book.deletedCards;
+  }
+
   /** The user kept a contact BlueMind deleted (deletion-guard.ts): the push puts it back there. */
   markRestore(contactId: string): void {
     const record = this.book.contacts[contactId];

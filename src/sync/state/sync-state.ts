@@ -114,6 +114,13 @@ export interface BookSyncState {
   groups: Record<string, GroupRecord>;
   /** Item uids to fetch again at the next pull (a card that failed, a photo not downloaded) → why. */
   retry: Record<string, string>;
+  /**
+   * Address → contact id of the cards the push deleted, until a push of the book's lists ran to its
+   * end: BlueMind turns a deleted card's group members into addresses, and such a member is still
+   * that contact, not one added on BlueMind (push-lists.ts). Kept here, not in the run, because a
+   * run stopped between the two pushes (Stop, a crash) leaves the lists to the next one.
+   */
+  deletedCards?: Record<string, string>;
 }
 
 export function emptyIndex(): SyncIndex {
@@ -169,11 +176,13 @@ export function parseBookState(value: unknown, containerUid: string): BookSyncSt
   if (!isNumberOrNull(lastFullCheck) || !isNumberOrNull(lastSuccess)) return null;
   if (!isRecordOf(contacts, isContactRecord) || !isRecordOf(groups, isGroupRecord)) return null;
   if (!isRecordOf(retry, (v): v is string => typeof v === "string")) return null;
-  const { firstPullFrom, repair } = value;
+  const { firstPullFrom, repair, deletedCards } = value;
   if (!optional(isFiniteNumber)(firstPullFrom) || !(repair === undefined || repair === true)) return null;
+  if (deletedCards !== undefined && !isRecordOf(deletedCards, isString)) return null;
   const state: BookSyncState = { schema: SCHEMA, containerUid, internalId, version, lastFullCheck, lastSuccess, contacts, groups, retry };
   if (firstPullFrom !== undefined) state.firstPullFrom = firstPullFrom;
   if (repair === true) state.repair = true;
+  if (deletedCards !== undefined) state.deletedCards = deletedCards;
   return state;
 }
 
