@@ -70,6 +70,7 @@ export class BackgroundApp {
     const reporter = statusReporter(this.status);
     this.twoWay = new TwoWaySync({
       books: tb.addressBooks,
+      images: tb.images,
       store: tb.localStore,
       notifications,
       reporter,

@@ -23,7 +23,7 @@ import type { ApiCaller } from "./session.ts";
 import type { CallOptions } from "./transport.ts";
 import { apiPath } from "./url.ts";
 import { isRecord } from "../shared/parse.ts";
-import { describe, listOf, malformed, stringList, trustedAs } from "./validate.ts";
+import { describe, listOf, malformed, nothing, stringList, trustedAs } from "./validate.ts";
 import type { Check } from "./validate.ts";
 
 export type PhotoAnswer = Uint8Array | null;
@@ -154,6 +154,24 @@ export class AddressBookApi {
     return this.caller.call(
       { ...options, method: "GET", path: apiPath`/addressbooks/${this.containerUid}/${uid}/photo`, response: "bytes", idempotent: true },
       photo,
+    );
+  }
+
+  /** POST /{uid}/photo: BlueMind stores it re-encoded as PNG, and refuses it (ENTITY_TOO_LARGE)
+   * when that PNG reaches 1 MiB, or (INVALID_PARAMETER) when it is no image it can read. It does
+   * not change the card's version. Setting the same bytes again is harmless: idempotent. */
+  setPhoto(uid: string, bytes: Uint8Array, options: CallOptions = {}): Promise<void> {
+    return this.caller.call(
+      { ...options, method: "POST", path: apiPath`/addressbooks/${this.containerUid}/${uid}/photo`, body: { bytes }, response: "void", idempotent: true },
+      nothing,
+    );
+  }
+
+  /** DELETE /{uid}/photo (no version change either). */
+  deletePhoto(uid: string, options: CallOptions = {}): Promise<void> {
+    return this.caller.call(
+      { ...options, method: "DELETE", path: apiPath`/addressbooks/${this.containerUid}/${uid}/photo`, response: "void", idempotent: true },
+      nothing,
     );
   }
 }

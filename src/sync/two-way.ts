@@ -14,7 +14,7 @@
 // publishing and full pushes only add and update.
 import type { BlueMindClient } from "../bluemind/client.ts";
 import type { AuthUser } from "../bluemind/models.ts";
-import type { AddressBooksApi, KeyValueStore, NotificationsApi, Unsubscribe } from "../thunderbird/types.ts";
+import type { AddressBooksApi, ImagesApi, KeyValueStore, NotificationsApi, Unsubscribe } from "../thunderbird/types.ts";
 import { describeError } from "../shared/error-message.ts";
 import { text, UserError } from "../shared/user-text.ts";
 import { FULL_CHECK_INTERVAL_MS } from "./pull/changeset-plan.ts";
@@ -36,6 +36,7 @@ import type { ReadonlyBookState } from "./state/book-ledger.ts";
 export interface TwoWayDeps {
   /** Thunderbird's address books, unmarked: TwoWaySync.books is the marked one to write with. */
   books: AddressBooksApi;
+  images: ImagesApi;
   store: KeyValueStore;
   notifications: NotificationsApi;
   reporter: SyncReporter;
@@ -180,6 +181,7 @@ export class TwoWaySync {
       { containerUid: book.containerUid, localBookId, bookName: book.displayName, ledger },
       {
         books: this.books,
+        images: this.deps.images,
         server: client.addressBook(book.containerUid),
         queue: this.queue,
         reporter: this.deps.reporter,

@@ -6,6 +6,7 @@ import browser, { type Alarms } from "webextension-polyfill";
 import { POLICY_KEYS, parseManagedSettings, type ManagedSettings } from "../shared/settings.ts";
 import { renderText, type Lookup } from "../shared/user-text.ts";
 import type { AddressBookInfo, ContactInfo, MailingListInfo, ProviderSearchHandler, Thunderbird, Unsubscribe } from "./types.ts";
+import { browserImages } from "./images.ts";
 
 interface WebExtEventLike<L> {
   addListener(listener: L): void;
@@ -195,6 +196,7 @@ export function createMessengerThunderbird(): Thunderbird {
       },
     },
     render: (value) => renderText(value, localize),
+    images: browserImages,
     notifications: {
       async notify(message) {
         await browser.notifications.create({

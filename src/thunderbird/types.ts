@@ -120,8 +120,17 @@ export interface NotificationsApi {
   notify(message: UserText): Promise<void>;
 }
 
+export interface ImagesApi {
+  /**
+   * The image as PNG, scaled down (proportions kept) until the PNG takes at most `maxBytes`.
+   * Throws when the bytes are no image that can be decoded.
+   */
+  pngWithin(bytes: Uint8Array, type: string, maxBytes: number): Promise<Uint8Array>;
+}
+
 export interface Thunderbird {
   addressBooks: AddressBooksApi;
+  images: ImagesApi;
   searchProviders: SearchProviderApi;
   localStore: KeyValueStore;
   managed: ManagedStorageApi;

@@ -15,3 +15,4 @@ export {
   type ContactMergeInput,
   type FieldConflict,
 } from "./contact-merge.ts";
+export { photoOfVCard, withoutPhoto, type VCardPhoto } from "./photo.ts";

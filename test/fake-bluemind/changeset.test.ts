@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ContainerChangeset, ItemValue, VCard } from "../../src/bluemind/models.ts";
+import jpeg from "jpeg-js";
+import { PNG } from "pngjs";
+import { solidPng } from "./png.ts";
 import { BOOKS, bookPath, login, person, useFake } from "./test-helpers.ts";
 import type { Api } from "./test-helpers.ts";
 
@@ -110,7 +113,7 @@ describe("changeset", () => {
     const api = await login(env.fake);
     const [a] = (await api.get(bookPath(BOOK, "/_all"))).json<string[]>();
     const v = (await api.get(bookPath(BOOK, "/_version"))).json<number>();
-    expect((await api.post(bookPath(BOOK, `/${a}/photo`), new Uint8Array([137, 80, 78, 71]))).status).toBe(200);
+    expect((await api.post(bookPath(BOOK, `/${a}/photo`), solidPng([1, 2, 3]))).status).toBe(200);
     expect((await api.get(bookPath(BOOK, "/_version"))).json<number>()).toBe(v);
   });
 });
@@ -166,21 +169,44 @@ describe("address book items", () => {
     expect(viaPlus.json<ItemValue<VCard>>().uid).toBe(uid);
   });
 
-  it("stores photos as bytes and reflects them in identification.photo", async () => {
+  it("stores photos as PNG and reflects them in identification.photo", async () => {
     const api = await login(env.fake);
     const [a] = (await api.get(bookPath(BOOK, "/_all"))).json<string[]>();
     expect((await api.get(bookPath(BOOK, `/${a}/photo`))).status).toBe(204);
-    const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3]);
+    const png = solidPng([10, 20, 30], 8);
     await api.post(bookPath(BOOK, `/${a}/photo`), png);
-    const res = await fetch(`${env.fake.url}${bookPath(BOOK, `/${a}/photo`)}`, { headers: { "X-BM-ApiKey": api.key as string } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("image/png");
-    expect(new Uint8Array(await res.arrayBuffer())).toEqual(png);
+    const stored = await photoOf(api, a as string);
+    expect(stored.type).toBe("image/png");
+    expect(PNG.sync.read(stored.bytes)).toMatchObject({ width: 8, height: 8 });
     expect((await api.get(bookPath(BOOK, `/${a}/complete`))).json<ItemValue<VCard>>().value.identification?.photo).toBe(true);
     await api.delete(bookPath(BOOK, `/${a}/photo`));
     expect((await api.get(bookPath(BOOK, `/${a}/photo`))).status).toBe(204);
     expect((await api.get(bookPath(BOOK, `/${a}/complete`))).json<ItemValue<VCard>>().value.identification?.photo).toBe(false);
     expect((await api.post(bookPath(BOOK, "/missing/photo"), png)).status).toBe(404);
+  });
+
+  it("converts a JPEG photo to PNG, and refuses what is not an image or is 1 MiB or more as PNG", async () => {
+    const api = await login(env.fake);
+    const [a] = (await api.get(bookPath(BOOK, "/_all"))).json<string[]>();
+    const rgba = Buffer.alloc(16 * 12 * 4, 200);
+    const jpegBytes = jpeg.encode({ data: rgba, width: 16, height: 12 }, 90).data;
+    expect((await api.post(bookPath(BOOK, `/${a}/photo`), new Uint8Array(jpegBytes))).status).toBe(200);
+    const stored = await photoOf(api, a as string);
+    expect([...stored.bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(PNG.sync.read(stored.bytes)).toMatchObject({ width: 16, height: 12 });
+
+    const garbage = await api.post(bookPath(BOOK, `/${a}/photo`), new Uint8Array([137, 80, 78, 71, 1, 2, 3]));
+    expect(garbage.status).toBe(500);
+    expect(garbage.json()).toMatchObject({ errorCode: "INVALID_PARAMETER" });
+
+    const noise = new PNG({ width: 600, height: 600 });
+    let seed = 7;
+    for (let i = 0; i < noise.data.length; i++) noise.data[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    const big = await api.post(bookPath(BOOK, `/${a}/photo`), new Uint8Array(PNG.sync.write(noise)));
+    expect(big.status).toBe(500);
+    expect(big.json()).toMatchObject({ errorCode: "ENTITY_TOO_LARGE" });
+    // The photo stored before is still there.
+    expect(PNG.sync.read((await photoOf(api, a as string)).bytes)).toMatchObject({ width: 16, height: 12 });
   });
 
   it("unknown books are 404", async () => {
@@ -190,3 +216,9 @@ describe("address book items", () => {
     expect(res.json()).toMatchObject({ errorCode: "NOT_FOUND", errorType: "ServerFault" });
   });
 });
+
+async function photoOf(api: Api, uid: string): Promise<{ type: string | null; bytes: Buffer }> {
+  const res = await fetch(`${api.url}${bookPath(BOOK, `/${uid}/photo`)}`, { headers: { "X-BM-ApiKey": api.key as string } });
+  expect(res.status).toBe(200);
+  return { type: res.headers.get("content-type"), bytes: Buffer.from(await res.arrayBuffer()) };
+}

@@ -14,7 +14,8 @@ import {
   updateCard,
 } from "./card-store.ts";
 import { bookOr404 } from "./descriptors.ts";
-import { invalidParameter } from "./errors.ts";
+import { checkAndSanitizePhoto } from "./image-check.ts";
+import { invalidParameter, notFound } from "./errors.ts";
 import { RawReply } from "./http.ts";
 import type { RequestBody } from "./http.ts";
 import type { Route, RouteContext } from "./router.ts";
@@ -136,7 +137,11 @@ export const addressBookRoutes: Route[] = [
     method: "POST",
     pattern: `${BOOK}/{uid}/photo`,
     handle: (ctx) => {
-      setPhoto(bookFor(ctx, "Write"), ctx.params.uid as string, photoBytes(ctx.body));
+      const book = bookFor(ctx, "Write");
+      const uid = ctx.params.uid as string;
+      // The item is looked up before any image work, as BlueMind does.
+      if (!book.items.has(uid)) throw notFound("item doesnt exists");
+      setPhoto(book, uid, checkAndSanitizePhoto(photoBytes(ctx.body)));
       return undefined;
     },
   },

@@ -41,6 +41,7 @@ export async function makeTwoWayWorld(options: WorldOptions = {}): Promise<TwoWa
   const wire = async (): Promise<void> => {
     const twoWay: TwoWaySync = new TwoWaySync({
       books: base.tb.addressBooks,
+      images: base.tb.images,
       store: base.tb.localStore,
       notifications: base.tb.notifications,
       reporter: base.reporter,

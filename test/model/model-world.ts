@@ -62,6 +62,7 @@ class AddonProcess {
     const store = mortalStore(tb.localStore, life);
     const twoWay: TwoWaySync = new TwoWaySync({
       books,
+      images: tb.images,
       store,
       notifications: mortalNotifications(tb.notifications, life),
       reporter: liveReporter,

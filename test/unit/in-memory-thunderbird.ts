@@ -35,6 +35,7 @@ import type {
   Unsubscribe,
 } from "../../src/thunderbird/types.ts";
 import { inEnglish, type UserText } from "../../src/shared/user-text.ts";
+import { NodeImages } from "../support/node-images.ts";
 
 // ───────────────────────────── call names, options ─────────────────────────────
 
@@ -490,6 +491,7 @@ export class InMemoryThunderbird implements Thunderbird {
   readonly alarms: AlarmsApi;
   readonly connectivity: ConnectivityApi;
   readonly notifications: NotificationsApi;
+  readonly images = new NodeImages();
   /** Thunderbird in English. */
   readonly render = (value: UserText): string => inEnglish(value);
 
@@ -621,6 +623,15 @@ export class InMemoryThunderbird implements Thunderbird {
   bumpPopularity(contactId: string): void {
     const contact = this.requireContact(contactId);
     this.emit("contactUpdated", this.contactInfo(contact), []);
+  }
+
+  /** The user removes the contact's photo in the contact editor: file and vCard PHOTO both go. */
+  removePhotoAsUser(contactId: string): void {
+    const contact = this.requireContact(contactId);
+    const before = contact.vCard;
+    delete contact.photoFile;
+    contact.vCard = serialiseVCard(parseVCard(contact.vCard).filter((p) => p[0] !== "photo"));
+    this.emit("contactUpdated", this.contactInfo(contact), changedPropertyNames(before, contact.vCard));
   }
 
   /** The photo Thunderbird would show for a contact, or undefined. */

@@ -23,7 +23,7 @@ export class ContactWriter {
   readonly pacer: WritePacer;
 
   constructor(
-    private readonly books: AddressBooksApi,
+    readonly books: AddressBooksApi,
     readonly bookId: string,
     private readonly limiter: Limiter,
     private readonly signal?: AbortSignal,

@@ -1,18 +1,22 @@
-// The photo half of applying one pulled card: download it when needed (photos.ts decides), store
-// it in Thunderbird when its bytes changed, and record what was stored in the contact's record
-// through the ledger. A photo that could not be downloaded or stored puts the card on the retry
-// list (the card itself is in sync, so only its photo is fetched again) and never fails the card.
+// The photo half of applying one pulled card: download BlueMind's photo when needed (photos.ts
+// decides), store it in Thunderbird when its bytes changed, remove the photo here when BlueMind's
+// is gone, and record what was done in the contact's photo state (photo-state.ts) through the
+// ledger. A photo changed here and not sent yet is left alone: the push sends it. A photo that
+// could not be downloaded or stored puts the card on the retry list (the card itself is in sync,
+// so only its photo is fetched again) and never fails the card.
 import type { ItemValue, VCard } from "../../bluemind/models.ts";
 import { describeError } from "../../shared/error-message.ts";
 import type { ActivityLevel } from "../../shared/status.ts";
 import { inEnglish, text, type UserText } from "../../shared/user-text.ts";
 import type { Limiter } from "../concurrency.ts";
+import { localPhotoFingerprint, NO_PHOTO, photoHere, photoOnBothSides, photoStates } from "../photo-state.ts";
 import type { BookLedger } from "../state/book-ledger.ts";
 import { isRunFatal } from "../sync-errors.ts";
 import type { ContactWrite } from "./changeset-plan.ts";
 import type { ContactWriter } from "./contact-writer.ts";
 import { fingerprintBytes } from "./fingerprint.ts";
-import { hasPhotoFlag, imageTypeOf, needsPhotoDownload, NO_PHOTO } from "./photos.ts";
+import { removeContactPhoto } from "./photo-removal.ts";
+import { hasPhotoFlag, imageTypeOf, needsPhotoDownload } from "./photos.ts";
 import type { BookContent } from "../remote-content.ts";
 
 export interface PhotoStepDeps {
@@ -29,9 +33,11 @@ export class PhotoStep {
 
   async sync(item: ItemValue<VCard>, contactId: string, decision: ContactWrite): Promise<void> {
     const { ledger, signal } = this.deps;
+    const state = ledger.state.contacts[contactId]?.p;
     if (!hasPhotoFlag(item.value)) {
-      // Thunderbird's interface cannot remove a photo; forget it so a new one is downloaded.
-      ledger.setPhoto(contactId, undefined);
+      const removed = photoOnBothSides(state);
+      if (removed !== null) await this.removedThere(item.uid, contactId, removed);
+      else if (photoHere(state) === null) ledger.setPhoto(contactId, undefined);
       return;
     }
     if (!needsPhotoDownload(item.value, ledger.state.contacts[contactId], decision !== "skip")) return;
@@ -48,11 +54,11 @@ export class PhotoStep {
       return;
     }
     const fingerprint = fingerprintBytes(bytes);
-    if (decision !== "create" && ledger.state.contacts[contactId]?.p === fingerprint) return;
+    if (decision !== "create" && (state === fingerprint || (await this.changedHere(contactId, state, decision)))) return;
     const type = imageTypeOf(bytes);
     if (type === null) {
       this.deps.log("warning", text("logPhotoSkipped", item.uid));
-      ledger.setPhoto(contactId, fingerprint);
+      ledger.setPhoto(contactId, photoStates.thereOnly(fingerprint));
       return;
     }
     try {
@@ -64,9 +70,37 @@ export class PhotoStep {
     }
   }
 
-  /** No photo on record: the retry of the card (unchanged, so not rewritten) fetches it again. */
+  /**
+   * Thunderbird shows a photo the state does not know: set here and not sent yet. Only looked at
+   * when the user may have set one: the contact was just updated, or a photo is known here (a
+   * card merely fetched again, in a resumed first sync, is not read).
+   */
+  private async changedHere(contactId: string, state: string | undefined, decision: ContactWrite): Promise<boolean> {
+    if (decision !== "update" && photoHere(state) === null) return false;
+    const contact = await this.deps.writer.call(() => this.deps.writer.books.getContact(contactId));
+    const here = contact === null ? null : localPhotoFingerprint(contact.vCard);
+    return here !== null && here !== photoHere(state);
+  }
+
+  /** BlueMind no longer has the photo both sides had: it goes here too, unless changed here. */
+  private async removedThere(itemUid: string, contactId: string, fingerprint: string): Promise<void> {
+    const { ledger, writer, signal } = this.deps;
+    try {
+      const contact = await writer.call(() => writer.books.getContact(contactId));
+      const here = contact === null ? null : localPhotoFingerprint(contact.vCard);
+      if (here !== null && here !== fingerprint) return;
+      if (contact !== null && here !== null && !(await removeContactPhoto({ books: writer.books, call: (task) => writer.call(task) }, contact))) return;
+      ledger.setPhoto(contactId, undefined);
+    } catch (error) {
+      if (isRunFatal(error, signal)) throw error;
+      this.deps.ledger.retryLater(itemUid, `photo not removed: ${inEnglish(describeError(error))}`);
+      this.deps.log("warning", text("logPhotoNotRemoved", itemUid, describeError(error)));
+    }
+  }
+
+  /** The retry of the card (unchanged, so not rewritten) fetches its photo again. */
   private failed(itemUid: string, contactId: string, what: string, message: UserText, error: unknown): void {
-    this.deps.ledger.setPhoto(contactId, undefined);
+    this.deps.ledger.setPhoto(contactId, photoStates.pending(this.deps.ledger.state.contacts[contactId]?.p));
     this.deps.ledger.retryLater(itemUid, `${what}: ${inEnglish(describeError(error))}`);
     this.deps.log("warning", message);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hasPhotoFlag, imageTypeOf, needsPhotoDownload, NO_PHOTO } from "./photos.ts";
+import { NO_PHOTO, photoStates } from "../photo-state.ts";
+import { hasPhotoFlag, imageTypeOf, needsPhotoDownload } from "./photos.ts";
 import { individual, pngBytes } from "../../../test/support/memory-content.ts";
 
 const withPhoto = individual("A", "a@b.c", { identification: { formatedName: { value: "A" }, photo: true } });
@@ -18,6 +19,11 @@ describe("photos", () => {
     expect(needsPhotoDownload(withPhoto, { item: "x", v: 1, h: "h", p: "abc" }, false)).toBe(false);
     expect(needsPhotoDownload(withPhoto, { item: "x", v: 1, h: "h", p: NO_PHOTO }, false)).toBe(false);
     expect(needsPhotoDownload(without, undefined, true)).toBe(false);
+    // A download that failed is tried again; a photo Thunderbird cannot take, or one set here and
+    // refused by BlueMind, is not fetched again for an unchanged card.
+    expect(needsPhotoDownload(withPhoto, { item: "x", v: 1, h: "h", p: photoStates.pending("abc") }, false)).toBe(true);
+    expect(needsPhotoDownload(withPhoto, { item: "x", v: 1, h: "h", p: photoStates.thereOnly("abc") }, false)).toBe(false);
+    expect(needsPhotoDownload(withPhoto, { item: "x", v: 1, h: "h", p: photoStates.hereOnly("abc") }, false)).toBe(false);
   });
 
   it("recognises PNG and JPEG only", () => {

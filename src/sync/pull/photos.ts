@@ -2,26 +2,23 @@
 // and flags it in `identification.photo`; Thunderbird takes it through contacts.setPhoto, which
 // accepts PNG and JPEG only.
 //
-// When to download: the card has the flag and either it was just written or no photo was stored
-// for it yet (a photo that failed earlier, a resumed sync). An unchanged card is not fetched at
+// When to download: the card has the flag and either it was just written or BlueMind's photo was
+// not stored yet (photo-state.ts: never tried, or failed). An unchanged card is not fetched at
 // all, so its photo is not downloaded again. After an update, the downloaded bytes are compared
-// with the fingerprint of the last photo written, and Thunderbird is only asked to store them if
-// they differ (contacts.update leaves the stored photo in place).
-// Known limits: BlueMind does not bump a card's version for a photo-only change, so such a change
-// shows up with the card's next edit; and the Thunderbird interface has no "remove photo" call,
-// so a photo removed on the server stays in Thunderbird.
+// with the fingerprint of the photo here, and Thunderbird is only asked to store them if they
+// differ (contacts.update leaves the stored photo in place).
+// Known limit: BlueMind does not bump a card's version for a photo-only change, so such a change
+// made there shows up with the card's next edit (or a Repair, which reads every card).
 import type { VCard } from "../../bluemind/models.ts";
+import { photoDownloadDue } from "../photo-state.ts";
 import type { ContactRecord } from "../state/sync-state.ts";
-
-/** Stored in ContactRecord.p when the server had no photo despite the flag. */
-export const NO_PHOTO = "none";
 
 export function hasPhotoFlag(card: VCard): boolean {
   return card.identification?.photo === true;
 }
 
 export function needsPhotoDownload(card: VCard, record: ContactRecord | undefined, written: boolean): boolean {
-  return hasPhotoFlag(card) && (written || record?.p === undefined);
+  return hasPhotoFlag(card) && (written || photoDownloadDue(record?.p));
 }
 
 export type ImageType = "image/png" | "image/jpeg";

@@ -10,7 +10,8 @@ import { BaseCopies } from "../state/base-copies.ts";
 import { BookLedger } from "../state/book-ledger.ts";
 import { silentReporter } from "../reporter.ts";
 import { emptyBookState, type BookSyncState } from "../state/sync-state.ts";
-import { inEnglish } from "../../shared/user-text.ts";
+import { inEnglish, text } from "../../shared/user-text.ts";
+import { NotFoundError } from "../../bluemind/errors.ts";
 
 const BOOK = "book:A";
 
@@ -28,8 +29,20 @@ class ScriptedServer implements PushServer {
   itemLimit = Infinity;
   failAfterBatches = Infinity;
 
+  /** Item uid → the photo set with setPhoto (as sent). */
+  readonly photos = new Map<string, Uint8Array>();
+
   async version(): Promise<number> {
     return this.current;
+  }
+
+  async setPhoto(uid: string, png: Uint8Array): Promise<void> {
+    if (!this.items.has(uid)) throw new NotFoundError(text("errorNotFound", uid), { status: 404, code: "NOT_FOUND" });
+    this.photos.set(uid, png);
+  }
+
+  async deletePhoto(uid: string): Promise<void> {
+    this.photos.delete(uid);
   }
 
   async changeset(since: number): Promise<ContainerChangeset> {
@@ -117,7 +130,7 @@ async function rig(count: number): Promise<Rig> {
     run: () =>
       pushBook(
         { containerUid: BOOK, localBookId: bookId, bookName: "A", ledger: new BookLedger(state, new BaseCopies(tb.localStore, BOOK), async () => void r.saved++) },
-        { books: tb.addressBooks, server, queue, reporter: silentReporter },
+        { books: tb.addressBooks, images: tb.images, server, queue, reporter: silentReporter },
       ),
   };
   return r;

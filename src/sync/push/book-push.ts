@@ -36,6 +36,8 @@ export async function pushBook(target: PushTarget, deps: PushDeps): Promise<Push
     mupdates: (changes, options) => mupdatesWithinItemLimit(server, changes, options),
     version: (options) => server.version(options),
     changeset: (since, options) => server.changeset(since, options),
+    setPhoto: (uid, png, options) => server.setPhoto(uid, png, options),
+    deletePhoto: (uid, options) => server.deletePhoto(uid, options),
   };
   const run = new PushRun(target, { ...deps, server: withinLimit });
   const queue = await deps.queue.get(target.containerUid);

@@ -3,7 +3,6 @@
 // edits made while the add-on was not listening (Thunderbird starting, the add-on updated or
 // disabled), which raise no event.
 import { text } from "../../shared/user-text.ts";
-import { vCardContentHash } from "../../vcard/index.ts";
 import type { LocalEvent } from "../state/change-queue.ts";
 import { sameList } from "./push-plan.ts";
 import type { PushRun } from "./push-run.ts";
@@ -21,7 +20,7 @@ export async function expandFullPush(run: PushRun): Promise<void> {
   const changedContacts: Record<string, LocalEvent> = {};
   for (const contact of contacts) {
     const record = ledger.state.contacts[contact.id];
-    if (record !== undefined && (record.item === null || ledger.hashOf(contact.id) === vCardContentHash(contact.vCard))) continue;
+    if (record !== undefined && (record.item === null || ledger.holdsAsSynced(contact.id, contact.vCard))) continue;
     changedContacts[contact.id] = { op: "upsert", uid: record?.item ?? null };
   }
   queueMissingContacts(run, changedContacts);

@@ -30,6 +30,7 @@ import { throwIfAborted } from "../sync-errors.ts";
 import { cardSummary } from "./card-summary.ts";
 import { decideContactDelete, decideContactUpsert, type ServerCopy } from "./push-plan.ts";
 import type { PushRun } from "./push-run.ts";
+import { PhotoPush } from "./push-photo.ts";
 import { UnconfirmedAdds } from "./unconfirmed-adds.ts";
 
 /** Above this many changed contacts, one listing of the book is cheaper than one get each. */
@@ -59,9 +60,11 @@ type PendingContact = PendingContactFields &
 
 export class ContactPush {
   private readonly unconfirmed: UnconfirmedAdds;
+  private readonly photos: PhotoPush;
 
   constructor(private readonly run: PushRun) {
     this.unconfirmed = new UnconfirmedAdds(run);
+    this.photos = new PhotoPush(run);
   }
 
   async push(queue: BookQueue): Promise<void> {
@@ -96,8 +99,8 @@ export class ContactPush {
       const hash = vCardContentHash(contact.vCard);
       // An unconfirmed add is looked up on BlueMind whatever its content: it may not be there.
       // A contact kept to be put back on BlueMind goes whatever its content.
-      if (record !== undefined && record.sent === undefined && record.restore === undefined && hash !== null && this.run.ledger.hashOf(id) === hash) {
-        this.run.done(id, change.rev);
+      if (record !== undefined && record.item !== null && record.sent === undefined && record.restore === undefined && hash !== null && this.run.ledger.hashOf(id) === hash) {
+        this.photos.after({ id, rev: change.rev, item: record.item, vCard: contact.vCard });
         continue;
       }
       const name = cardSummary(contact.vCard).name;
@@ -108,9 +111,11 @@ export class ContactPush {
       const item = record?.item ?? id;
       pending.push({ kind: record === undefined ? "add" : "modify", id, rev: change.rev, item, record, vCard: contact.vCard, hash, name });
     }
+    await this.photos.flush();
     for (const batch of chunk(pending, this.run.batchSize)) {
       throwIfAborted(this.run.deps.signal);
       await this.sendContacts(batch);
+      await this.photos.flush();
       if (this.run.stopped) return;
       await this.run.maybeCheckpoint();
     }
@@ -187,7 +192,7 @@ export class ContactPush {
       const decision = decideContactUpsert({ record: p.record, localHash: p.hash, server: copy });
       if (decision === "in-sync" && item) {
         await this.run.ledger.putContact(p.id, { ...p.record, item: p.item, v: versionOf(item), h: p.hash }, vCard);
-        this.run.done(p.id, p.rev);
+        this.photos.after({ id: p.id, rev: p.rev, item: p.item, vCard });
       } else if (decision === "conflict" && item) {
         const merged = await this.mergeWithServer(p, item);
         if (merged === null) continue;
@@ -267,6 +272,9 @@ export class ContactPush {
       await this.run.ledger.putContact(p.id, record, p.vCard);
       this.run.ledger.retried(p.item);
       if (p.writeHere === true) await this.writeMerged(p.id, p.vCard);
+      // The merged vCard keeps Thunderbird's PHOTO (BlueMind has no field for it).
+      this.photos.after({ id: p.id, rev: p.rev, item: p.item, vCard: p.vCard });
+      return;
     }
     this.run.done(p.id, p.rev);
   }
@@ -295,7 +303,7 @@ export class ContactPush {
     if (serverOutdated) return { vCard, writeHere: thunderbirdOutdated };
     await this.run.ledger.putContact(p.id, { ...p.record, item: p.item, v: versionOf(item), h: vCardContentHash(server.value) }, server.value);
     if (thunderbirdOutdated) await this.writeMerged(p.id, vCard);
-    this.run.done(p.id, p.rev);
+    this.photos.after({ id: p.id, rev: p.rev, item: p.item, vCard: p.vCard });
     return null;
   }
 

@@ -10,7 +10,7 @@ import type { ContainerChangeset, ContainerUpdatesResult, ItemValue, VCard, VCar
 import type { CallOptions } from "../../bluemind/transport.ts";
 import type { ActivityLevel } from "../../shared/status.ts";
 import { text, type TextArg, type UserText } from "../../shared/user-text.ts";
-import type { AddressBooksApi, ContactInfo, MailingListInfo } from "../../thunderbird/types.ts";
+import type { AddressBooksApi, ContactInfo, ImagesApi, MailingListInfo } from "../../thunderbird/types.ts";
 import type { SyncReporter } from "../reporter.ts";
 import type { BookLedger } from "../state/book-ledger.ts";
 import { emptySettlement, type ChangeQueue, type QueueSettlement, type RefusedChange } from "../state/change-queue.ts";
@@ -29,6 +29,8 @@ export interface PushServer {
   version(options?: CallOptions): Promise<number>;
   /** Read only to tell what became of an unconfirmed add (unconfirmed-adds.ts). */
   changeset(since: number, options?: CallOptions): Promise<ContainerChangeset>;
+  setPhoto(uid: string, png: Uint8Array, options?: CallOptions): Promise<void>;
+  deletePhoto(uid: string, options?: CallOptions): Promise<void>;
 }
 
 export interface PushTarget {
@@ -42,6 +44,8 @@ export interface PushTarget {
 
 export interface PushDeps {
   books: AddressBooksApi;
+  /** Scales a photo down for BlueMind (push-photo.ts). */
+  images: ImagesApi;
   server: PushServer;
   queue: ChangeQueue;
   reporter: SyncReporter;

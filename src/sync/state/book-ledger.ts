@@ -19,6 +19,7 @@
 // The queue of local changes is the other half of a book's state, owned by ChangeQueue (same room,
 // same store): records are always saved before the queue forgets an entry (see push).
 import { vCardContentHash } from "../../vcard/index.ts";
+import { localPhotoChange } from "../photo-state.ts";
 import type { BaseCopies } from "./base-copies.ts";
 import { memoryPullWrites, type BookSyncState, type ContactRecord, type GroupRecord, type PullWritesStore, type SentAdd } from "./sync-state.ts";
 
@@ -71,6 +72,12 @@ export class BookLedger {
       }
     }
     return record.h;
+  }
+
+  /** Thunderbird's vCard of the contact is what the last sync left there: same content, same photo. */
+  holdsAsSynced(contactId: string, vCard: string): boolean {
+    const written = this.hashOf(contactId);
+    return written !== null && vCardContentHash(vCard) === written && localPhotoChange(this.book.contacts[contactId]?.p, vCard) === null;
   }
 
   /** The vCard both sides last agreed on for the contact (the merge base). */

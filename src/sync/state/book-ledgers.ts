@@ -2,7 +2,6 @@
 // engine's one door to the stored sync state. A book's ledger is created here when the book is
 // adopted or loaded, and forgotten here with its stored state and bases when the book stops being
 // synced, so no caller keeps a state object of its own.
-import { vCardContentHash } from "../../vcard/index.ts";
 import type { KeyValueStore } from "../../thunderbird/types.ts";
 import { BaseCopies } from "./base-copies.ts";
 import { BookLedger, type ReadonlyBookState } from "./book-ledger.ts";
@@ -66,14 +65,13 @@ export class BookLedgers {
 
   /**
    * Whether `vCard`, as Thunderbird reports it for `contactId`, is what the add-on last wrote or
-   * sent (by vCardContentHash, which ignores PHOTO and Thunderbird's re-serialising). Contacts of
-   * books not loaded yet answer false.
+   * sent (by vCardContentHash, which ignores Thunderbird's re-serialising, and by its photo).
+   * Contacts of books not loaded yet answer false.
    */
   isOwnWrite(contactId: string, vCard: string): boolean {
     for (const ledger of this.ledgers.values()) {
       if (ledger.state.contacts[contactId] === undefined) continue;
-      const written = ledger.hashOf(contactId);
-      return written !== null && vCardContentHash(vCard) === written;
+      return ledger.holdsAsSynced(contactId, vCard);
     }
     return false;
   }

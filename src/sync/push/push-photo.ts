@@ -1,0 +1,85 @@
+// The photo half of a contact's push. `_mupdates` carries no photo BlueMind would check, so a
+// photo set, changed or removed in Thunderbird goes through setPhoto / deletePhoto once the
+// contact itself is settled (photo-state.ts tells what changed). BlueMind stores photos as PNG
+// under 1 MiB: the photo is sent as a PNG scaled down to fit first. A photo BlueMind still refuses
+// (or that cannot be decoded) stays in Thunderbird only, logged, and is not sent again until it
+// changes; a failure of the network leaves the contact queued.
+import { NotFoundError, PermissionError, ValidationError } from "../../bluemind/errors.ts";
+import { describeError, messageOf } from "../../shared/error-message.ts";
+import { text } from "../../shared/user-text.ts";
+import type { VCardPhoto } from "../../vcard/index.ts";
+import { localPhotoChange, photoStates } from "../photo-state.ts";
+import { throwIfAborted } from "../sync-errors.ts";
+import { cardSummary } from "./card-summary.ts";
+import type { PushRun } from "./push-run.ts";
+
+/**
+ * BlueMind refuses a photo whose PNG reaches 1 MiB (ImageUtils.checkAndSanitize) — its own PNG,
+ * re-encoded by Java's ImageIO, which may compress less than Thunderbird's encoder: a margin.
+ */
+export const PHOTO_MAX_PNG_BYTES = 768 * 1024;
+
+export interface PhotoWork {
+  /** Thunderbird contact id. */
+  id: string;
+  /** The queue revision to settle once the photo is sent. */
+  rev: number;
+  /** BlueMind item uid. */
+  item: string;
+  /** The contact's vCard as Thunderbird shows it (with its photo). */
+  vCard: string;
+}
+
+class UnreadablePhotoError extends Error {}
+
+function refused(error: unknown): boolean {
+  return error instanceof ValidationError || error instanceof PermissionError || error instanceof NotFoundError || error instanceof UnreadablePhotoError;
+}
+
+export class PhotoPush {
+  private readonly waiting: PhotoWork[] = [];
+
+  constructor(private readonly run: PushRun) {}
+
+  /** The contact's change is settled once its photo is sent too (flush). */
+  after(work: PhotoWork): void {
+    this.waiting.push(work);
+  }
+
+  async flush(): Promise<void> {
+    for (let work = this.waiting.shift(); work !== undefined; work = this.waiting.shift()) {
+      throwIfAborted(this.run.deps.signal);
+      await this.push(work);
+      this.run.done(work.id, work.rev);
+    }
+  }
+
+  private async push(work: PhotoWork): Promise<void> {
+    const { ledger, deps } = this.run;
+    const change = localPhotoChange(ledger.state.contacts[work.id]?.p, work.vCard);
+    if (change === null) return;
+    const options = { signal: deps.signal };
+    try {
+      if (change.kind === "remove") {
+        await deps.server.deletePhoto(work.item, options);
+        ledger.setPhoto(work.id, undefined);
+      } else {
+        await deps.server.setPhoto(work.item, await this.fit(change.photo), options);
+        ledger.setPhoto(work.id, change.fingerprint);
+      }
+      this.run.outcome.sent++;
+    } catch (error) {
+      if (!refused(error)) throw error;
+      ledger.setPhoto(work.id, change.kind === "set" ? photoStates.hereOnly(change.fingerprint) : undefined);
+      this.run.log("warning", text("logPhotoNotSent", cardSummary(work.vCard).name, describeError(error)));
+    }
+  }
+
+  private async fit(photo: VCardPhoto): Promise<Uint8Array> {
+    try {
+      return await this.run.deps.images.pngWithin(photo.bytes, photo.type, PHOTO_MAX_PNG_BYTES);
+    } catch (error) {
+      throw new UnreadablePhotoError(messageOf(error));
+    }
+  }
+}

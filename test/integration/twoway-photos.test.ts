@@ -1,0 +1,185 @@
+// Photos both ways in writable synced books, read from the fake BlueMind's state (which stores
+// photos re-encoded as PNG and refuses those of 1 MiB or more, as BlueMind does): a photo set in
+// Thunderbird reaches BlueMind once, scaled down when too big; one removed in Thunderbird is
+// deleted there; one removed on BlueMind goes from Thunderbird without the contact leaving its
+// lists; one BlueMind cannot take stays here, logged, and is not sent again.
+import jpeg from "jpeg-js";
+import { PNG } from "pngjs";
+import { describe, expect, it } from "vitest";
+import type { VCard } from "../../src/bluemind/models.ts";
+import { contactIdFor } from "../../src/sync/contact-uid.ts";
+import { solidPng } from "../fake-bluemind/png.ts";
+import { BOOKS, localBookIdOf, serverItems } from "./sync-fixtures.ts";
+import { useTwoWayWorld, type TwoWayWorld } from "./twoway-fixtures.ts";
+
+const env = useTwoWayWorld();
+
+function photoRequests(world: TwoWayWorld, method: "POST" | "DELETE"): number {
+  return world.fake.requests.filter((r) => r.method === method && r.path.endsWith("/photo")).length;
+}
+
+function serverPhoto(world: TwoWayWorld, itemUid: string): Buffer | undefined {
+  return world.fake.state.books.get(BOOKS.janeContacts)?.photos.get(itemUid);
+}
+
+/** A card of Jane's book with an email, and its contact id here. */
+async function someCard(world: TwoWayWorld, where: (card: { uid: string; value: VCard }) => boolean = () => true): Promise<{ uid: string; value: VCard; id: string }> {
+  const card = serverItems(world.fake, BOOKS.janeContacts).find((i) => i.value.kind === "individual" && where(i));
+  if (card === undefined) throw new Error("no card");
+  return { ...card, id: await contactIdFor(BOOKS.janeContacts, card.uid) };
+}
+
+async function syncedWorld(): Promise<TwoWayWorld> {
+  const world = env.world;
+  await world.sync();
+  await world.settle();
+  world.fake.control.clearRequestLog();
+  world.syncRequests.length = 0;
+  return world;
+}
+
+async function syncAndSettle(world: TwoWayWorld): Promise<void> {
+  await world.sync();
+  await world.settle();
+}
+
+/** Incompressible pixels: a PNG of this many pixels a side takes about 4 × side² bytes. */
+function noisyPng(side: number): Uint8Array {
+  const png = new PNG({ width: side, height: side });
+  let seed = 99;
+  for (let i = 0; i < png.data.length; i++) png.data[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  return new Uint8Array(PNG.sync.write(png));
+}
+
+describe("photos set and removed in Thunderbird", () => {
+  it("sends a photo set in Thunderbird to BlueMind once, as PNG", async () => {
+    const world = await syncedWorld();
+    const card = await someCard(world, (c) => c.value.identification?.photo !== true);
+    const picture = jpeg.encode({ data: Buffer.alloc(20 * 10 * 4, 128), width: 20, height: 10 }, 90).data;
+    await world.tb.asUser.setContactPhoto(card.id, new Uint8Array(picture), "image/jpeg");
+    await world.settle();
+    expect(world.syncRequests).toEqual([false]);
+
+    await syncAndSettle(world);
+    const stored = serverPhoto(world, card.uid);
+    expect(stored).toBeDefined();
+    expect(PNG.sync.read(stored as Buffer)).toMatchObject({ width: 20, height: 10 });
+    expect(world.fake.control.getCard(BOOKS.janeContacts, card.uid)?.value.identification?.photo).toBe(true);
+    expect(photoRequests(world, "POST")).toBe(1);
+    // The user's own picture stays in Thunderbird.
+    expect(Buffer.from(world.tb.photoOf(card.id)?.bytes ?? [])).toEqual(Buffer.from(picture));
+
+    await syncAndSettle(world);
+    await syncAndSettle(world);
+    expect(photoRequests(world, "POST")).toBe(1);
+    expect(world.fake.requests.filter((r) => r.path.endsWith("/_mupdates"))).toHaveLength(0);
+  });
+
+  it("scales a photo too big for BlueMind down until its PNG fits", async () => {
+    const world = await syncedWorld();
+    const card = await someCard(world);
+    const big = noisyPng(700); // ≈ 1.9 MB as PNG: BlueMind would refuse it
+    expect(big.length).toBeGreaterThan(1024 * 1024);
+    await world.tb.asUser.setContactPhoto(card.id, big, "image/png");
+    await world.settle();
+    await syncAndSettle(world);
+
+    const stored = serverPhoto(world, card.uid);
+    expect(stored).toBeDefined();
+    expect((stored as Buffer).length).toBeLessThanOrEqual(768 * 1024);
+    const { width, height } = PNG.sync.read(stored as Buffer);
+    expect(width).toBeLessThan(700);
+    expect(width).toBe(height);
+    expect(world.reporter.lines.filter((l) => l.level !== "info")).toEqual([]);
+  });
+
+  it("deletes on BlueMind a photo removed in Thunderbird", async () => {
+    const world = env.world;
+    const card = await someCard(world);
+    world.fake.control.setPhoto(BOOKS.janeContacts, card.uid, solidPng([200, 10, 10]));
+    await syncAndSettle(world);
+    expect(world.tb.photoOf(card.id)).toBeDefined();
+    world.fake.control.clearRequestLog();
+
+    world.tb.removePhotoAsUser(card.id);
+    await world.settle();
+    await syncAndSettle(world);
+    expect(serverPhoto(world, card.uid)).toBeUndefined();
+    expect(world.fake.control.getCard(BOOKS.janeContacts, card.uid)?.value.identification?.photo).toBe(false);
+    expect(photoRequests(world, "DELETE")).toBe(1);
+    await syncAndSettle(world);
+    expect(photoRequests(world, "DELETE")).toBe(1);
+    expect(world.tb.photoOf(card.id)).toBeUndefined();
+  });
+
+  it("keeps a photo BlueMind cannot take in Thunderbird, says so once, and does not send it again", async () => {
+    const world = await syncedWorld();
+    const card = await someCard(world);
+    const broken = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+    await world.tb.asUser.setContactPhoto(card.id, broken, "image/png");
+    await world.settle();
+    await syncAndSettle(world);
+    await syncAndSettle(world);
+
+    expect(serverPhoto(world, card.uid)).toBeUndefined();
+    expect(Buffer.from(world.tb.photoOf(card.id)?.bytes ?? [])).toEqual(Buffer.from(broken));
+    const warnings = world.reporter.lines.filter((l) => l.level === "warning" && l.message.includes("photo of"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain("stays in Thunderbird only");
+  });
+});
+
+describe("photos removed on BlueMind", () => {
+  it("removes the photo here too, and the contact keeps its id and its lists", async () => {
+    const world = env.world;
+    const group = serverItems(world.fake, BOOKS.janeContacts).find((i) => i.value.kind === "group" && (i.value.organizational?.member ?? []).some((m) => m.itemUid));
+    const memberUid = group?.value.organizational?.member?.find((m) => m.itemUid)?.itemUid;
+    if (group === undefined || memberUid === undefined || memberUid === null) throw new Error("no group with a member card");
+    const card = await someCard(world, (c) => c.uid === memberUid);
+    world.fake.control.setPhoto(BOOKS.janeContacts, card.uid, solidPng([10, 200, 10]));
+    await syncAndSettle(world);
+    expect(world.tb.photoOf(card.id)).toBeDefined();
+    const bookId = localBookIdOf(world.tb, BOOKS.janeContacts);
+    const listsBefore = await listsHolding(world, bookId, card.id);
+    expect(listsBefore.length).toBeGreaterThan(0);
+    world.fake.control.clearRequestLog();
+
+    // As BlueMind's web app does: the photo removed, the card saved.
+    world.fake.control.setPhoto(BOOKS.janeContacts, card.uid, null);
+    world.fake.control.updateCard(BOOKS.janeContacts, card.uid, { ...card.value, identification: { ...card.value.identification, photo: false } });
+    await syncAndSettle(world);
+
+    expect(world.tb.photoOf(card.id)).toBeUndefined();
+    expect(await world.tb.addressBooks.getContact(card.id)).not.toBeNull();
+    expect(await listsHolding(world, bookId, card.id)).toEqual(listsBefore);
+    // Nothing went back to BlueMind, and the next syncs are quiet.
+    await syncAndSettle(world);
+    await syncAndSettle(world);
+    expect(world.fake.requests.filter((r) => r.method !== "GET" && !r.path.includes("_changeset") && !r.path.endsWith("/_mget") && !r.path.includes("/auth/"))).toEqual([]);
+    expect(world.fake.control.getCard(BOOKS.janeContacts, group.uid)?.value.organizational?.member).toEqual(group.value.organizational?.member);
+  });
+
+  it("keeps a photo changed here meanwhile, and sends it", async () => {
+    const world = env.world;
+    const card = await someCard(world);
+    world.fake.control.setPhoto(BOOKS.janeContacts, card.uid, solidPng([1, 1, 200]));
+    await syncAndSettle(world);
+    world.fake.control.setPhoto(BOOKS.janeContacts, card.uid, null);
+    world.fake.control.updateCard(BOOKS.janeContacts, card.uid, { ...card.value, identification: { ...card.value.identification, photo: false } });
+    const mine = solidPng([250, 250, 0], 16);
+    await world.tb.asUser.setContactPhoto(card.id, mine, "image/png");
+    await world.settle();
+    await syncAndSettle(world);
+
+    expect(Buffer.from(world.tb.photoOf(card.id)?.bytes ?? [])).toEqual(Buffer.from(mine));
+    expect(PNG.sync.read(serverPhoto(world, card.uid) as Buffer)).toMatchObject({ width: 16, height: 16 });
+  });
+});
+
+async function listsHolding(world: TwoWayWorld, bookId: string, contactId: string): Promise<string[]> {
+  const held: string[] = [];
+  for (const list of await world.tb.addressBooks.listLists(bookId)) {
+    if ((await world.tb.addressBooks.listMembers(list.id)).some((m) => m.id === contactId)) held.push(list.name);
+  }
+  return held.sort();
+}
