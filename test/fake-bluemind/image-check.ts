@@ -25,12 +25,18 @@ function decode(bytes: Buffer): Decoded | null {
   return null;
 }
 
+function opaque(rgba: Buffer): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
+}
+
 export function checkAndSanitizePhoto(bytes: Buffer): Buffer {
   const image = decode(bytes);
   if (image === null) throw new ServerFault("INVALID_PARAMETER", "not an image (not valid format)");
   const png = new PNG({ width: image.width, height: image.height });
   png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-  const asPng = PNG.sync.write(png);
+  // ImageIO reads an opaque image (a JPEG, an RGB PNG) without alpha and writes it back so.
+  const asPng = PNG.sync.write(png, opaque(png.data) ? { colorType: 2, inputHasAlpha: true } : {});
   if (asPng.length >= MAX_PHOTO_PNG_BYTES) {
     throw new ServerFault("ENTITY_TOO_LARGE", `Image is too big, original size is ${bytes.length} byte(s), new size is ${asPng.length} byte(s)`);
   }

@@ -4,6 +4,7 @@
 // deleted there; one removed on BlueMind goes from Thunderbird without the contact leaving its
 // lists; one BlueMind cannot take stays here, logged, and is not sent again.
 import jpeg from "jpeg-js";
+import { randomBytes } from "node:crypto";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
@@ -43,11 +44,12 @@ async function syncAndSettle(world: TwoWayWorld): Promise<void> {
   await world.settle();
 }
 
-/** Incompressible pixels: a PNG of this many pixels a side takes about 4 × side² bytes. */
+/** Incompressible pixels: a PNG of this many pixels a side takes 3 to 4 × side² bytes. */
 function noisyPng(side: number): Uint8Array {
   const png = new PNG({ width: side, height: side });
-  let seed = 99;
-  for (let i = 0; i < png.data.length; i++) png.data[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  const random = randomBytes(png.data.length);
+  // Opaque, as a camera picture is.
+  for (let i = 0; i < png.data.length; i++) png.data[i] = i % 4 === 3 ? 255 : (random[i] ?? 0);
   return new Uint8Array(PNG.sync.write(png));
 }
 
@@ -78,7 +80,7 @@ describe("photos set and removed in Thunderbird", () => {
   it("scales a photo too big for BlueMind down until its PNG fits", async () => {
     const world = await syncedWorld();
     const card = await someCard(world);
-    const big = noisyPng(700); // ≈ 1.9 MB as PNG: BlueMind would refuse it
+    const big = noisyPng(700); // ≈ 1.5 MB as PNG: BlueMind would refuse it
     expect(big.length).toBeGreaterThan(1024 * 1024);
     await world.tb.asUser.setContactPhoto(card.id, big, "image/png");
     await world.settle();
@@ -91,6 +93,29 @@ describe("photos set and removed in Thunderbird", () => {
     expect(width).toBeLessThan(700);
     expect(width).toBe(height);
     expect(world.reporter.lines.filter((l) => l.level !== "info")).toEqual([]);
+  });
+
+  it("sends a smaller photo when BlueMind still finds it too big, and again after a failure", async () => {
+    const world = await syncedWorld();
+    const card = await someCard(world);
+    await world.tb.asUser.setContactPhoto(card.id, noisyPng(300), "image/png");
+    await world.settle();
+    world.fake.control.injectFault({ method: "POST", pathPattern: /\/photo$/, kind: "status", status: 500, errorCode: "UNKNOWN", message: "disk full", times: Infinity });
+    await world.sync();
+    await world.settle();
+    expect(serverPhoto(world, card.uid)).toBeUndefined();
+
+    // The failure left the change queued: the next sync sends it. BlueMind refuses the first size.
+    const failedPosts = photoRequests(world, "POST");
+    world.fake.control.clearFaults();
+    world.fake.control.injectFault({ method: "POST", pathPattern: /\/photo$/, kind: "status", status: 500, errorCode: "ENTITY_TOO_LARGE", message: "Image is too big" });
+    await syncAndSettle(world);
+    const sizes = world.tb.images.calls.map((c) => c.maxBytes);
+    expect(sizes.slice(-2)).toEqual([768 * 1024, 192 * 1024]);
+    const stored = serverPhoto(world, card.uid);
+    expect(stored).toBeDefined();
+    expect((stored as Buffer).length).toBeLessThanOrEqual(192 * 1024);
+    expect(photoRequests(world, "POST")).toBe(failedPosts + 2);
   });
 
   it("deletes on BlueMind a photo removed in Thunderbird", async () => {

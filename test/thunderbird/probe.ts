@@ -376,6 +376,17 @@ export class ProbeClient {
     return this.call("contacts.update", id, { vCard });
   }
 
+  /** contacts.setPhoto, as the contact editor does when the user picks a picture. */
+  setPhoto(id: string, bytes: Uint8Array, type: string): Promise<null> {
+    return this.call("probe.setPhoto", id, Buffer.from(bytes).toString("base64"), type);
+  }
+
+  /** contacts.getPhoto: what Thunderbird shows for the contact (null without a photo). */
+  async getPhoto(id: string): Promise<{ type: string; bytes: Buffer } | null> {
+    const photo = await this.call<{ type: string; base64: string } | null>("probe.getPhoto", id);
+    return photo === null ? null : { type: photo.type, bytes: Buffer.from(photo.base64, "base64") };
+  }
+
   deleteContact(id: string): Promise<void> {
     return this.call("contacts.delete", id);
   }

@@ -18,6 +18,8 @@ import type { PushRun } from "./push-run.ts";
  * re-encoded by Java's ImageIO, which may compress less than Thunderbird's encoder: a margin.
  */
 export const PHOTO_MAX_PNG_BYTES = 768 * 1024;
+/** Refused as too big at this size still: it is not the size. */
+const MIN_RETRY_BYTES = 32 * 1024;
 
 export interface PhotoWork {
   /** Thunderbird contact id. */
@@ -58,13 +60,12 @@ export class PhotoPush {
     const { ledger, deps } = this.run;
     const change = localPhotoChange(ledger.state.contacts[work.id]?.p, work.vCard);
     if (change === null) return;
-    const options = { signal: deps.signal };
     try {
       if (change.kind === "remove") {
-        await deps.server.deletePhoto(work.item, options);
+        await deps.server.deletePhoto(work.item, { signal: deps.signal });
         ledger.setPhoto(work.id, undefined);
       } else {
-        await deps.server.setPhoto(work.item, await this.fit(change.photo), options);
+        await this.send(work.item, change.photo);
         ledger.setPhoto(work.id, change.fingerprint);
       }
       this.run.outcome.sent++;
@@ -75,9 +76,22 @@ export class PhotoPush {
     }
   }
 
-  private async fit(photo: VCardPhoto): Promise<Uint8Array> {
+  /** BlueMind's PNG of our PNG may still be too big (another encoder, alpha added): smaller then. */
+  private async send(item: string, photo: VCardPhoto): Promise<void> {
+    for (let limit = PHOTO_MAX_PNG_BYTES; ; limit = Math.floor(limit / 4)) {
+      try {
+        await this.run.deps.server.setPhoto(item, await this.fit(photo, limit), { signal: this.run.deps.signal });
+        return;
+      } catch (error) {
+        const tooBig = error instanceof ValidationError && error.code === "ENTITY_TOO_LARGE";
+        if (!tooBig || limit < MIN_RETRY_BYTES) throw error;
+      }
+    }
+  }
+
+  private async fit(photo: VCardPhoto, maxBytes: number): Promise<Uint8Array> {
     try {
-      return await this.run.deps.images.pngWithin(photo.bytes, photo.type, PHOTO_MAX_PNG_BYTES);
+      return await this.run.deps.images.pngWithin(photo.bytes, photo.type, maxBytes);
     } catch (error) {
       throw new UnreadablePhotoError(messageOf(error));
     }

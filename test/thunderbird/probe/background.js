@@ -118,6 +118,23 @@ function unregisterSearchBook(id) {
   return true;
 }
 
+/** contacts.setPhoto takes a File, which does not cross JSON: the test sends base64. */
+async function setPhoto(contactId, base64, type) {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  await api.contacts.setPhoto(contactId, new File([bytes], "photo", { type }));
+  return null;
+}
+
+/** The contact's photo as contacts.getPhoto gives it, in base64 (null without one). */
+async function getPhoto(contactId) {
+  const file = await api.contacts.getPhoto(contactId);
+  if (!file) return null;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { type: file.type, base64: btoa(binary) };
+}
+
 async function execute(method, args) {
   if (method === "probe.ping") {
     return { sessionId, browserInfo: await api.runtime.getBrowserInfo() };
@@ -125,6 +142,8 @@ async function execute(method, args) {
   if (method === "probe.registerSearchBook") return registerSearchBook(...args);
   if (method === "probe.unregisterSearchBook") return unregisterSearchBook(...args);
   if (method === "probe.searchCalls") return searchBooks.get(args[0])?.calls ?? [];
+  if (method === "probe.setPhoto") return setPhoto(...args);
+  if (method === "probe.getPhoto") return getPhoto(...args);
   const path = method.split(".");
   let owner = api;
   for (const part of path.slice(0, -1)) {
