@@ -31,8 +31,6 @@ type LedgerView = Pick<BookLedger, "state" | "hashOf">;
 
 export interface LocalCopy {
   id: string;
-  /** The content hash it shares with its original. */
-  hash: string;
   /** The synced contact it copies, found in Thunderbird with that content. */
   original: string;
   name: string;
@@ -74,7 +72,7 @@ export function findLocalCopies(ledger: LedgerView, contacts: readonly ContactIn
       const vCard = here.get(id);
       return vCard !== undefined && vCardContentHash(vCard) === hash;
     });
-    if (original !== undefined) copies.push({ id: contact.id, hash, original, name: cardSummary(contact.vCard).name });
+    if (original !== undefined) copies.push({ id: contact.id, original, name: cardSummary(contact.vCard).name });
   }
   return copies;
 }
