@@ -172,6 +172,12 @@ export class BackgroundApp {
     void this.syncNow();
   }
 
+  /** "Remove copies": the book's copies of synced contacts are deleted at the sync that starts now. */
+  removeCopies(containerUid: string): void {
+    this.engine.requestCopiesRemoval(containerUid);
+    void this.syncNow();
+  }
+
   async signIn(serverUrl: string, login: string, password: string): Promise<void> {
     const settings = await this.settings.load();
     if (settings.managed.includes("serverUrl") && serverUrl !== settings.serverUrl) {
@@ -301,6 +307,7 @@ export class BackgroundApp {
       lastError: null,
       ...(book.sync && previous?.state === "held" && previous.heldDeletions !== undefined ? { heldDeletions: previous.heldDeletions } : {}),
       ...(book.sync && previous?.drift !== undefined ? { drift: previous.drift } : {}),
+      ...(book.sync && !book.readOnly && previous?.copies !== undefined ? { copies: previous.copies } : {}),
     };
   }
 }

@@ -50,6 +50,9 @@ export async function handleRequest(app: BackgroundApp, request: Request): Promi
       case "repairBook":
         await app.repairBook(request.containerUid);
         break;
+      case "removeCopies":
+        app.removeCopies(request.containerUid);
+        break;
     }
     return { ok: true, value: await state(app) };
   } catch (error) {

@@ -188,6 +188,28 @@ describe("book lists", () => {
     expect(backend.requests.at(-1)).toEqual({ type: "repairBook", containerUid: MINE.containerUid });
   });
 
+  it("a book holding copies of its synced contacts says how many, names a few, and offers Remove copies", async () => {
+    const withCopies = book({ ...MINE, state: "synced", lastSuccess: Date.now(), copies: { count: 5, names: ["Ann Lee", "Bob Roe", "Cy Doe"] } });
+    const single = book({ ...MINE, containerUid: "book:other", name: "Autre", state: "synced", lastSuccess: Date.now(), copies: { count: 1, names: ["Di Moe"] } });
+    const readOnly = book({ ...DIRECTORY, sync: true, state: "synced", copies: { count: 2, names: ["Ed", "Flo"] } });
+    const backend = connected([withCopies, single, readOnly, COLLECTED]);
+    root = await renderPage(backend);
+    const row = rowOf(root, MINE.containerUid);
+    expect(row.querySelector(".book-status")?.textContent).toContain("5 contacts of “Mes contacts” are copies of contacts already there");
+    expect(row.querySelector(".book-question .hint")?.textContent).toBe(
+      "Not sent to BlueMind: “Ann Lee”, “Bob Roe”, “Cy Doe” and 2 more. Remove copies deletes them from Thunderbird; the contacts they copy stay, here and on BlueMind.",
+    );
+    expect(rowOf(root, "book:other").querySelector(".book-status")?.textContent).toContain("1 contact of “Autre” is a copy of a contact already there");
+    expect(rowOf(root, "book:other").querySelector(".book-question .hint")?.textContent).toContain("BlueMind: “Di Moe”. Remove");
+    expect(buttonNamed(rowOf(root, DIRECTORY.containerUid), "Remove copies")).toBeNull();
+    expect(buttonNamed(rowOf(root, COLLECTED.containerUid), "Remove copies")).toBeNull();
+
+    backend.reply = (request) => (request.type === "removeCopies" ? { ok: false, error: text("errorBookNotSynced") } : undefined);
+    await click(buttonNamed(row, "Remove copies")!);
+    expect(backend.requests.at(-1)).toEqual({ type: "removeCopies", containerUid: MINE.containerUid });
+    expect(row.querySelector('[role="alert"]')?.textContent).toBe("This book is not synchronized.");
+  });
+
   it("warns about books above 1,000 contacts and asks before syncing one; Cancel changes nothing", async () => {
     const backend = connected([CLIENTS, DIRECTORY]);
     root = await renderPage(backend);

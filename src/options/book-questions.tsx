@@ -1,8 +1,9 @@
 // What a book's row asks or offers beyond its status line: the mass-deletion guard's two answers
-// (sync/deletion-guard.ts; the status line says how many BlueMind deleted) and, when the integrity
-// check found drift (sync/integrity.ts), Repair.
+// (sync/deletion-guard.ts; the status line says how many BlueMind deleted), when the integrity
+// check found drift (sync/integrity.ts), Repair, and when the book holds local-only copies of its
+// synced contacts (sync/local-copies.ts), their removal.
 import type { BookStatus } from "../shared/status.ts";
-import { say, useI18n } from "./i18n.ts";
+import { formatCount, say, useI18n } from "./i18n.ts";
 import { useBookRequest, type BookRequest } from "./use-book-request.ts";
 import type { Send } from "./use-options-state.ts";
 
@@ -35,6 +36,25 @@ export function RepairDrift({ book, send }: { book: BookStatus; send: Send }) {
       <div class="question-actions">
         <button type="button" class="button" disabled={request.busy} onClick={() => void request.send({ type: "repairBook", containerUid: book.containerUid })}>
           {t("repairBook")}
+        </button>
+      </div>
+      <RequestError request={request} />
+    </div>
+  );
+}
+
+export function RemoveCopies({ book, send }: { book: BookStatus; send: Send }) {
+  const { t, language } = useI18n();
+  const request = useBookRequest(send);
+  if (book.copies === undefined) return null;
+  const { count, names } = book.copies;
+  const shown = names.map((name) => t("whatContact", name)).join(", ");
+  return (
+    <div class="book-question">
+      <p class="hint">{t("copiesHint", count > names.length ? t("copyNamesMore", shown, formatCount(count - names.length, language)) : shown)}</p>
+      <div class="question-actions">
+        <button type="button" class="button" disabled={request.busy} onClick={() => void request.send({ type: "removeCopies", containerUid: book.containerUid })}>
+          {t("removeCopies")}
         </button>
       </div>
       <RequestError request={request} />

@@ -2,9 +2,9 @@
 // Every server-provided string is rendered as a text node.
 import type { BookStatus } from "../shared/status.ts";
 import type { UserText } from "../shared/user-text.ts";
-import { contactCountText, formatCount, formatTime, say, useI18n } from "./i18n.ts";
+import { contactCountText, copiesText, formatCount, formatTime, say, useI18n } from "./i18n.ts";
 import { SyncSwitch } from "./sync-switch.tsx";
-import { HeldDeletions, RepairDrift } from "./book-questions.tsx";
+import { HeldDeletions, RemoveCopies, RepairDrift } from "./book-questions.tsx";
 import type { Send } from "./use-options-state.ts";
 import { useId } from "preact/hooks";
 
@@ -81,6 +81,7 @@ export function BookRow({ book, checked, pending, switchError, disabled, onToggl
         </div>
         {book.state === "held" && <HeldDeletions book={book} send={send} />}
         {book.sync && book.state !== "held" && book.drift !== undefined && <RepairDrift book={book} send={send} />}
+        {book.sync && !book.readOnly && book.state !== "held" && <RemoveCopies book={book} send={send} />}
         {switchError && (
           <p class="book-error" role="alert">
             {t("switchFailed", say(i18n, switchError))}
@@ -140,6 +141,7 @@ function BookState({ book }: { book: BookStatus }) {
         <>
           <span class="state-ok">{book.lastSuccess === null ? t("statusSyncedNoTime") : t("statusSynced", formatTime(book.lastSuccess, language))}</span>
           {book.drift !== undefined && <span class="book-problem state-warning">{t("statusDrift", contactCountText({ t, language }, book.drift))}</span>}
+          {book.copies !== undefined && <span class="book-problem state-warning">{copiesText(i18n, book.copies.count, bookTitle(book))}</span>}
           {/* Synced, with what BlueMind refused of the local changes or cards the pull missed. */}
           {book.lastError && <span class="book-problem state-error">{say(i18n, book.lastError)}</span>}
         </>

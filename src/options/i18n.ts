@@ -33,8 +33,17 @@ export function formatTime(at: number, language: string, now: number = Date.now(
   return new Intl.DateTimeFormat(language, options).format(date);
 }
 
-/** "1 contact" / "1,500 contacts" (French treats 0 and 1 as singular). */
+/** French treats 0 and 1 as singular. */
+function isSingular(language: string, count: number): boolean {
+  return language.toLowerCase().startsWith("fr") ? count <= 1 : count === 1;
+}
+
+/** "1 contact" / "1,500 contacts". */
 export function contactCountText(i18n: I18n, count: number): string {
-  const singular = i18n.language.toLowerCase().startsWith("fr") ? count <= 1 : count === 1;
-  return i18n.t(singular ? "contactCountOne" : "contactCount", formatCount(count, i18n.language));
+  return i18n.t(isSingular(i18n.language, count) ? "contactCountOne" : "contactCount", formatCount(count, i18n.language));
+}
+
+/** "1 contact of “book” is a copy…" / "3 contacts of “book” are copies…" (sync/local-copies.ts). */
+export function copiesText(i18n: I18n, count: number, book: string): string {
+  return i18n.t(isSingular(i18n.language, count) ? "statusCopiesOne" : "statusCopies", formatCount(count, i18n.language), book);
 }

@@ -22,7 +22,9 @@ export type Request =
   /** The user's answer to a book's held deletions (sync/deletion-guard.ts). */
   | { type: "answerDeletions"; containerUid: string; decision: "apply" | "keep" }
   /** Re-read a synced book from BlueMind and reconcile it (sync/integrity.ts). */
-  | { type: "repairBook"; containerUid: string };
+  | { type: "repairBook"; containerUid: string }
+  /** Delete a synced book's local-only copies of its synced contacts (sync/copy-removal.ts). */
+  | { type: "removeCopies"; containerUid: string };
 
 export interface StateAnswer {
   status: StatusSnapshot;
@@ -50,6 +52,7 @@ const REQUEST_FIELDS: { [T in Request["type"]]: FieldGuards<Omit<Extract<Request
   saveSettings: { syncIntervalMinutes: optional(isFiniteNumber), publishLocalBooks: optional(isBoolean) },
   answerDeletions: { containerUid: isString, decision: oneOf(["apply", "keep"] as const) },
   repairBook: { containerUid: isString },
+  removeCopies: { containerUid: isString },
 };
 
 const isRequestType = (type: unknown): type is Request["type"] => typeof type === "string" && Object.hasOwn(REQUEST_FIELDS, type);

@@ -49,6 +49,14 @@ export interface BookStatus {
   heldDeletions?: number;
   /** Contacts the last integrity check found differing from BlueMind's (sync/integrity.ts). */
   drift?: number;
+  /** Local-only copies of contacts already synced, kept from BlueMind (sync/local-copies.ts). */
+  copies?: BookCopies;
+}
+
+export interface BookCopies {
+  count: number;
+  /** A few of their names, for the user to recognise them. */
+  names: string[];
 }
 
 const ACTIVITY_LEVELS = ["info", "warning", "error"] as const;
@@ -142,6 +150,8 @@ export const isAccountState = objectGuard<AccountState>({
   lastContact: isNumberOrNull,
 });
 
+const isBookCopies = objectGuard<BookCopies>({ count: isFiniteNumber, names: arrayOf(isString) });
+
 const isProgress = objectGuard<{ done: number; total: number }>({ done: isFiniteNumber, total: isFiniteNumber });
 
 export const isBookStatus = objectGuard<BookStatus>({
@@ -159,6 +169,7 @@ export const isBookStatus = objectGuard<BookStatus>({
   lastError: nullable(isUserText),
   heldDeletions: optional(isFiniteNumber),
   drift: optional(isFiniteNumber),
+  copies: optional(isBookCopies),
 });
 
 export const isActivityEntry = objectGuard<ActivityEntry>({ at: isFiniteNumber, level: oneOf(ACTIVITY_LEVELS), message: isUserText, containerUid: optional(isString) });

@@ -33,6 +33,8 @@ export interface PushContext {
 export interface PushReport {
   /** One line per change BlueMind refused, e.g. `“Jane Doe”: Email invalid: 'x'`. */
   problems: UserText[];
+  /** Names of the new contacts held back as copies of synced ones (local-copies.ts). */
+  copies?: string[];
 }
 
 export interface SyncEngineOptions extends PullOptions {

@@ -154,6 +154,12 @@ export class SyncEngine {
     await ledger.requestRepair();
   }
 
+  /** "Remove copies": the book's local-only copies of synced contacts go at its next turn (copy-removal.ts). */
+  requestCopiesRemoval(containerUid: string): void {
+    if (this.ledgers.get(containerUid) === undefined) throw new UserError(text("errorBookNotSynced"));
+    this.runner.removeCopiesAtNextTurn(containerUid);
+  }
+
   /** The container uid of the synced book a Thunderbird book id belongs to, if any. */
   async containerOfLocalBook(localBookId: string): Promise<string | null> {
     const index = await this.ledgers.loadIndex();

@@ -41,4 +41,13 @@ describe("statusReporter", () => {
     ]);
     expect(logs).toEqual(["warning book:A Address book renamed to “careful”."]);
   });
+
+  it("shows how many copies a book holds with the first three names, until a look finds none", () => {
+    const updates: Partial<BookStatus>[] = [];
+    const reporter = statusReporter({ updateBook: (_uid, change) => updates.push(change), log: () => undefined });
+    reporter.bookState("book:A", { state: "synced", copies: ["Ann", "Bob", "Cy", "Di"] });
+    reporter.bookState("book:A", { state: "synced" });
+    reporter.bookState("book:A", { state: "synced", copies: [] });
+    expect(updates.map((u) => ("copies" in u ? u.copies : "unchanged"))).toEqual([{ count: 4, names: ["Ann", "Bob", "Cy"] }, "unchanged", undefined]);
+  });
 });

@@ -20,6 +20,8 @@ export interface BookStateChange {
   heldDeletions?: number;
   /** Contacts that differ from the sync state, when the integrity check ran (0: none). */
   drift?: number;
+  /** Names of the book's local-only copies of synced contacts, when they were looked for. */
+  copies?: readonly string[];
 }
 
 export interface SyncReporter {
@@ -34,6 +36,9 @@ export const silentReporter: SyncReporter = {
   progress: () => undefined,
   log: () => undefined,
 };
+
+/** Enough names for the user to recognise the copies, few enough for a status line. */
+const COPY_NAMES_SHOWN = 3;
 
 /** The slice of the background's StatusStore the reporter needs. */
 export interface StatusSink {
@@ -52,6 +57,7 @@ export function statusReporter(sink: StatusSink): SyncReporter {
       if (change.state !== "syncing") update.progress = null;
       // Shown until the next check says otherwise (it runs once per session, then daily).
       if (change.drift !== undefined) update.drift = change.drift > 0 ? change.drift : undefined;
+      if (change.copies !== undefined) update.copies = change.copies.length > 0 ? { count: change.copies.length, names: change.copies.slice(0, COPY_NAMES_SHOWN) } : undefined;
       sink.updateBook(containerUid, update);
     },
     progress(containerUid, progress) {

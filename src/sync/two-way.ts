@@ -170,10 +170,10 @@ export class TwoWaySync {
     await this.tracker.idle();
     if (!book.readOnly && context.queuedOnly !== true && this.catchUpDue(book.containerUid, ledger.state)) await this.queue.requestFullPush(book.containerUid);
     const queue = await this.queue.get(book.containerUid);
-    if (isEmptyQueue(queue)) return { problems: [] };
+    if (isEmptyQueue(queue)) return { problems: [], copies: [] };
     if (book.readOnly) {
       await this.undoQueued(book, localBookId, context);
-      return { problems: [] };
+      return { problems: [], copies: [] };
     }
     const client = this.deps.client();
     if (client === null) throw new UserError(text("errorLocalChangesWait"));
@@ -189,7 +189,7 @@ export class TwoWaySync {
       },
     );
     if (outcome.sent > 0) this.deps.reporter.log("info", text("logLocalChangesSaved", book.displayName, String(outcome.sent)), book.containerUid);
-    return { problems: outcome.problems };
+    return { problems: outcome.problems, copies: outcome.copies };
   }
 
   /**

@@ -146,7 +146,7 @@ describe("pushBook", () => {
       { add: 0, modify: 20, delete: 0 },
     ]);
     expect(r.server.mgets).toEqual([50, 50, 20]);
-    expect(outcome).toEqual({ sent: 120, conflicts: 0, problems: [] });
+    expect(outcome).toEqual({ sent: 120, conflicts: 0, problems: [], copies: [] });
     expect(r.server.items.get("i7")?.value.identification?.formatedName?.value).toBe("Person 7 edited");
     // The container's version after its batch: an upper bound of the card's own version.
     expect(r.state.contacts.c7).toMatchObject({ item: "i7", v: 150 });
@@ -220,7 +220,7 @@ describe("pushBook", () => {
     const outcome = await r.run();
     expect(r.server.batches).toEqual([]);
     expect(r.server.mgets).toEqual([]);
-    expect(outcome).toEqual({ sent: 0, conflicts: 0, problems: [] });
+    expect(outcome).toEqual({ sent: 0, conflicts: 0, problems: [], copies: [] });
     expect(Object.keys((await r.queue.get(BOOK)).contacts)).toEqual([id]);
 
     // The pull re-linked it with the content Thunderbird holds: nothing to send, the entry goes.
@@ -248,7 +248,7 @@ describe("pushBook", () => {
     await r.queue.recordList(BOOK, listId, { op: "upsert", uid: "g" });
 
     const outcome = await r.run();
-    expect(outcome).toEqual({ sent: 1, conflicts: 0, problems: [] });
+    expect(outcome).toEqual({ sent: 1, conflicts: 0, problems: [], copies: [] });
     expect(r.server.items.get("g")?.value.organizational?.member?.map((m) => [m.containerUid, m.itemUid])).toEqual([
       [null, "ia"],
       [BOOK, "ib"],
@@ -263,6 +263,63 @@ describe("pushBook", () => {
     expect(outcome.sent).toBe(0);
     expect(r.server.batches).toEqual([]);
     expect((await r.queue.get(BOOK)).contacts).toEqual({});
+  });
+});
+
+describe("pushBook and copies of synced contacts", () => {
+  /** A synced "Ann Lee" (its card on BlueMind), and `copies` contacts made here with her content. */
+  async function withCopies(copies: number) {
+    const r = await rig(0);
+    const ann = await contactIdFor(BOOK, "ann");
+    const written = vCard(ann, "Ann Lee", "ann@example.com");
+    await r.tb.addressBooks.createContact(r.bookId, written);
+    r.server.items.set("ann", { uid: "ann", version: 50, value: { kind: "individual", identification: { formatedName: { value: "Ann Lee", parameters: [] } }, communications: { emails: [{ value: "ann@example.com", parameters: [] }] } } });
+    r.state.contacts[ann] = { item: "ann", v: 50, h: vCardContentHash(written) };
+    const ids: string[] = [];
+    for (let i = 0; i < copies; i++) {
+      // As an import or a copy leaves it: its own UID, a photo, other property order.
+      const id = await r.tb.asUser.createContact(r.bookId, "BEGIN:VCARD\r\nVERSION:4.0\r\nEMAIL:ann@example.com\r\nFN:Ann Lee\r\nPHOTO:data:image/png;base64,iVBORw0KGgo=\r\nEND:VCARD");
+      await r.queue.recordContact(BOOK, id, { op: "upsert", uid: null });
+      ids.push(id);
+    }
+    return { r, ann, ids };
+  }
+
+  it("sends no copy of a synced contact: it stays queued, named as a copy, and a new contact still goes", async () => {
+    const { r, ids } = await withCopies(2);
+    const fresh = await r.tb.asUser.createContact(r.bookId, vCard("fresh-1", "Cy Doe", "cy@example.com"));
+    await r.queue.recordContact(BOOK, fresh, { op: "upsert", uid: null });
+    const outcome = await r.run();
+    expect(r.server.batches).toEqual([{ add: 1, modify: 0, delete: 0 }]);
+    expect([...r.server.items.keys()].sort()).toEqual(["ann", fresh]);
+    expect(outcome).toEqual({ sent: 1, conflicts: 0, problems: [], copies: ["Ann Lee", "Ann Lee"] });
+    expect(Object.keys((await r.queue.get(BOOK)).contacts).sort()).toEqual([...ids].sort());
+    expect(r.state.contacts[ids[0]!]).toBeUndefined();
+
+    // Asked again at every push while it is there.
+    expect((await r.run()).copies).toEqual(["Ann Lee", "Ann Lee"]);
+    expect(r.server.batches).toHaveLength(1);
+  });
+
+  it("sends a copy the user edited into a contact of its own at the next push", async () => {
+    const { r, ids } = await withCopies(1);
+    await r.run();
+    await r.tb.asUser.updateContact(ids[0]!, vCard(ids[0]!, "Ann Lee", "ann.lee@home.example"));
+    await r.queue.recordContact(BOOK, ids[0]!, { op: "upsert", uid: null });
+    const outcome = await r.run();
+    expect(outcome).toMatchObject({ sent: 1, copies: [] });
+    expect(r.server.items.get(ids[0]!)?.value.communications?.emails?.[0]?.value).toBe("ann.lee@home.example");
+    expect((await r.queue.get(BOOK)).contacts).toEqual({});
+  });
+
+  it("sends a copy whose original the user changed or deleted: the copy holds what BlueMind is about to lose", async () => {
+    const { r, ann, ids } = await withCopies(1);
+    await r.tb.asUser.deleteContact(ann);
+    await r.queue.recordContact(BOOK, ann, { op: "delete", uid: "ann" });
+    const outcome = await r.run();
+    expect(r.server.batches).toEqual([{ add: 1, modify: 0, delete: 1 }]);
+    expect(outcome.copies).toEqual([]);
+    expect([...r.server.items.keys()]).toEqual([ids[0]]);
   });
 });
 

@@ -12,7 +12,8 @@
 //    merge decided nothing is left to send, the loser's fields logged), and only after the
 //    ledger recorded it; a refused or unanswered change stays queued.
 //  - Nothing is duplicated: an add goes only for a contact born here (its own id as item uid);
-//    a derived id without a record waits for the pull to re-link it.
+//    a derived id without a record waits for the pull to re-link it, and a new contact whose
+//    content a synced card of the book already holds waits for the user (held-copies.ts).
 //  - The server's current copy is fetched before a change is sent: a conflict is only visible
 //    there; the merge base is the stored copy both sides last agreed on (state/base-copies.ts).
 //

@@ -28,6 +28,7 @@ import type { BookQueue, ContactChange } from "../state/change-queue.ts";
 import type { ContactRecord } from "../state/sync-state.ts";
 import { throwIfAborted } from "../sync-errors.ts";
 import { cardSummary } from "./card-summary.ts";
+import { HeldCopies } from "./held-copies.ts";
 import { decideContactDelete, decideContactUpsert, type ServerCopy } from "./push-plan.ts";
 import type { PushRun } from "./push-run.ts";
 import { PhotoPush } from "./push-photo.ts";
@@ -71,6 +72,7 @@ export class ContactPush {
     const entries = Object.entries(queue.contacts).map(([id, change]): [string, ContactChange] => [id, { ...change }]);
     if (entries.length === 0) return;
     const local = await this.readContacts(entries.map(([id]) => id));
+    const copies = new HeldCopies(this.run, queue);
     const pending: PendingContact[] = [];
     for (const [id, change] of entries) {
       const record = this.run.ledger.state.contacts[id];
@@ -104,6 +106,8 @@ export class ContactPush {
         continue;
       }
       const name = cardSummary(contact.vCard).name;
+      // A copy of a synced card (local-copies.ts): sent, BlueMind would hold the card twice.
+      if (record === undefined && copies.hold(hash, name)) continue;
       if (change.refused !== undefined && change.refused.hash === hash) {
         this.run.outcome.problems.push(text("problemNamed", name, change.refused.message));
         continue;

@@ -59,10 +59,12 @@ export interface PushOutcome {
   conflicts: number;
   /** `“name”: message` per change BlueMind refused (for the book's status). */
   problems: UserText[];
+  /** Names of the new contacts held back as copies of synced ones (held-copies.ts). */
+  copies: string[];
 }
 
 export class PushRun {
-  readonly outcome: PushOutcome = { sent: 0, conflicts: 0, problems: [] };
+  readonly outcome: PushOutcome = { sent: 0, conflicts: 0, problems: [], copies: [] };
   /** The book's contacts when listed (a full push, or many changes), else null. */
   localContacts: Map<string, ContactInfo> | null = null;
   /** A batch-wide refusal: the rest of this book waits for the next sync. */
