@@ -3,12 +3,11 @@
 // 1 MiB limit; a photo removed on BlueMind disappears from Thunderbird, the contact keeping its id
 // and its mailing lists. The fake server stores photos re-encoded as PNG and refuses 1 MiB, as
 // BlueMind does.
-import { randomBytes } from "node:crypto";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { contactIdFor } from "../../src/sync/contact-uid.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
-import { solidPng } from "../fake-bluemind/png.ts";
+import { noisyPng, solidPng } from "../fake-bluemind/png.ts";
 import type { ProbeClient } from "../thunderbird/probe.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
 import { useProbe } from "./support/probe-suite.ts";
@@ -16,14 +15,6 @@ import { JANE, startAddon, syncAndWait, waitForFirstSync } from "./support/synce
 
 const MY_CONTACTS = `book:Contacts_${JANE.uid}`;
 
-/** Incompressible pixels: about 3 × side² bytes as PNG. */
-function noisyPng(side: number): Uint8Array {
-  const png = new PNG({ width: side, height: side });
-  const random = randomBytes(png.data.length);
-  // Opaque, as a camera picture is.
-  for (let i = 0; i < png.data.length; i++) png.data[i] = i % 4 === 3 ? 255 : (random[i] ?? 0);
-  return new Uint8Array(PNG.sync.write(png));
-}
 
 describeWithThunderbird("photos both ways", () => {
   let fake: FakeBlueMind;

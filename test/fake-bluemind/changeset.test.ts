@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ContainerChangeset, ItemValue, VCard } from "../../src/bluemind/models.ts";
-import { randomBytes } from "node:crypto";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
-import { solidPng } from "./png.ts";
+import { noisyPng, solidPng } from "./png.ts";
 import { BOOKS, bookPath, login, person, useFake } from "./test-helpers.ts";
 import type { Api } from "./test-helpers.ts";
 
@@ -200,9 +199,7 @@ describe("address book items", () => {
     expect(garbage.status).toBe(500);
     expect(garbage.json()).toMatchObject({ errorCode: "INVALID_PARAMETER" });
 
-    const noise = new PNG({ width: 600, height: 600 });
-    randomBytes(noise.data.length).copy(noise.data);
-    const big = await api.post(bookPath(BOOK, `/${a}/photo`), new Uint8Array(PNG.sync.write(noise)));
+    const big = await api.post(bookPath(BOOK, `/${a}/photo`), new Uint8Array(noisyPng(700)));
     expect(big.status).toBe(500);
     expect(big.json()).toMatchObject({ errorCode: "ENTITY_TOO_LARGE" });
     // The photo stored before is still there.

@@ -4,12 +4,11 @@
 // deleted there; one removed on BlueMind goes from Thunderbird without the contact leaving its
 // lists; one BlueMind cannot take stays here, logged, and is not sent again.
 import jpeg from "jpeg-js";
-import { randomBytes } from "node:crypto";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { contactIdFor } from "../../src/sync/contact-uid.ts";
-import { solidPng } from "../fake-bluemind/png.ts";
+import { noisyPng, solidPng } from "../fake-bluemind/png.ts";
 import { BOOKS, localBookIdOf, serverItems } from "./sync-fixtures.ts";
 import { useTwoWayWorld, type TwoWayWorld } from "./twoway-fixtures.ts";
 
@@ -44,14 +43,6 @@ async function syncAndSettle(world: TwoWayWorld): Promise<void> {
   await world.settle();
 }
 
-/** Incompressible pixels: a PNG of this many pixels a side takes 3 to 4 × side² bytes. */
-function noisyPng(side: number): Uint8Array {
-  const png = new PNG({ width: side, height: side });
-  const random = randomBytes(png.data.length);
-  // Opaque, as a camera picture is.
-  for (let i = 0; i < png.data.length; i++) png.data[i] = i % 4 === 3 ? 255 : (random[i] ?? 0);
-  return new Uint8Array(PNG.sync.write(png));
-}
 
 describe("photos set and removed in Thunderbird", () => {
   it("sends a photo set in Thunderbird to BlueMind once, as PNG", async () => {
