@@ -175,6 +175,35 @@ describe("photos removed on BlueMind", () => {
     expect(world.fake.control.getCard(BOOKS.janeContacts, group.uid)?.value.organizational?.member).toEqual(group.value.organizational?.member);
   });
 
+  it("a stop between deleting and re-creating the contact loses nothing, here or on BlueMind", async () => {
+    const world = env.world;
+    const card = await someCard(world);
+    world.fake.control.setPhoto(BOOKS.janeContacts, card.uid, solidPng([120, 0, 120]));
+    await syncAndSettle(world);
+    // Thunderbird stops answering right after the deletion: the contact is missing here.
+    const books = world.tb.addressBooks;
+    const create = books.createContact.bind(books);
+    let refused = 0;
+    books.createContact = async (bookId, vCard) => {
+      if (vCard.includes(`UID:${card.id}`) && refused++ === 0) throw new Error("Thunderbird is shutting down");
+      return create(bookId, vCard);
+    };
+    world.fake.control.setPhoto(BOOKS.janeContacts, card.uid, null);
+    world.fake.control.updateCard(BOOKS.janeContacts, card.uid, { ...card.value, identification: { ...card.value.identification, photo: false } });
+    await syncAndSettle(world);
+    expect(refused).toBe(1);
+    expect(await world.tb.addressBooks.getContact(card.id)).toBeNull();
+
+    // Next session: the catch-up does not take the missing contact for a deletion of the user's.
+    await world.restart();
+    await syncAndSettle(world);
+    expect(world.fake.control.getCard(BOOKS.janeContacts, card.uid)).not.toBeNull();
+    expect(await world.tb.addressBooks.getContact(card.id)).not.toBeNull();
+    expect(world.tb.photoOf(card.id)).toBeUndefined();
+    await syncAndSettle(world);
+    expect(world.fake.control.getCard(BOOKS.janeContacts, card.uid)).not.toBeNull();
+  });
+
   it("keeps a photo changed here meanwhile, and sends it", async () => {
     const world = env.world;
     const card = await someCard(world);
@@ -189,6 +218,32 @@ describe("photos removed on BlueMind", () => {
 
     expect(Buffer.from(world.tb.photoOf(card.id)?.bytes ?? [])).toEqual(Buffer.from(mine));
     expect(PNG.sync.read(serverPhoto(world, card.uid) as Buffer)).toMatchObject({ width: 16, height: 16 });
+  });
+});
+
+describe("photos in a read-only book", () => {
+  it("undoes a photo set or changed by the user: BlueMind's photo, or none, comes back", async () => {
+    const world = env.world;
+    const cards = serverItems(world.fake, BOOKS.bobContacts).filter((i) => i.value.kind === "individual").slice(0, 2);
+    const [plain, pictured] = cards;
+    if (plain === undefined || pictured === undefined) throw new Error("Bob's book has too few cards");
+    world.fake.control.setPhoto(BOOKS.bobContacts, plain.uid, null);
+    const theirs = solidPng([9, 99, 199], 12);
+    world.fake.control.setPhoto(BOOKS.bobContacts, pictured.uid, theirs);
+    await syncAndSettle(world);
+    const plainId = await contactIdFor(BOOKS.bobContacts, plain.uid);
+    const picturedId = await contactIdFor(BOOKS.bobContacts, pictured.uid);
+    world.fake.control.clearRequestLog();
+
+    await world.tb.asUser.setContactPhoto(plainId, solidPng([1, 2, 3], 10), "image/png");
+    await world.tb.asUser.setContactPhoto(picturedId, solidPng([4, 5, 6], 10), "image/png");
+    await world.settle();
+    await syncAndSettle(world);
+
+    expect(world.tb.photoOf(plainId)).toBeUndefined();
+    expect(Buffer.from(world.tb.photoOf(picturedId)?.bytes ?? [])).toEqual(theirs);
+    expect(world.fake.requests.filter((r) => r.method !== "GET" && r.path.endsWith("/photo"))).toEqual([]);
+    expect(world.tb.notified.some((n) => n.includes("read-only") || n.includes("undone"))).toBe(true);
   });
 });
 

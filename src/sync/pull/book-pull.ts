@@ -71,7 +71,7 @@ class BookPull {
     this.failures = new PullFailures(this.ledger, (level, message) => this.log(level, message), options.maxConsecutiveWriteFailures);
     this.writer = new ContactWriter(deps.books, target.localBookId, new Limiter(options.writeConcurrency ?? WRITE_CONCURRENCY), deps.signal);
     const log = (level: ActivityLevel, message: UserText): void => this.log(level, message);
-    this.photos = new PhotoStep({ ledger: this.ledger, content: deps.content, writer: this.writer, limiter: new Limiter(options.photoConcurrency ?? PHOTO_CONCURRENCY), log, signal: deps.signal });
+    this.photos = new PhotoStep({ ledger: this.ledger, content: deps.content, writer: this.writer, limiter: new Limiter(options.photoConcurrency ?? PHOTO_CONCURRENCY), log, signal: deps.signal, readOnly: target.readOnly });
     this.convert = options.convert ?? blueMindToVCard;
   }
 
@@ -260,7 +260,7 @@ class BookPull {
       else await this.ledger.putContact(contactId, { ...next, h: hash }, vCard);
       this.ledger.retried(uid);
       this.failures.written();
-      await this.photos.sync(item, contactId, decision);
+      await this.photos.sync(item, contactId, decision, record !== undefined && record.v !== version);
     } catch (error) {
       if (isRunFatal(error, this.deps.signal)) throw error;
       this.counts.failed++;

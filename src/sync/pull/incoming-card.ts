@@ -20,7 +20,9 @@
 //  - no record, but a queued change (a cut pull wrote the contact without recording it, then the
 //    user changed it) → merged like a changed contact, with the base the cut pull may have left;
 //    deleted → not written, only recorded, so the push deletes the card on BlueMind, if that base
-//    shows no change on the server since; else (or with no base) the card comes back.
+//    shows no change on the server since; else (or with no base) the card comes back;
+//  - missing here while the add-on was writing it anew (ContactRecord.rewrite, a crash between
+//    deleting and creating it) → created again.
 // A card already written at this version with this content is left alone without reading
 // Thunderbird at all: that keeps a resumed first sync cheap.
 import { blueMindToVCard, mergeContacts, vCardContentHash, type FieldConflict } from "../../vcard/index.ts";
@@ -67,7 +69,8 @@ export interface IncomingReaders {
 export async function decideIncoming(card: IncomingCard, readers: IncomingReaders): Promise<IncomingAction> {
   const { record, version, hash, serverVCard, listed } = card;
   const unchangedOnServer = record !== undefined && hash !== null && record.v === version && record.h === hash;
-  if (unchangedOnServer && listed === null) return { kind: "skip" };
+  // A contact the add-on was writing anew when it stopped (ContactRecord.rewrite) may be missing.
+  if (unchangedOnServer && listed === null && record.rewrite !== true) return { kind: "skip" };
   // No record but a queued change: a contact a cut pull wrote unrecorded, that the user changed since.
   const editedUnrecorded = record === undefined && card.pending === "upsert" && !card.readOnly;
   const deletedUnrecorded = record === undefined && card.pending === "delete" && !card.readOnly;
@@ -78,7 +81,7 @@ export async function decideIncoming(card: IncomingCard, readers: IncomingReader
     if ((record === undefined && !deletedUnrecorded) || card.readOnly) return { kind: "create", vCard: serverVCard };
     // Every deletion the user made is queued (an event, or the catch-up at start): one that is not
     // is drift the repair undoes.
-    if (card.repair === true && card.pending !== "delete") return { kind: "create", vCard: serverVCard };
+    if ((card.repair === true || record?.rewrite === true) && card.pending !== "delete") return { kind: "create", vCard: serverVCard };
     // Deleted here: recorded (whether or not its deletion reached the queue yet: the event may land
     // while this pull runs), or written unrecorded by a cut pull and queued for deletion. The
     // deletion stands (left to the push; an unrecorded card is recorded by the caller so the push

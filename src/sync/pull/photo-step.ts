@@ -1,7 +1,9 @@
 // The photo half of applying one pulled card: download BlueMind's photo when needed (photos.ts
 // decides), store it in Thunderbird when its bytes changed, remove the photo here when BlueMind's
 // is gone, and record what was done in the contact's photo state (photo-state.ts) through the
-// ledger. A photo changed here and not sent yet is left alone: the push sends it. A photo that
+// ledger. A photo changed here and not sent yet is left alone: the push sends it — except in a
+// read-only book, where a card the pull sees again (a server change, or a local edit undone,
+// read-only.ts) gets BlueMind's photo back, or none. A photo that
 // could not be downloaded or stored puts the card on the retry list (the card itself is in sync,
 // so only its photo is fetched again) and never fails the card.
 import type { ItemValue, VCard } from "../../bluemind/models.ts";
@@ -26,21 +28,27 @@ export interface PhotoStepDeps {
   limiter: Limiter;
   log(level: ActivityLevel, message: UserText): void;
   signal?: AbortSignal;
+  /** Read-only on BlueMind: no photo of the user's survives a rewrite of the card. */
+  readOnly?: boolean;
 }
 
 export class PhotoStep {
   constructor(private readonly deps: PhotoStepDeps) {}
 
-  async sync(item: ItemValue<VCard>, contactId: string, decision: ContactWrite): Promise<void> {
+  /** `changed`: the card's version is not the one recorded (changed there, or marked to undo). */
+  async sync(item: ItemValue<VCard>, contactId: string, decision: ContactWrite, changed = false): Promise<void> {
     const { ledger, signal } = this.deps;
     const state = ledger.state.contacts[contactId]?.p;
+    // A card of a read-only book seen again (changed there, or fetched again to undo a local edit
+    // — a photo-only edit leaves the card unchanged): whatever photo the user set there goes.
+    const undoing = this.deps.readOnly === true && changed && decision !== "create";
     if (!hasPhotoFlag(item.value)) {
       const removed = photoOnBothSides(state);
-      if (removed !== null) await this.removedThere(item.uid, contactId, removed);
+      if (removed !== null || undoing) await this.removedThere(item.uid, contactId, removed);
       else if (photoHere(state) === null) ledger.setPhoto(contactId, undefined);
       return;
     }
-    if (!needsPhotoDownload(item.value, ledger.state.contacts[contactId], decision !== "skip")) return;
+    if (!needsPhotoDownload(item.value, ledger.state.contacts[contactId], decision !== "skip" || undoing)) return;
     let bytes: Uint8Array | null;
     try {
       bytes = await this.deps.limiter.run(() => this.deps.content.getPhoto(item.uid, { signal }));
@@ -54,7 +62,7 @@ export class PhotoStep {
       return;
     }
     const fingerprint = fingerprintBytes(bytes);
-    if (decision !== "create" && (state === fingerprint || (await this.changedHere(contactId, state, decision)))) return;
+    if (decision !== "create" && (await this.keptHere(contactId, state, fingerprint, decision, undoing))) return;
     const type = imageTypeOf(bytes);
     if (type === null) {
       this.deps.log("warning", text("logPhotoSkipped", item.uid));
@@ -71,25 +79,45 @@ export class PhotoStep {
   }
 
   /**
-   * Thunderbird shows a photo the state does not know: set here and not sent yet. Only looked at
-   * when the user may have set one: the contact was just updated, or a photo is known here (a
-   * card merely fetched again, in a resumed first sync, is not read).
+   * Whether Thunderbird keeps its photo rather than BlueMind's `fingerprint`: it is that photo
+   * already, or one set here and not sent yet. Thunderbird is only read when the user may have
+   * set one: the contact was just updated, or a photo is known here (a card merely fetched again,
+   * in a resumed first sync, is not read).
    */
-  private async changedHere(contactId: string, state: string | undefined, decision: ContactWrite): Promise<boolean> {
-    if (decision !== "update" && photoHere(state) === null) return false;
-    const contact = await this.deps.writer.call(() => this.deps.writer.books.getContact(contactId));
-    const here = contact === null ? null : localPhotoFingerprint(contact.vCard);
-    return here !== null && here !== photoHere(state);
+  private async keptHere(contactId: string, state: string | undefined, fingerprint: string, decision: ContactWrite, undoing: boolean): Promise<boolean> {
+    if (state === fingerprint && !undoing) return true;
+    if (decision !== "update" && photoHere(state) === null && !undoing) return false;
+    const here = await this.fingerprintHere(contactId);
+    if (here === fingerprint) {
+      // Thunderbird already shows BlueMind's photo (sent from here, say): only the state lags.
+      this.deps.ledger.setPhoto(contactId, fingerprint);
+      return true;
+    }
+    return !undoing && here !== null && here !== photoHere(state);
   }
 
-  /** BlueMind no longer has the photo both sides had: it goes here too, unless changed here. */
-  private async removedThere(itemUid: string, contactId: string, fingerprint: string): Promise<void> {
+  private async fingerprintHere(contactId: string): Promise<string | null> {
+    const contact = await this.deps.writer.call(() => this.deps.writer.books.getContact(contactId));
+    return contact === null ? null : localPhotoFingerprint(contact.vCard);
+  }
+
+  /**
+   * BlueMind has no photo: the one both sides had (`fingerprint`) goes here too, unless changed
+   * here; in a read-only book any photo goes.
+   */
+  private async removedThere(itemUid: string, contactId: string, fingerprint: string | null): Promise<void> {
     const { ledger, writer, signal } = this.deps;
     try {
       const contact = await writer.call(() => writer.books.getContact(contactId));
       const here = contact === null ? null : localPhotoFingerprint(contact.vCard);
-      if (here !== null && here !== fingerprint) return;
-      if (contact !== null && here !== null && !(await removeContactPhoto({ books: writer.books, call: (task) => writer.call(task) }, contact))) return;
+      if (here !== null && here !== fingerprint && this.deps.readOnly !== true) return;
+      const rewriting = async (on: boolean): Promise<void> => {
+        ledger.markRewrite(contactId, on);
+        if (!on) return ledger.retried(itemUid);
+        ledger.retryLater(itemUid, "written anew without its photo");
+        await ledger.checkpoint();
+      };
+      if (contact !== null && here !== null && !(await removeContactPhoto({ books: writer.books, call: (task) => writer.call(task), rewriting }, contact))) return;
       ledger.setPhoto(contactId, undefined);
     } catch (error) {
       if (isRunFatal(error, signal)) throw error;

@@ -46,7 +46,8 @@ function queueMissingContacts(run: PushRun, changed: Record<string, LocalEvent>)
   const local = run.localContacts;
   if (local === null) return;
   const synced = Object.entries(run.ledger.state.contacts).filter(([, record]) => record.item !== null);
-  const missing = synced.filter(([id]) => !local.has(id));
+  // Missing because the add-on was writing it anew when it stopped: the pull creates it again.
+  const missing = synced.filter(([id, record]) => !local.has(id) && record.rewrite !== true);
   if (missing.length === 0) return;
   if (missing.length > MISSING_DELETION_LIMIT && missing.length * 2 > synced.length) {
     for (const [, record] of missing) if (record.item !== null) run.ledger.refetchItem(record.item, "missing in Thunderbird");

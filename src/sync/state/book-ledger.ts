@@ -145,6 +145,14 @@ export class BookLedger {
     if (record !== undefined) record.restore = true;
   }
 
+  /** The contact is being written anew (ContactRecord.rewrite), or is again. */
+  markRewrite(contactId: string, rewriting: boolean): void {
+    const record = this.book.contacts[contactId];
+    if (record === undefined) return;
+    if (rewriting) record.rewrite = true;
+    else delete record.rewrite;
+  }
+
   /** The photo state of a contact (see ContactRecord.p); undefined forgets it. */
   setPhoto(contactId: string, photo: string | undefined): void {
     const record = this.book.contacts[contactId];

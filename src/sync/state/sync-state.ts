@@ -66,6 +66,12 @@ export interface ContactRecord {
    * sends it again as new under the same uid, and until then no pull removes it.
    */
   restore?: true;
+  /**
+   * The add-on is writing the contact anew (photo-removal.ts: deleted, then created under the same
+   * id): missing here meanwhile (a crash in between), it is no deletion of the user's — the next
+   * pull creates it again.
+   */
+  rewrite?: true;
 }
 
 export interface SentAdd {
@@ -143,7 +149,8 @@ function isContactRecord(value: unknown): value is ContactRecord {
     (value.p === undefined || typeof value.p === "string") &&
     (value.email === undefined || typeof value.email === "string") &&
     (value.sent === undefined || (isRecord(value.sent) && isFiniteNumber(value.sent.since) && isFiniteNumber(value.sent.changes))) &&
-    (value.restore === undefined || value.restore === true)
+    (value.restore === undefined || value.restore === true) &&
+    (value.rewrite === undefined || value.rewrite === true)
   );
 }
 
