@@ -12,7 +12,7 @@
 // version photos (bluemind-api.md), so a photo changed on both sides cannot be told from one
 // changed here: the local one is pushed — nothing set here is lost.
 import { photoOfVCard, type VCardPhoto } from "../vcard/index.ts";
-import { fingerprintBytes } from "./pull/fingerprint.ts";
+import { fingerprintBytes } from "./fingerprint.ts";
 
 export const NO_PHOTO = "none";
 const HERE_ONLY = "l:";
@@ -68,6 +68,14 @@ export function localPhotoChange(state: string | undefined, vCard: string): Loca
   if (photo === null) return photoOnBothSides(state) !== null ? { kind: "remove" } : null;
   const fingerprint = fingerprintBytes(photo.bytes);
   return fingerprint === photoHere(state) ? null : { kind: "set", photo, fingerprint };
+}
+
+/** What a record knows of the photo, for a new record of the same contact to keep. */
+export function photoStateOf(record: { p?: string; q?: string } | undefined): { p?: string; q?: string } {
+  const kept: { p?: string; q?: string } = {};
+  if (record?.p !== undefined) kept.p = record.p;
+  if (record?.q !== undefined) kept.q = record.q;
+  return kept;
 }
 
 /** The fingerprint of the photo in Thunderbird's vCard, null without one. */

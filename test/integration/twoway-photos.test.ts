@@ -66,6 +66,14 @@ describe("photos set and removed in Thunderbird", () => {
     await syncAndSettle(world);
     expect(photoRequests(world, "POST")).toBe(1);
     expect(world.fake.requests.filter((r) => r.path.endsWith("/_mupdates"))).toHaveLength(0);
+
+    // BlueMind's card changes: its bytes of the photo are known for the same photo, so the user's
+    // own picture stays in Thunderbird.
+    const current = world.fake.control.getCard(BOOKS.janeContacts, card.uid)?.value ?? card.value;
+    world.fake.control.updateCard(BOOKS.janeContacts, card.uid, { ...current, organizational: { ...current.organizational, title: "Changed there" } });
+    await syncAndSettle(world);
+    expect(world.tb.photoOf(card.id)?.type).toBe("image/jpeg");
+    expect(Buffer.from(world.tb.photoOf(card.id)?.bytes ?? [])).toEqual(Buffer.from(picture));
   });
 
   it("scales a photo too big for BlueMind down until its PNG fits", async () => {
@@ -202,6 +210,21 @@ describe("photos removed on BlueMind", () => {
     expect(world.tb.photoOf(card.id)).toBeUndefined();
     await syncAndSettle(world);
     expect(world.fake.control.getCard(BOOKS.janeContacts, card.uid)).not.toBeNull();
+  });
+
+  it("takes a photo changed on BlueMind with the card saved again unchanged (model test, seed 11)", async () => {
+    const world = env.world;
+    const card = await someCard(world);
+    await syncAndSettle(world);
+    await world.tb.asUser.setContactPhoto(card.id, solidPng([220, 20, 20], 8), "image/png");
+    await world.settle();
+    await syncAndSettle(world);
+    const theirs = solidPng([20, 200, 20], 8);
+    world.fake.control.setPhoto(BOOKS.janeContacts, card.uid, theirs);
+    world.fake.control.updateCard(BOOKS.janeContacts, card.uid, world.fake.control.getCard(BOOKS.janeContacts, card.uid)?.value ?? card.value);
+    await syncAndSettle(world);
+    expect(Buffer.from(world.tb.photoOf(card.id)?.bytes ?? [])).toEqual(serverPhoto(world, card.uid));
+    expect(PNG.sync.read(Buffer.from(world.tb.photoOf(card.id)?.bytes ?? [])).data[1]).toBe(200);
   });
 
   it("keeps a photo changed here meanwhile, and sends it", async () => {

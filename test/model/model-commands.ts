@@ -9,6 +9,7 @@ import { describe, ModelCommand, type Outcome } from "./model-command.ts";
 import { LocalCreate, LocalDelete, LocalEdit, ServerCreate, ServerDelete, ServerEdit } from "./model-contact-commands.ts";
 import { LocalListCreate, LocalListMember, ServerGroupCreate, ServerGroupMember } from "./model-list-commands.ts";
 import { DailyCheck, Disconnect, SlowSync } from "./model-account-commands.ts";
+import { LocalPhoto, PHOTO_COLOURS, ServerPhoto } from "./model-photo-commands.ts";
 
 export { serverCard } from "./model-contact-commands.ts";
 
@@ -129,9 +130,10 @@ export class Restart extends ModelCommand {
 const book = fc.constantFrom<ModelBook>(...MODEL_BOOKS);
 const pick = fc.nat({ max: 99 });
 const field = fc.constantFrom<Field>(...FIELDS);
+const photoColour = fc.option(fc.nat({ max: PHOTO_COLOURS - 1 }), { nil: null, freq: 3 });
 
 /** Kinds of command a run can leave out (while a bug they find is open: see the test file). */
-export type CommandKind = "crash" | "stop" | "repair" | "list-members" | "disconnect" | "disconnect-keep" | "sign-out-during-sync" | "daily-check" | "slow" | "refused";
+export type CommandKind = "crash" | "stop" | "repair" | "photos" | "list-members" | "disconnect" | "disconnect-keep" | "sign-out-during-sync" | "daily-check" | "slow" | "refused";
 
 /** What the user or another client does while an answer is slow. */
 const meanwhile: fc.Arbitrary<ModelCommand> = fc.oneof(
@@ -152,6 +154,8 @@ export function commandArbitraries(leftOut: ReadonlySet<CommandKind> = new Set()
     [3, book.map((b) => new ServerCreate(b))],
     [5, fc.tuple(book, pick, field).map(([b, p, f]) => new ServerEdit(b, p, f))],
     [2, fc.tuple(book, pick).map(([b, p]) => new ServerDelete(b, p))],
+    [without.has("photos") ? 0 : 2, fc.tuple(book, pick, photoColour).map(([b, p, c]) => new LocalPhoto(b, p, c))],
+    [without.has("photos") ? 0 : 1, fc.tuple(book, pick, photoColour).map(([b, p, c]) => new ServerPhoto(b, p, c))],
     [1, fc.tuple(book, fc.array(pick, { maxLength: 3 })).map(([b, p]) => new LocalListCreate(b, p))],
     [without.has("list-members") ? 0 : 2, fc.tuple(book, pick, pick, fc.boolean()).map(([b, l, p, add]) => new LocalListMember(b, l, p, add))],
     [1, fc.tuple(book, fc.array(pick, { maxLength: 3 })).map(([b, p]) => new ServerGroupCreate(b, p))],

@@ -5,6 +5,7 @@ import type { ContactModel, History } from "./model-history.ts";
 import { FIELDS, markerOf, serverFields, VCARD_PROPERTY, CUSTOM1, type Field } from "./model-view.ts";
 import type { ModelBook, ModelWorld } from "./model-world.ts";
 import { listOf, localContacts, ModelCommand, pickOf, serverContacts, type Outcome } from "./model-command.ts";
+import { notePhotoDeletedHere } from "./model-photo-commands.ts";
 
 // ───────────── contacts ─────────────
 
@@ -121,6 +122,7 @@ export class LocalDelete extends ModelCommand {
     }
     await world.tb.asUser.deleteContact(target.id);
     contact.exists.write("local", false, history.step);
+    notePhotoDeletedHere(history, target.key);
     return { note: target.key };
   }
   toString(): string {

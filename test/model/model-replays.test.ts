@@ -69,6 +69,10 @@ const aroundPoint = (point: number, make: (at: number) => Command[]): Command[][
  *  - AK (CI seed 11 once Repair joined the commands): the model's own rule — after a
  *    crash with no clean sync since, the release check did not accept what a sync's check does
  *    (model-history.ts "untrusted"): an edit lost to BlueMind's change with its value logged.
+ *  - AL (seed 77 once photos joined the commands; also on the code before them): a contact edited
+ *    on both sides, the push merged it (BlueMind's value won) and wrote the merge into Thunderbird
+ *    over an edit the user typed during the push's round trips: lost without a trace. Fixed: the
+ *    merge is written only over the copy it read; otherwise the edit is merged at the next push.
  */
 const FOUND_BY_SOAK: [string, Command[][]][] = [
   ["AC", aroundPoint(116, (at) => [new ServerGroupCreate(W, []), new Disconnect(false), new CrashingSync(1), new ServerCreate(C), new CrashingSync(at), new SlowSync(1, new LocalEdit(W, 0, "title"))])],
@@ -79,6 +83,7 @@ const FOUND_BY_SOAK: [string, Command[][]][] = [
   ["AI", everyRequest((at) => [new ServerDelete(W, 0), new ToggleSync(W), new SlowSync(at, new LocalEdit(W, 0, "title"))])],
   ["AJ", aroundPoint(30, (at) => [new LocalListCreate(C, [73]), new Sync(), new LocalDelete(C, 9), new StopSync(at)])],
   ["AK", aroundPoint(32, (at) => [new ServerEdit(C, 0, "title"), new CrashingSync(at), new LocalEdit(C, 0, "title"), new Disconnect(false, 1)])],
+  ["AL", everyRequest((at) => [new LocalCreate(W, true), new LocalCreate(C), new LocalEdit(W, 44, "title"), new ServerEdit(W, 9, "title"), new SlowSync(at, new LocalEdit(W, 11, "title"))])],
   ["AF", aroundPoint(56, (at) => [new CrashingSync(1), new ServerEdit(C, 33, "title"), new LocalCreate(W), new ServerEdit(C, 0, "title"), new CrashingSync(at), new LocalDelete(C, 9), new Sync()])],
 ];
 

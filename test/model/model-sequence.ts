@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { History } from "./model-history.ts";
 import { checkFinal, checkRefused, checkSecrets } from "./model-invariants.ts";
+import { checkPhotos } from "./model-photo-commands.ts";
 import { keyOfEmail, readView, vCardProperties, type WorldView } from "./model-view.ts";
 import { fateOf } from "./model-rules.ts";
 import { checkReleases } from "./model-release.ts";
@@ -22,7 +23,7 @@ export async function runSequence(commands: Iterable<fc.AsyncCommand<History, Mo
     const problems = [...(await quiesce(world, history)), ...(await leftBehind(world, history))];
     const view = await readView(world);
     const lines = world.lines.map((l) => l.message);
-    problems.push(...checkFinal(history, view, lines), ...(await checkRefused(history, world, view, lines)), ...checkSecrets(world));
+    problems.push(...checkFinal(history, view, lines), ...(await checkRefused(history, world, view, lines)), ...(await checkPhotos(history, world, view)), ...checkSecrets(world));
     if (problems.length > 0) throw new Error(`after the quiet phase:\n${problems.join("\n")}\n\ntrace:\n${history.trace.join("\n")}`);
   } finally {
     await world.close();

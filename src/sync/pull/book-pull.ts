@@ -32,6 +32,7 @@ import { dropList, removeUnusedMemberContacts, syncLists, type ListSyncDeps } fr
 import { contactIdOfItem, localContactId, versionOf } from "../item-ids.ts";
 import { applyIncoming, type IncomingStep } from "./apply-incoming.ts";
 import { PhotoStep } from "./photo-step.ts";
+import { photoStateOf } from "../photo-state.ts";
 import { startInSlices } from "../pacing.ts";
 import { PullFailures } from "./pull-failures.ts";
 import { ProgressTicker } from "../reporter.ts";
@@ -254,8 +255,7 @@ class BookPull {
         { readLocal: (id) => this.readLocal(id), readBase: (id) => this.ledger.baseOrUnchanged(id, version, vCard) },
       );
       const decision = await applyIncoming(action, contactId, item, this.incomingStep());
-      const next: Omit<ContactRecord, "h"> = { item: uid, v: version };
-      if (record?.p !== undefined && decision !== "create") next.p = record.p;
+      const next: Omit<ContactRecord, "h"> = { item: uid, v: version, ...(decision === "create" ? {} : photoStateOf(record)) };
       if (hash === null) await this.ledger.putContactHashLater(contactId, next, vCard);
       else await this.ledger.putContact(contactId, { ...next, h: hash }, vCard);
       this.ledger.retried(uid);

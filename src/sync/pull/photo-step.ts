@@ -16,7 +16,7 @@ import type { BookLedger } from "../state/book-ledger.ts";
 import { isRunFatal } from "../sync-errors.ts";
 import type { ContactWrite } from "./changeset-plan.ts";
 import type { ContactWriter } from "./contact-writer.ts";
-import { fingerprintBytes } from "./fingerprint.ts";
+import { fingerprintBytes } from "../fingerprint.ts";
 import { removeContactPhoto } from "./photo-removal.ts";
 import { hasPhotoFlag, imageTypeOf, needsPhotoDownload } from "./photos.ts";
 import type { BookContent } from "../remote-content.ts";
@@ -48,7 +48,9 @@ export class PhotoStep {
       else if (photoHere(state) === null) ledger.setPhoto(contactId, undefined);
       return;
     }
-    if (!needsPhotoDownload(item.value, ledger.state.contacts[contactId], decision !== "skip" || undoing)) return;
+    // A card BlueMind saved again without a change of content (its photo changed, say) is
+    // "skip" for the card but seen again for its photo.
+    if (!needsPhotoDownload(item.value, ledger.state.contacts[contactId], decision !== "skip" || changed)) return;
     let bytes: Uint8Array | null;
     try {
       bytes = await this.deps.limiter.run(() => this.deps.content.getPhoto(item.uid, { signal }));
@@ -62,7 +64,7 @@ export class PhotoStep {
       return;
     }
     const fingerprint = fingerprintBytes(bytes);
-    if (decision !== "create" && (await this.keptHere(contactId, state, fingerprint, decision, undoing))) return;
+    if (decision !== "create" && (await this.keptHere(contactId, state, fingerprint, decision !== "skip" || changed, undoing))) return;
     const type = imageTypeOf(bytes);
     if (type === null) {
       this.deps.log("warning", text("logPhotoSkipped", item.uid));
@@ -81,12 +83,13 @@ export class PhotoStep {
   /**
    * Whether Thunderbird keeps its photo rather than BlueMind's `fingerprint`: it is that photo
    * already, or one set here and not sent yet. Thunderbird is only read when the user may have
-   * set one: the contact was just updated, or a photo is known here (a card merely fetched again,
-   * in a resumed first sync, is not read).
+   * set one: the card changed on BlueMind or was written here, or a photo is known here (a card
+   * merely fetched again, in a resumed first sync, is not read).
    */
-  private async keptHere(contactId: string, state: string | undefined, fingerprint: string, decision: ContactWrite, undoing: boolean): Promise<boolean> {
-    if (state === fingerprint && !undoing) return true;
-    if (decision !== "update" && photoHere(state) === null && !undoing) return false;
+  private async keptHere(contactId: string, state: string | undefined, fingerprint: string, seenAgain: boolean, undoing: boolean): Promise<boolean> {
+    const record = this.deps.ledger.state.contacts[contactId];
+    if ((state === fingerprint || record?.q === fingerprint) && !undoing) return true;
+    if (!seenAgain && photoHere(state) === null) return false;
     const here = await this.fingerprintHere(contactId);
     if (here === fingerprint) {
       // Thunderbird already shows BlueMind's photo (sent from here, say): only the state lags.

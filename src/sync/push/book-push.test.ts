@@ -41,6 +41,10 @@ class ScriptedServer implements PushServer {
     this.photos.set(uid, png);
   }
 
+  async getPhoto(uid: string): Promise<Uint8Array | null> {
+    return this.photos.get(uid) ?? null;
+  }
+
   async deletePhoto(uid: string): Promise<void> {
     this.photos.delete(uid);
   }

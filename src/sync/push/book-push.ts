@@ -38,6 +38,7 @@ export async function pushBook(target: PushTarget, deps: PushDeps): Promise<Push
     version: (options) => server.version(options),
     changeset: (since, options) => server.changeset(since, options),
     setPhoto: (uid, png, options) => server.setPhoto(uid, png, options),
+    getPhoto: (uid, options) => server.getPhoto(uid, options),
     deletePhoto: (uid, options) => server.deletePhoto(uid, options),
   };
   const run = new PushRun(target, { ...deps, server: withinLimit });

@@ -32,6 +32,7 @@ import { HeldCopies } from "./held-copies.ts";
 import { decideContactDelete, decideContactUpsert, type ServerCopy } from "./push-plan.ts";
 import type { PushRun } from "./push-run.ts";
 import { PhotoPush } from "./push-photo.ts";
+import { photoStateOf } from "../photo-state.ts";
 import { UnconfirmedAdds } from "./unconfirmed-adds.ts";
 
 /** Above this many changed contacts, one listing of the book is cheaper than one get each. */
@@ -53,8 +54,9 @@ type PendingContact = PendingContactFields &
         record: ContactRecord | undefined;
         /** Thunderbird's vCard, or after a merge with the server's changes the merged one. */
         vCard: string;
-        /** The merged vCard is not what Thunderbird holds: write it there once BlueMind took it. */
-        writeHere?: boolean;
+        /** The merged vCard is not what Thunderbird holds: write it there once BlueMind took it,
+         * if Thunderbird still holds this vCard the merge read. */
+        writeHere?: string;
       }
     | { kind: "delete"; record: ContactRecord; vCard: null }
   );
@@ -206,7 +208,7 @@ export class ContactPush {
           continue;
         }
         changes.modify.push({ uid: p.item, value: converted.value });
-        sent.set(p.item, { ...p, vCard: merged.vCard, hash: vCardContentHash(merged.vCard), writeHere: merged.writeHere });
+        sent.set(p.item, { ...p, vCard: merged.vCard, hash: vCardContentHash(merged.vCard), ...(merged.writeHere ? { writeHere: p.vCard } : {}) });
       } else if (decision === "conflict" || decision === "gone") {
         this.run.outcome.conflicts++;
         this.run.log("warning", text(decision === "gone" ? "logConflictGone" : "logConflictChanged", p.name, describeOverwritten(vCard, serverVCard)));
@@ -271,11 +273,10 @@ export class ContactPush {
     } else {
       // The container's version after the batch bounds this card's new version from above: a
       // later change by someone else is newer, which is what conflict detection needs.
-      const record: ContactRecord = { item: p.item, v: version, h: p.hash };
-      if (p.record?.p !== undefined) record.p = p.record.p;
+      const record: ContactRecord = { item: p.item, v: version, h: p.hash, ...photoStateOf(p.record) };
       await this.run.ledger.putContact(p.id, record, p.vCard);
       this.run.ledger.retried(p.item);
-      if (p.writeHere === true) await this.writeMerged(p.id, p.vCard);
+      if (p.writeHere !== undefined) await this.writeMerged(p.id, p.vCard, p.writeHere);
       // The merged vCard keeps Thunderbird's PHOTO (BlueMind has no field for it).
       this.photos.after({ id: p.id, rev: p.rev, item: p.item, vCard: p.vCard });
       return;
@@ -306,14 +307,27 @@ export class ContactPush {
     }
     if (serverOutdated) return { vCard, writeHere: thunderbirdOutdated };
     await this.run.ledger.putContact(p.id, { ...p.record, item: p.item, v: versionOf(item), h: vCardContentHash(server.value) }, server.value);
-    if (thunderbirdOutdated) await this.writeMerged(p.id, vCard);
+    if (thunderbirdOutdated) await this.writeMerged(p.id, vCard, p.vCard);
     this.photos.after({ id: p.id, rev: p.rev, item: p.item, vCard: p.vCard });
     return null;
   }
 
-  /** Thunderbird gets the merged contact (an own write: it does not bounce back). */
-  private async writeMerged(contactId: string, vCard: string): Promise<void> {
+  /**
+   * Thunderbird gets the merged contact (an own write: it does not bounce back) — unless the user
+   * changed it since the merge read it (`read`): that edit stays queued, its record saying it was
+   * made on `read` (base `read`, version unknown), so the next merge weighs it like any edit (a
+   * field BlueMind changed too is a conflict, logged). Read right before the write (model, seed 77).
+   */
+  private async writeMerged(contactId: string, vCard: string, read: string): Promise<void> {
     try {
+      const now = await this.run.deps.books.getContact(contactId);
+      if (now === null) return;
+      const readHash = vCardContentHash(read);
+      if (vCardContentHash(now.vCard) !== readHash) {
+        const record = this.run.ledger.state.contacts[contactId];
+        if (record !== undefined) await this.run.ledger.putContact(contactId, { ...record, v: -1, h: readHash }, read);
+        return;
+      }
       await this.run.deps.books.updateContact(contactId, vCard);
     } catch (error) {
       this.run.log("warning", text("logMergedNotWritten", describeError(error)));

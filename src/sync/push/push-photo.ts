@@ -9,7 +9,8 @@ import { describeError, messageOf } from "../../shared/error-message.ts";
 import { text } from "../../shared/user-text.ts";
 import type { VCardPhoto } from "../../vcard/index.ts";
 import { localPhotoChange, photoStates } from "../photo-state.ts";
-import { throwIfAborted } from "../sync-errors.ts";
+import { fingerprintBytes } from "../fingerprint.ts";
+import { isRunFatal, throwIfAborted } from "../sync-errors.ts";
 import { cardSummary } from "./card-summary.ts";
 import type { PushRun } from "./push-run.ts";
 
@@ -66,13 +67,29 @@ export class PhotoPush {
         ledger.setPhoto(work.id, undefined);
       } else {
         await this.send(work.item, change.photo);
-        ledger.setPhoto(work.id, change.fingerprint);
+        ledger.setPhoto(work.id, change.fingerprint, await this.storedThere(work.item, change.fingerprint));
       }
       this.run.outcome.sent++;
     } catch (error) {
       if (!refused(error)) throw error;
       ledger.setPhoto(work.id, change.kind === "set" ? photoStates.hereOnly(change.fingerprint) : undefined);
       this.run.log("warning", text("logPhotoNotSent", cardSummary(work.vCard).name, describeError(error)));
+    }
+  }
+
+  /**
+   * BlueMind's fingerprint of the photo just sent, when its bytes are not ours (it re-encodes
+   * them): so the next pull of the card knows them for the same photo and leaves the user's
+   * picture in place. Unknown (a failed read) costs one rewrite with BlueMind's bytes, no more.
+   */
+  private async storedThere(item: string, fingerprint: string): Promise<string | undefined> {
+    try {
+      const bytes = await this.run.deps.server.getPhoto(item, { signal: this.run.deps.signal });
+      const there = bytes === null ? null : fingerprintBytes(bytes);
+      return there === null || there === fingerprint ? undefined : there;
+    } catch (error) {
+      if (isRunFatal(error, this.run.deps.signal)) throw error;
+      return undefined;
     }
   }
 

@@ -30,6 +30,8 @@ export interface PushServer {
   /** Read only to tell what became of an unconfirmed add (unconfirmed-adds.ts). */
   changeset(since: number, options?: CallOptions): Promise<ContainerChangeset>;
   setPhoto(uid: string, png: Uint8Array, options?: CallOptions): Promise<void>;
+  /** Read back after setPhoto: BlueMind stores what it is sent re-encoded. */
+  getPhoto(uid: string, options?: CallOptions): Promise<Uint8Array | null>;
   deletePhoto(uid: string, options?: CallOptions): Promise<void>;
 }
 

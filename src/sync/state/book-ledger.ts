@@ -153,12 +153,15 @@ export class BookLedger {
     else delete record.rewrite;
   }
 
-  /** The photo state of a contact (see ContactRecord.p); undefined forgets it. */
-  setPhoto(contactId: string, photo: string | undefined): void {
+  /** The photo state of a contact (ContactRecord.p, and .q for BlueMind's bytes of a photo sent
+   * from here); undefined forgets it. */
+  setPhoto(contactId: string, photo: string | undefined, storedThere?: string): void {
     const record = this.book.contacts[contactId];
     if (record === undefined) return;
     if (photo === undefined) delete record.p;
     else record.p = photo;
+    if (storedThere === undefined) delete record.q;
+    else record.q = storedThere;
   }
 
   /** The next pull rewrites the contact of item `itemUid` from the server, whatever its version. */

@@ -50,8 +50,13 @@ export interface ContactRecord {
   v: number;
   /** vCardContentHash of the vCard written; null if it could not be computed. */
   h: string | null;
-  /** Photo state: fingerprint of the bytes written, "none" when the server had none. */
+  /** Photo state (photo-state.ts): the fingerprint of the photo here, or what is known of it. */
   p?: string;
+  /**
+   * The fingerprint of BlueMind's bytes of the same photo, when they are not Thunderbird's: a photo
+   * sent from here, which BlueMind stored re-encoded. The pull takes them for the photo here.
+   */
+  q?: string;
   /** The address, for bare-email member contacts. */
   email?: string;
   /**
@@ -147,6 +152,7 @@ function isContactRecord(value: unknown): value is ContactRecord {
     typeof value.v === "number" &&
     (value.h === null || typeof value.h === "string") &&
     (value.p === undefined || typeof value.p === "string") &&
+    (value.q === undefined || typeof value.q === "string") &&
     (value.email === undefined || typeof value.email === "string") &&
     (value.sent === undefined || (isRecord(value.sent) && isFiniteNumber(value.sent.since) && isFiniteNumber(value.sent.changes))) &&
     (value.restore === undefined || value.restore === true) &&
