@@ -276,21 +276,29 @@ describe("background app", () => {
     expect((await handleRequest(app, { type: "repairBook", containerUid: "book:unknown" })).ok).toBe(false);
   });
 
-  it("a copy of a synced contact made in Thunderbird is not sent, shows as a copy, and Remove copies deletes it here only", async () => {
+  const MY_CONTACTS = "book:Contacts_u-jdoe";
+  const myBook = () => app!.status.current.books.find((b) => b.containerUid === MY_CONTACTS);
+
+  /** Pre-configured, started, Jane's own book synced once; with its Thunderbird book id. */
+  async function startedWithMyContacts(): Promise<{ started: BackgroundApp; localId: string }> {
     managedByPolicy();
-    app = new BackgroundApp(tb);
-    await app.start();
-    const BOOK = "book:Contacts_u-jdoe";
-    const myBook = () => app!.status.current.books.find((b) => b.containerUid === BOOK);
+    const started = new BackgroundApp(tb);
+    app = started;
+    await started.start();
     await until(() => myBook()?.state === "synced", "the first sync");
-    const cards = () => fake.control.snapshot().books.find((b) => b.uid === BOOK)?.items ?? [];
+    return { started, localId: (await tb.findBooksByName("My contacts"))[0]?.id ?? "" };
+  }
+
+  it("a copy of a synced contact made in Thunderbird is not sent, shows as a copy, and Remove copies deletes it here only", async () => {
+    const { started, localId } = await startedWithMyContacts();
+    app = started;
+    const cards = () => fake.control.snapshot().books.find((b) => b.uid === MY_CONTACTS)?.items ?? [];
     // Each card by uid and version: any write on BlueMind shows.
     const serverCards = () => cards().map((i) => `${i.uid} v${String(i.version)}`);
     const serverBefore = serverCards();
-    const localId = (await tb.findBooksByName("My contacts"))[0]?.id ?? "";
     const card = cards().find((i) => i.value.kind === "individual" && (i.value.communications?.emails ?? []).length > 0)!;
     const name = card.value.identification?.formatedName?.value ?? "";
-    const original = (await tb.asUser.getContact(await contactIdFor(BOOK, card.uid)))!;
+    const original = (await tb.asUser.getContact(await contactIdFor(MY_CONTACTS, card.uid)))!;
     // Copy and paste in Thunderbird's address book: the same card under a new UID.
     const copyId = await tb.asUser.createContact(localId, original.vCard.replace(/^UID[^\r\n]*\r?\n/m, ""));
     await tb.settled();
@@ -299,14 +307,14 @@ describe("background app", () => {
     expect(serverCards()).toEqual(serverBefore);
     expect(myBook()).toMatchObject({ state: "synced", copies: { count: 1, names: [name] } });
 
-    expect((await handleRequest(app, { type: "removeCopies", containerUid: BOOK })).ok).toBe(true);
+    expect((await handleRequest(app, { type: "removeCopies", containerUid: MY_CONTACTS })).ok).toBe(true);
     await until(() => myBook()?.state === "synced" && myBook()?.copies === undefined && !app!.status.current.syncing, "the removal");
     expect(await tb.asUser.getContact(copyId)).toBeNull();
     expect((await tb.asUser.getContact(original.id))?.vCard).toBe(original.vCard);
     expect(app.status.current.activity.map((e) => englishOf(e.message))).toContain(`Removed “${name}” from “My contacts”: a copy of a contact already there.`);
     // The removal was the add-on's own: nothing queued, nothing sent, BlueMind's book as it was.
     await app.twoWay.idle();
-    expect((await app.twoWay.queue.get(BOOK)).contacts).toEqual({});
+    expect((await app.twoWay.queue.get(MY_CONTACTS)).contacts).toEqual({});
     await app.syncNow();
     expect(serverCards()).toEqual(serverBefore);
     expect(fake.requests.filter((r) => r.path.includes("_mupdates"))).toEqual([]);
@@ -314,13 +322,8 @@ describe("background app", () => {
   });
 
   it("copies left in a synced book while the add-on was not running are found at the next session's first sync, and not sent", async () => {
-    managedByPolicy();
-    app = new BackgroundApp(tb);
-    await app.start();
-    const BOOK = "book:Contacts_u-jdoe";
-    const myBook = () => app!.status.current.books.find((b) => b.containerUid === BOOK);
-    await until(() => myBook()?.state === "synced", "the first sync");
-    const localId = (await tb.findBooksByName("My contacts"))[0]?.id ?? "";
+    const { started, localId } = await startedWithMyContacts();
+    app = started;
     const synced = (await tb.asUser.listContacts(localId)).filter((c) => /^EMAIL/m.test(c.vCard)).slice(0, 2);
     // An import or an earlier connector, while Thunderbird ran without the add-on: no event.
     app.stop();

@@ -3,9 +3,9 @@
 // is gone, and record what was done in the contact's photo state (photo-state.ts) through the
 // ledger. A photo changed here and not sent yet is left alone: the push sends it — except in a
 // read-only book, where a card the pull sees again (a server change, or a local edit undone,
-// read-only.ts) gets BlueMind's photo back, or none. A photo that
-// could not be downloaded or stored puts the card on the retry list (the card itself is in sync,
-// so only its photo is fetched again) and never fails the card.
+// read-only.ts) gets BlueMind's photo back, or none. A photo that could not be downloaded or
+// stored puts the card on the retry list (the card itself is in sync, so only its photo is
+// fetched again) and never fails the card.
 import type { ItemValue, VCard } from "../../bluemind/models.ts";
 import { describeError } from "../../shared/error-message.ts";
 import type { ActivityLevel } from "../../shared/status.ts";
@@ -13,6 +13,8 @@ import { inEnglish, text, type UserText } from "../../shared/user-text.ts";
 import type { Limiter } from "../concurrency.ts";
 import { localPhotoFingerprint, NO_PHOTO, photoHere, photoOnBothSides, photoStates } from "../photo-state.ts";
 import type { BookLedger } from "../state/book-ledger.ts";
+import type { ContactRecord } from "../state/sync-state.ts";
+import type { ContactInfo } from "../../thunderbird/types.ts";
 import { isRunFatal } from "../sync-errors.ts";
 import type { ContactWrite } from "./changeset-plan.ts";
 import type { ContactWriter } from "./contact-writer.ts";
@@ -38,7 +40,11 @@ export class PhotoStep {
   /** `changed`: the card's version is not the one recorded (changed there, or marked to undo). */
   async sync(item: ItemValue<VCard>, contactId: string, decision: ContactWrite, changed = false): Promise<void> {
     const { ledger, signal } = this.deps;
-    const state = ledger.state.contacts[contactId]?.p;
+    const record = ledger.state.contacts[contactId];
+    const state = record?.p;
+    // A card BlueMind saved again without a change of content (its photo changed, say) is "skip"
+    // for the card but seen again for its photo.
+    const seenAgain = decision !== "skip" || changed;
     // A card of a read-only book seen again (changed there, or fetched again to undo a local edit
     // — a photo-only edit leaves the card unchanged): whatever photo the user set there goes.
     const undoing = this.deps.readOnly === true && changed && decision !== "create";
@@ -48,9 +54,7 @@ export class PhotoStep {
       else if (photoHere(state) === null) ledger.setPhoto(contactId, undefined);
       return;
     }
-    // A card BlueMind saved again without a change of content (its photo changed, say) is
-    // "skip" for the card but seen again for its photo.
-    if (!needsPhotoDownload(item.value, ledger.state.contacts[contactId], decision !== "skip" || changed)) return;
+    if (!needsPhotoDownload(item.value, record, seenAgain)) return;
     let bytes: Uint8Array | null;
     try {
       bytes = await this.deps.limiter.run(() => this.deps.content.getPhoto(item.uid, { signal }));
@@ -64,7 +68,7 @@ export class PhotoStep {
       return;
     }
     const fingerprint = fingerprintBytes(bytes);
-    if (decision !== "create" && (await this.keptHere(contactId, state, fingerprint, decision !== "skip" || changed, undoing))) return;
+    if (decision !== "create" && (await this.keptHere(contactId, record, fingerprint, seenAgain, undoing))) return;
     const type = imageTypeOf(bytes);
     if (type === null) {
       this.deps.log("warning", text("logPhotoSkipped", item.uid));
@@ -86,11 +90,11 @@ export class PhotoStep {
    * set one: the card changed on BlueMind or was written here, or a photo is known here (a card
    * merely fetched again, in a resumed first sync, is not read).
    */
-  private async keptHere(contactId: string, state: string | undefined, fingerprint: string, seenAgain: boolean, undoing: boolean): Promise<boolean> {
-    const record = this.deps.ledger.state.contacts[contactId];
+  private async keptHere(contactId: string, record: ContactRecord | undefined, fingerprint: string, seenAgain: boolean, undoing: boolean): Promise<boolean> {
+    const state = record?.p;
     if ((state === fingerprint || record?.q === fingerprint) && !undoing) return true;
     if (!seenAgain && photoHere(state) === null) return false;
-    const here = await this.fingerprintHere(contactId);
+    const { here } = await this.readHere(contactId);
     if (here === fingerprint) {
       // Thunderbird already shows BlueMind's photo (sent from here, say): only the state lags.
       this.deps.ledger.setPhoto(contactId, fingerprint);
@@ -99,9 +103,10 @@ export class PhotoStep {
     return !undoing && here !== null && here !== photoHere(state);
   }
 
-  private async fingerprintHere(contactId: string): Promise<string | null> {
+  /** The contact as Thunderbird holds it now, and the fingerprint of its photo. */
+  private async readHere(contactId: string): Promise<{ contact: ContactInfo | null; here: string | null }> {
     const contact = await this.deps.writer.call(() => this.deps.writer.books.getContact(contactId));
-    return contact === null ? null : localPhotoFingerprint(contact.vCard);
+    return { contact, here: contact === null ? null : localPhotoFingerprint(contact.vCard) };
   }
 
   /**
@@ -111,8 +116,7 @@ export class PhotoStep {
   private async removedThere(itemUid: string, contactId: string, fingerprint: string | null): Promise<void> {
     const { ledger, writer, signal } = this.deps;
     try {
-      const contact = await writer.call(() => writer.books.getContact(contactId));
-      const here = contact === null ? null : localPhotoFingerprint(contact.vCard);
+      const { contact, here } = await this.readHere(contactId);
       if (here !== null && here !== fingerprint && this.deps.readOnly !== true) return;
       const rewriting = async (on: boolean): Promise<void> => {
         ledger.markRewrite(contactId, on);
