@@ -50,6 +50,18 @@ const get = (extra: Partial<RequestSpec> = {}): RequestSpec => ({
 });
 
 describe("request line and headers", () => {
+  it("asks Thunderbird not to keep any answer in its HTTP cache (contact data must not stay on disk)", async () => {
+    wire.script({ json: 42 }, { json: 43 });
+    const inits: RequestInit[] = [];
+    const spy: typeof fetch = (input, init) => {
+      inits.push(init ?? {});
+      return globalThis.fetch(input, init);
+    };
+    await transport({ fetch: spy }).send(get(), "key-123");
+    await transport({ fetch: spy }).send(get({ method: "POST", path: apiPath`/addressbooks/${"book:Contacts_u1"}/_mget`, body: { json: ["a"] } }), "key-123");
+    expect(inits.map((init) => init.cache)).toEqual(["no-store", "no-store"]);
+  });
+
   it("sends the key, the origin and Accept: application/json on a JSON call, no Content-Type without body", async () => {
     wire.script({ json: 42 });
     await expect(transport().send(get(), "key-123")).resolves.toBe(42);

@@ -15,12 +15,14 @@ export function profilerEnv(file: string | undefined): Record<string, string> {
   return {
     MOZ_PROFILER_STARTUP: "1",
     MOZ_PROFILER_SHUTDOWN: path.resolve(file),
-    // Main threads of every process, a sample every 2 ms, a buffer that holds the whole run.
+    // Main threads of every process, a sample every 2 ms, a buffer that holds the whole run of the
+    // 10,000-contact sync bench (BENCH_PROFILE_ENTRIES smaller: the last minutes only, e.g. for the
+    // scale bench, whose whole run would not fit in one JSON string).
     MOZ_PROFILER_STARTUP_FILTERS: "GeckoMain",
     MOZ_PROFILER_STARTUP_INTERVAL: "2",
     // JavaScript frames and the native labels; no native stack walk (no symbols here anyway).
     MOZ_PROFILER_STARTUP_FEATURES: "js,cpu",
-    MOZ_PROFILER_STARTUP_ENTRIES: String(64 * 1024 * 1024),
+    MOZ_PROFILER_STARTUP_ENTRIES: process.env.BENCH_PROFILE_ENTRIES ?? String(64 * 1024 * 1024),
   };
 }
 

@@ -13,6 +13,10 @@
 //   - five no-change syncs: their time and the bytes Thunderbird's processes wrote for each.
 // Targets: time ≤ 1.1 × linear (5.5× for 50,000), memory < 100 MB, search p50/p95 during the sync
 // within the idle figures' range, bytes written flat between 10,000 and N.
+//
+// BENCH_PROFILE=<file>: the big book alone, under the Gecko profiler (its figures printed, no
+// ratio), the stalls of its sync in <file>.stalls.json for `profile-stalls.ts <file> 250`.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ADDON_ID, builtAddonXpi, policiesFor } from "../e2e/support/addon.ts";
@@ -21,7 +25,7 @@ import { bookRequests } from "../e2e/support/synced.ts";
 import { mulberry32, startFakeBlueMind } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
 import { killAllThunderbirds, startThunderbird } from "../thunderbird/runner.ts";
-import { BOOK, bookOf, fmtMb, fmtMs, JANE, median, memory, NO_CHANGE_ROUNDS, pageMemory, syncEnded, timedSync, type MemoryFigures } from "./bench-session.ts";
+import { BOOK, bookOf, fmtMb, fmtMs, JANE, median, memory, NO_CHANGE_ROUNDS, pageMemory, profilerEnv, syncEnded, timedSync, type MemoryFigures } from "./bench-session.ts";
 import { bytesWrittenTree, contactsArgument, DEFAULT_CONTACTS, scaledBigDataset } from "./bench-scale.ts";
 import { formatStalls, StallSampler, type StallStats } from "./stall-sampler.ts";
 
@@ -30,6 +34,7 @@ const SEARCH_SPACING_MS = 1_000;
 const IDLE_SEARCHES = 30;
 /** The baseline book's size; BENCH_SCALE_BASELINE only to try the bench itself on small books. */
 const BASELINE = Number(process.env.BENCH_SCALE_BASELINE ?? DEFAULT_CONTACTS);
+const PROFILE = process.env.BENCH_PROFILE;
 
 interface Search {
   at: number;
@@ -80,10 +85,11 @@ function directoryPeople(fake: Awaited<ReturnType<typeof startFakeBlueMind>>): [
     .filter(([family, given]) => family.length >= 3 && given.length >= 1);
 }
 
-async function phase(contacts: number): Promise<PhaseResult> {
+async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
   const scale = Math.max(1, contacts / DEFAULT_CONTACTS);
   const fake = await startFakeBlueMind({ dataset: contacts === DEFAULT_CONTACTS ? "big" : scaledBigDataset(contacts) });
-  const probe = await ProbeClient.start();
+  // No contact events: a user's Thunderbird does not convert each created contact for a probe.
+  const probe = await ProbeClient.start({ contactEvents: false });
   try {
     const apiKey = fake.control.datasetInfo().apiKeys[JANE.login];
     if (!apiKey) throw new Error("no API key for Jane");
@@ -95,6 +101,7 @@ async function phase(contacts: number): Promise<PhaseResult> {
       addons: [probe.addon, process.env.BENCH_ADDON_XPI ?? builtAddonXpi()],
       policies: policiesFor({ serverUrl: fake.url, login: JANE.login, apiKey, syncIntervalMinutes: 600 }),
       systemAccess: true,
+      env: profilerEnv(profile),
     });
     await probe.waitForReady();
     const atStart = await pageMemory(tb);
@@ -141,7 +148,12 @@ async function phase(contacts: number): Promise<PhaseResult> {
     const books = await probe.listBooks();
     const localBook = books.find((b) => b.name === "My contacts" && !b.remote);
     const local = localBook ? (await probe.callWithTimeout<unknown[]>(120_000 * scale, "contacts.list", localBook.id)).length : 0;
-    await tb.quit();
+    // The profiler writes its buffer at the quit: that can take minutes.
+    await tb.quit(profile ? 1_800_000 : undefined);
+    if (profile) {
+      const sync = stalls.ticksIn(changeset.at, book.lastSuccess).filter((t) => t.gap > 50);
+      fs.writeFileSync(`${profile}.stalls.json`, JSON.stringify({ sync }));
+    }
     return {
       contacts,
       cards: fake.state.books.get(BOOK)?.items.size ?? 0,
@@ -192,6 +204,12 @@ function report(base: PhaseResult, big: PhaseResult): void {
 
 export async function main(): Promise<void> {
   const contacts = contactsArgument();
+  if (PROFILE) {
+    console.log(`scale bench, profiled: ${contacts} contacts alone; add-on ${ADDON_ID}`);
+    const big = await phase(contacts, PROFILE);
+    report(big, big);
+    return;
+  }
   console.log(`scale bench: ${BASELINE} contacts first (the baseline), then ${contacts}; add-on ${ADDON_ID}`);
   const base = await phase(BASELINE);
   console.log(`  ${BASELINE}: initial sync ${fmtMs(base.syncMs)}`);

@@ -6,7 +6,7 @@
 import { expect, it } from "vitest";
 import type { VCard } from "../../src/bluemind/models.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
-import { findBook, readProfile } from "../thunderbird/profile-reader.ts";
+import { findBook, httpCacheEntriesFor, readProfile } from "../thunderbird/profile-reader.ts";
 import { ProbeClient, type ProbeContact } from "../thunderbird/probe.ts";
 import { useProbe } from "./support/probe-suite.ts";
 import { describeWithThunderbird } from "../thunderbird/vitest-helpers.ts";
@@ -126,6 +126,10 @@ describeWithThunderbird("synced books in a real Thunderbird", () => {
         expect(onDisk?.lists.map((l) => l.name).sort()).toEqual(expected.lists.map((l) => l.name).sort());
       }
       expect(profile.books.filter((b) => b.name === "Directory")).toEqual([]);
+      // BlueMind's answers (contacts, the directory's search answer) are not kept in Thunderbird's
+      // HTTP cache, while the probe's own requests are: the cache was on.
+      expect(httpCacheEntriesFor(tb.profileDir, `${fake.url}/api/`)).toEqual([]);
+      expect(httpCacheEntriesFor(tb.profileDir, probe.url).length).toBeGreaterThan(0);
     } finally {
       await fake.close();
     }

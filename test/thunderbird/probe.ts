@@ -95,13 +95,25 @@ interface PendingCall {
 }
 
 /** Build the probe XPI pointing at `url`; returns the XPI bytes. */
-export function buildProbeXpi(config: { url: string; token: string }): Buffer {
+export function buildProbeXpi(config: { url: string; token: string }, options: ProbeOptions = {}): Buffer {
   const read = (name: string): Buffer => fs.readFileSync(path.join(PROBE_SOURCE_DIR, name));
+  // Read synchronously before background.js registers its listeners (config.json is fetched).
+  const probeOptions = { contactEvents: options.contactEvents ?? true };
   return writeZip([
     { name: "manifest.json", data: read("manifest.json") },
+    { name: "options.js", data: `globalThis.PROBE_OPTIONS = ${JSON.stringify(probeOptions)};\n` },
     { name: "background.js", data: read("background.js") },
     { name: "config.json", data: JSON.stringify(config) },
   ]);
+}
+
+export interface ProbeOptions {
+  /**
+   * False: the probe does not listen to contact and mailing-list events (`events` has none of
+   * them). For the benches: each listening extension costs Thunderbird a conversion of every
+   * created contact on its main thread.
+   */
+  contactEvents?: boolean;
 }
 
 async function readJson(request: http.IncomingMessage): Promise<unknown> {
@@ -145,7 +157,7 @@ export class ProbeClient {
   }
 
   /** Open the loopback endpoint and build the XPI that points at it. */
-  static async start(options: { xpiDir?: string } = {}): Promise<ProbeClient> {
+  static async start(options: { xpiDir?: string } & ProbeOptions = {}): Promise<ProbeClient> {
     const token = randomBytes(16).toString("hex");
     // The client needs the server's port, the server needs the client: late-bound.
     const bound: { client?: ProbeClient } = {};
@@ -169,7 +181,7 @@ export class ProbeClient {
     const ownedXpiDir = options.xpiDir ? null : fs.mkdtempSync(path.join(os.tmpdir(), "tb-probe-"));
     const xpiDir = options.xpiDir ?? (ownedXpiDir as string);
     const xpiPath = path.join(xpiDir, `probe-${port}.xpi`);
-    fs.writeFileSync(xpiPath, buildProbeXpi({ url, token }));
+    fs.writeFileSync(xpiPath, buildProbeXpi({ url, token }, options));
     bound.client = new ProbeClient(server, token, url, xpiPath, ownedXpiDir);
     return bound.client;
   }

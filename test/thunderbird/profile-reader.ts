@@ -151,3 +151,15 @@ export async function readProfile(profileDir: string): Promise<ProfileSnapshot> 
 export function findBook(snapshot: ProfileSnapshot, name: string): ProfileBook | undefined {
   return snapshot.books.find((book) => book.name === name);
 }
+
+/**
+ * Entries of Thunderbird's HTTP disk cache (`<profile>/cache2/entries`, where a `-profile` run
+ * keeps it) whose stored key names a URL under `urlPrefix`: each entry file ends with its key,
+ * `…:<url>`, after the cached body.
+ */
+export function httpCacheEntriesFor(profileDir: string, urlPrefix: string): string[] {
+  const dir = path.join(profileDir, "cache2", "entries");
+  if (!fs.existsSync(dir)) return [];
+  const needle = Buffer.from(`:${urlPrefix}`);
+  return fs.readdirSync(dir).filter((name) => fs.readFileSync(path.join(dir, name)).includes(needle));
+}

@@ -39,7 +39,13 @@ const OBSERVED_EVENTS = [
 let pendingEvents = [];
 let flushScheduled = false;
 
+// The benches turn the contact and list events off (options.js, written by probe.ts): Thunderbird
+// converts every created contact for each extension listening, on its main thread, and the probe
+// would then post 10,000 vCards to the test process, all of it work a user's Thunderbird never does.
+const CONTACT_EVENTS = globalThis.PROBE_OPTIONS?.contactEvents !== false;
+
 for (const [namespace, event] of OBSERVED_EVENTS) {
+  if (!CONTACT_EVENTS && (namespace === "contacts" || namespace === "mailingLists")) continue;
   const target = api[namespace]?.[event];
   if (!target) continue;
   target.addListener((...args) => {
