@@ -66,6 +66,19 @@ interface CpuSample {
   main: number;
   extension: number;
   node: number;
+  /** CPU time the hypervisor gave to other guests while this one wanted it (ms), null off Linux. */
+  stolen: number | null;
+}
+
+/** The machine's "steal" time (/proc/stat): on a shared virtual machine, what its neighbours took. */
+function stolenMs(): number | null {
+  try {
+    const fields = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]?.trim().split(/\s+/) ?? [];
+    const ticks = Number(fields[8]);
+    return Number.isFinite(ticks) ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
 }
 
 const CPU_SCRIPT = `return (async () => {
@@ -80,11 +93,12 @@ async function cpu(tb: ThunderbirdInstance): Promise<CpuSample> {
   await marionette.setContext("chrome");
   const sample = await marionette.executeScript<{ main: number; extension: number }>(CPU_SCRIPT);
   const usage = process.cpuUsage();
-  return { ...sample, node: (usage.user + usage.system) / 1000 };
+  return { ...sample, node: (usage.user + usage.system) / 1000, stolen: stolenMs() };
 }
 
 function cpuSpent(from: CpuSample, to: CpuSample): string {
-  return `CPU: Thunderbird ${fmtMs(to.main - from.main)}, extension process ${fmtMs(to.extension - from.extension)}, bench+fake server ${fmtMs(to.node - from.node)}`;
+  const stolen = from.stolen === null || to.stolen === null ? "" : `, stolen by the host ${fmtMs(to.stolen - from.stolen)}`;
+  return `CPU: Thunderbird ${fmtMs(to.main - from.main)}, extension process ${fmtMs(to.extension - from.extension)}, bench+fake server ${fmtMs(to.node - from.node)}${stolen}`;
 }
 
 // ───────────── (b) the floor ─────────────
