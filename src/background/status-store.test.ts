@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { STATUS_KEY, type BookStatus } from "../shared/status.ts";
 import { inEnglish, legacyText, text } from "../shared/user-text.ts";
 import type { KeyValueStore } from "../thunderbird/types.ts";
-import { StatusStore } from "./status-store.ts";
+import { PERSIST_INTERVAL_MS, StatusStore } from "./status-store.ts";
 
 function storeWith(saved: unknown): KeyValueStore {
   return { get: async (key) => (key === STATUS_KEY ? saved : undefined), set: async () => undefined, remove: async () => undefined };
@@ -105,5 +105,32 @@ describe("the account's secrets", () => {
     expect(everything).not.toContain(encodeURIComponent(KEY));
     expect(everything).not.toContain(PASSWORD);
     expect(inEnglish(shown)).toBe("sid …");
+  });
+});
+
+describe("StatusStore writes", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("writes a change once per interval, progress alone never, and the progress with the next change that matters", async () => {
+    vi.useFakeTimers();
+    const writes: unknown[] = [];
+    const store: KeyValueStore = { get: async () => undefined, set: async (_key, value) => void writes.push(value), remove: async () => undefined };
+    const status = new StatusStore(store);
+    await status.load();
+    status.setBooks([book]);
+    await vi.advanceTimersByTimeAsync(PERSIST_INTERVAL_MS);
+    expect(writes).toHaveLength(1);
+    const seen: number[] = [];
+    status.subscribe((snapshot) => seen.push(snapshot.books[0]?.progress?.done ?? -1));
+    for (let done = 1; done <= 100; done++) status.updateBook(book.containerUid, { progress: { done, total: 1500 } });
+    await vi.advanceTimersByTimeAsync(10 * PERSIST_INTERVAL_MS);
+    expect(seen).toHaveLength(100);
+    expect(writes).toHaveLength(1);
+    status.log("info", text("logSyncStopped"));
+    await vi.advanceTimersByTimeAsync(PERSIST_INTERVAL_MS);
+    expect(writes).toHaveLength(2);
+    expect(writes[1]).toMatchObject({ books: [{ progress: { done: 100, total: 1500 } }], activity: [{ level: "info" }] });
   });
 });

@@ -1,7 +1,7 @@
 // The single place the background keeps what it tells the user: account state, per-book status
 // and the activity log. Changes are pushed to listeners (the open options page) at once and
-// written to storage.local at most every PERSIST_INTERVAL_MS, so a 10,000-contact sync reporting
-// progress does not turn into 10,000 storage writes.
+// written to storage.local at most every PERSIST_INTERVAL_MS (progress alone not at all), so a
+// 10,000-contact sync reporting progress does not turn into 10,000 storage writes.
 //
 // It is also the last guard against a secret in a message: every text it takes in (account
 // message, book error, log line) and every text the background shows elsewhere (redact: error
@@ -92,7 +92,11 @@ export class StatusStore {
 
   updateBook(containerUid: string, change: Partial<BookStatus>): void {
     const books = this.snapshot.books.map((b) => (b.containerUid === containerUid ? this.redactBook({ ...b, ...change }) : b));
-    this.update({ books });
+    // Progress alone is not written: load() drops it (an interrupted sync shows as pending), and
+    // a big sync reports it hundreds of times, each write a storage transaction competing with
+    // Thunderbird's own disk flushes. It goes to storage with the next change that matters.
+    const progressOnly = Object.keys(change).every((key) => key === "progress");
+    this.update({ books }, !progressOnly);
   }
 
   setSyncing(syncing: boolean): void {
@@ -121,10 +125,10 @@ export class StatusStore {
     return book.lastError === null ? book : { ...book, lastError: this.redact(book.lastError) };
   }
 
-  private update(change: Partial<StatusSnapshot>): void {
+  private update(change: Partial<StatusSnapshot>, persist = true): void {
     this.snapshot = { ...this.snapshot, ...change };
     for (const listener of this.listeners) listener(this.snapshot);
-    if (this.persistTimer === null) {
+    if (persist && this.persistTimer === null) {
       this.persistTimer = setTimeout(() => {
         this.persistTimer = null;
         this.persisting = this.persisting.then(() => this.write());

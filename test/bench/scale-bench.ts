@@ -88,8 +88,8 @@ function directoryPeople(fake: Awaited<ReturnType<typeof startFakeBlueMind>>): [
 async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
   const scale = Math.max(1, contacts / DEFAULT_CONTACTS);
   const fake = await startFakeBlueMind({ dataset: contacts === DEFAULT_CONTACTS ? "big" : scaledBigDataset(contacts) });
-  // No contact events: a user's Thunderbird does not convert each created contact for a probe.
-  const probe = await ProbeClient.start({ contactEvents: false });
+  // A user's Thunderbird does not convert each created contact for a probe, nor cache its polls.
+  const probe = await ProbeClient.start({ contactEvents: false, httpCache: false });
   try {
     const apiKey = fake.control.datasetInfo().apiKeys[JANE.login];
     if (!apiKey) throw new Error("no API key for Jane");

@@ -170,8 +170,8 @@ export async function main(): Promise<void> {
   const contacts = contactsArgument();
   const scale = Math.max(1, contacts / DEFAULT_CONTACTS);
   const fake = await startFakeBlueMind({ dataset: contacts === DEFAULT_CONTACTS ? "big" : scaledBigDataset(contacts) });
-  // No contact events: a user's Thunderbird does not convert each created contact for a probe.
-  const probe = await ProbeClient.start({ contactEvents: false });
+  // A user's Thunderbird does not convert each created contact for a probe, nor cache its polls.
+  const probe = await ProbeClient.start({ contactEvents: false, httpCache: false });
   const floorAddon = floorXpi();
   try {
     const apiKey = fake.control.datasetInfo().apiKeys[JANE.login];

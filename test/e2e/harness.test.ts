@@ -70,10 +70,10 @@ describe("harness pieces (no Thunderbird needed)", () => {
     fs.writeFileSync(xpi, buildProbeXpi({ url: "http://127.0.0.1:1", token: "t" }));
     expect(addonIdOfXpi(xpi)).toBe(PROBE_ID);
     expect(JSON.parse(readZipEntry(fs.readFileSync(xpi), "config.json")!.toString())).toEqual({ url: "http://127.0.0.1:1", token: "t" });
-    expect(readZipEntry(fs.readFileSync(xpi), "options.js")!.toString()).toContain('{"contactEvents":true}');
+    expect(readZipEntry(fs.readFileSync(xpi), "options.js")!.toString()).toContain('{"contactEvents":true,"httpCache":true}');
     // The benches' probe: the options script runs before background.js registers its listeners.
-    const quiet = buildProbeXpi({ url: "http://127.0.0.1:1", token: "t" }, { contactEvents: false });
-    expect(readZipEntry(quiet, "options.js")!.toString()).toContain('{"contactEvents":false}');
+    const quiet = buildProbeXpi({ url: "http://127.0.0.1:1", token: "t" }, { contactEvents: false, httpCache: false });
+    expect(readZipEntry(quiet, "options.js")!.toString()).toContain('{"contactEvents":false,"httpCache":false}');
     expect(JSON.parse(readZipEntry(quiet, "manifest.json")!.toString()).background.scripts).toEqual(["options.js", "background.js"]);
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -98,7 +98,7 @@ interface PendingCall {
 export function buildProbeXpi(config: { url: string; token: string }, options: ProbeOptions = {}): Buffer {
   const read = (name: string): Buffer => fs.readFileSync(path.join(PROBE_SOURCE_DIR, name));
   // Read synchronously before background.js registers its listeners (config.json is fetched).
-  const probeOptions = { contactEvents: options.contactEvents ?? true };
+  const probeOptions = { contactEvents: options.contactEvents ?? true, httpCache: options.httpCache ?? true };
   return writeZip([
     { name: "manifest.json", data: read("manifest.json") },
     { name: "options.js", data: `globalThis.PROBE_OPTIONS = ${JSON.stringify(probeOptions)};\n` },
@@ -114,6 +114,8 @@ export interface ProbeOptions {
    * created contact on its main thread.
    */
   contactEvents?: boolean;
+  /** False: the probe's requests stay out of Thunderbird's HTTP disk cache (for the benches). */
+  httpCache?: boolean;
 }
 
 async function readJson(request: http.IncomingMessage): Promise<unknown> {

@@ -42,7 +42,10 @@ let flushScheduled = false;
 // The benches turn the contact and list events off (options.js, written by probe.ts): Thunderbird
 // converts every created contact for each extension listening, on its main thread, and the probe
 // would then post 10,000 vCards to the test process, all of it work a user's Thunderbird never does.
+// They keep the probe's requests out of Thunderbird's HTTP cache too (a cache entry written and
+// flushed to disk at every poll, twice a second).
 const CONTACT_EVENTS = globalThis.PROBE_OPTIONS?.contactEvents !== false;
+const CACHE_MODE = globalThis.PROBE_OPTIONS?.httpCache === false ? "no-store" : "default";
 
 for (const [namespace, event] of OBSERVED_EVENTS) {
   if (!CONTACT_EVENTS && (namespace === "contacts" || namespace === "mailingLists")) continue;
@@ -61,6 +64,7 @@ const configPromise = fetch(api.runtime.getURL("config.json")).then((response) =
 async function post(path, body) {
   const { url, token } = await configPromise;
   const response = await fetch(`${url}${path}?token=${encodeURIComponent(token)}`, {
+    cache: CACHE_MODE,
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -174,7 +178,7 @@ async function pollForever() {
   const { url, token } = await configPromise;
   for (;;) {
     try {
-      const response = await fetch(`${url}/poll?token=${encodeURIComponent(token)}&session=${sessionId}`);
+      const response = await fetch(`${url}/poll?token=${encodeURIComponent(token)}&session=${sessionId}`, { cache: CACHE_MODE });
       if (response.status === 200) {
         for (const command of await response.json()) void run(command);
       } else if (response.status !== 204) {
