@@ -25,7 +25,7 @@ interface Stall {
   gap: number;
 }
 
-const LINE = /^\s*([\d.]+)\s+\(\s*([\d.]+) ms\):\s+(\S+?)\/(\d+)\s+(fsync|fdatasync)\(fd: (\d+)/;
+const LINE = /^\s*([\d.]+)\s+\(\s*([\d.]+) ms\):\s+(.+?)\/(\d+)\s+(fsync|fdatasync)\(fd: (\d+)/;
 
 function readTrace(file: string, epoch: number): Sync[] {
   const out: Sync[] = [];
