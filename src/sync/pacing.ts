@@ -50,8 +50,7 @@
  * collection (≈ 1 in 6) and network completions. One create is ≈ 6–8 ms of CPU, but with 2 cores
  * shared by a load of 8–10 the main thread gets a fraction of a core, so that one call spans
  * 50–100 ms of wall time: the window is already at 1 call in flight there, and no pacing of
- * calls splits one call. The p99 ≤ 50 ms goal needs a quieter machine (1.5 ms per create
- * measured on one), not a lower target.
+ * calls splits one call.
  *
  * On the same machine quiet (2026-12-03, nothing else running; sync 1.20× the floor, p99 74 ms,
  * longest 100 ms, profiled), the p99 band is mostly the disk, not the CPU: in the 125 stalls of
