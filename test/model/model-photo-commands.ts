@@ -71,7 +71,10 @@ function colourOf(bytes: Uint8Array | undefined): number | null {
   }
 }
 
-export class LocalPhoto extends ModelCommand {
+/** A photo set (a model colour) or removed (null) on one side; the two sides differ in how. */
+abstract class PhotoCommand extends ModelCommand {
+  protected abstract readonly name: string;
+
   constructor(
     readonly book: ModelBook,
     readonly pick: number,
@@ -79,39 +82,45 @@ export class LocalPhoto extends ModelCommand {
   ) {
     super();
   }
-  async apply(history: History, world: ModelWorld): Promise<Outcome> {
-    const target = pickOf((await localContacts(world, this.book))?.contacts ?? [], this.pick);
-    if (target === undefined || !history.contacts.has(target.key)) return { note: "no contact" };
+
+  /** The photo's bytes, null for a removal. */
+  protected photo(): Uint8Array | null {
     const colour = this.colour === null ? null : (COLOURS[this.colour] ?? null);
-    if (colour === null) world.tb.removePhotoAsUser(target.id);
-    else await world.tb.asUser.setContactPhoto(target.id, solidPng(colour, 8), "image/png");
-    record(history, target.key, { side: "local", colour: this.colour });
-    return { note: `${target.key}: ${describeColour(this.colour)}` };
+    return colour === null ? null : solidPng(colour, 8);
   }
+
+  protected done(history: History, key: string, side: "local" | "server"): Outcome {
+    record(history, key, { side, colour: this.colour });
+    return { note: `${key}: ${describeColour(this.colour)}` };
+  }
+
   toString(): string {
-    return `LocalPhoto(${this.book}, ${String(this.pick)}, ${String(this.colour)})`;
+    return `${this.name}(${this.book}, ${String(this.pick)}, ${String(this.colour)})`;
   }
 }
 
-export class ServerPhoto extends ModelCommand {
-  constructor(
-    readonly book: ModelBook,
-    readonly pick: number,
-    readonly colour: number | null,
-  ) {
-    super();
+export class LocalPhoto extends PhotoCommand {
+  protected readonly name = "LocalPhoto";
+
+  async apply(history: History, world: ModelWorld): Promise<Outcome> {
+    const target = pickOf((await localContacts(world, this.book))?.contacts ?? [], this.pick);
+    if (target === undefined || !history.contacts.has(target.key)) return { note: "no contact" };
+    const photo = this.photo();
+    if (photo === null) world.tb.removePhotoAsUser(target.id);
+    else await world.tb.asUser.setContactPhoto(target.id, photo, "image/png");
+    return this.done(history, target.key, "local");
   }
+}
+
+export class ServerPhoto extends PhotoCommand {
+  protected readonly name = "ServerPhoto";
+
   async apply(history: History, world: ModelWorld): Promise<Outcome> {
     const target = pickOf(serverContacts(world, this.book), this.pick);
     if (target === undefined || !history.contacts.has(target.key)) return { note: "no card" };
-    const colour = this.colour === null ? null : (COLOURS[this.colour] ?? null);
-    world.fake.control.setPhoto(this.book, target.uid, colour === null ? null : solidPng(colour, 8));
+    world.fake.control.setPhoto(this.book, target.uid, this.photo());
     world.fake.control.updateCard(this.book, target.uid, target.value);
-    record(history, target.key, { side: "server", colour: this.colour });
-    return { note: `${target.key}: ${describeColour(this.colour)}` };
-  }
-  toString(): string {
-    return `ServerPhoto(${this.book}, ${String(this.pick)}, ${String(this.colour)})`;
+    return this.done(history, target.key, "server");
   }
 }
 
