@@ -47,6 +47,11 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** Thunderbird's pid and those of every process it started, deepest last. */
+export function processTree(pid: number): number[] {
+  return [pid, ...childrenOf(pid).flatMap(processTree)];
+}
+
 /**
  * The same over Thunderbird and every process it started (content, extension, GPU processes): the
  * parent writes IndexedDB (storage.local) and the address books' SQLite, but a child could write
@@ -54,7 +59,26 @@ function childrenOf(pid: number): number[] {
  * one session.
  */
 export function bytesWrittenTree(pid: number): number | null {
-  const own = bytesWritten(pid);
-  if (own === null) return null;
-  return childrenOf(pid).reduce((sum, child) => sum + (bytesWrittenTree(child) ?? 0), own);
+  if (bytesWritten(pid) === null) return null;
+  return processTree(pid).reduce((sum, p) => sum + (bytesWritten(p) ?? 0), 0);
+}
+
+/**
+ * Waits until Thunderbird's processes stop writing (under `quietBytes` over `windowMs`), at most
+ * `timeoutMs`: the initial sync leaves write-behind (SQLite WAL checkpoints of the address book
+ * and of storage.local) that would otherwise be counted against whichever no-change sync runs
+ * into it. Returns how long it waited.
+ */
+export async function writesSettled(pid: number, { windowMs = 2_000, quietBytes = 8_192, timeoutMs = 60_000 } = {}): Promise<number> {
+  const start = Date.now();
+  const first = bytesWrittenTree(pid);
+  if (first === null) return 0;
+  let last: number = first;
+  while (Date.now() - start < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now: number = bytesWrittenTree(pid) ?? last;
+    if (now - last < quietBytes) break;
+    last = now;
+  }
+  return Date.now() - start;
 }

@@ -10,12 +10,16 @@
 //     the same path as compose autocompletion, so the figure is what a user typing a recipient
 //     waits while the big book syncs, against the same Thunderbird at rest;
 //   - the background page's memory after the sync (memory reporters, see bench-session.ts);
-//   - five no-change syncs: their time and the bytes Thunderbird's processes wrote for each.
+//   - five no-change syncs: their time and the bytes Thunderbird's processes wrote for each, once
+//     the initial sync's write-behind (SQLite checkpoints) settled.
 // Targets: time ≤ 1.1 × linear (5.5× for 50,000), memory < 100 MB, search p50/p95 during the sync
 // within the idle figures' range, bytes written flat between 10,000 and N.
 //
-// BENCH_PROFILE=<file>: the big book alone, under the Gecko profiler (its figures printed, no
-// ratio), the stalls of its sync in <file>.stalls.json for `profile-stalls.ts <file> 250`.
+// BENCH_ALONE=1: the big book alone, its figures printed without ratios.
+// BENCH_PROFILE=<file>: the same under the Gecko profiler, the stalls of its sync in
+// <file>.stalls.json for `profile-stalls.ts <file> 250`.
+// BENCH_WRITES=1: strace the no-change syncs and print the bytes written to each file
+// (write-trace.ts); strace slows Thunderbird, so the no-change times are not comparable then.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,10 +27,13 @@ import { ADDON_ID, builtAddonXpi, policiesFor } from "../e2e/support/addon.ts";
 import { waitForProviderBook, warmSearchIndex } from "../e2e/support/search-session.ts";
 import { bookRequests } from "../e2e/support/synced.ts";
 import { mulberry32, startFakeBlueMind } from "../fake-bluemind/index.ts";
+import type { RequestLogEntry } from "../fake-bluemind/types.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
 import { killAllThunderbirds, startThunderbird } from "../thunderbird/runner.ts";
 import { BOOK, bookOf, fmtMb, fmtMs, JANE, median, memory, NO_CHANGE_ROUNDS, pageMemory, profilerEnv, syncEnded, timedSync, type MemoryFigures } from "./bench-session.ts";
-import { bytesWrittenTree, contactsArgument, DEFAULT_CONTACTS, scaledBigDataset } from "./bench-scale.ts";
+import { bytesWrittenTree, contactsArgument, DEFAULT_CONTACTS, scaledBigDataset, writesSettled } from "./bench-scale.ts";
+import { formatWrites, startWriteTrace } from "./write-trace.ts";
+import { cpu, cpuSpent, type CpuSample } from "./cpu-usage.ts";
 import { formatStalls, StallSampler, type StallStats } from "./stall-sampler.ts";
 
 const DIRECTORY = "addressbook_example.com";
@@ -35,6 +42,8 @@ const IDLE_SEARCHES = 30;
 /** The baseline book's size; BENCH_SCALE_BASELINE only to try the bench itself on small books. */
 const BASELINE = Number(process.env.BENCH_SCALE_BASELINE ?? DEFAULT_CONTACTS);
 const PROFILE = process.env.BENCH_PROFILE;
+const ALONE = PROFILE !== undefined || process.env.BENCH_ALONE === "1";
+const TRACE_WRITES = process.env.BENCH_WRITES === "1";
 
 interface Search {
   at: number;
@@ -52,6 +61,19 @@ interface PhaseResult {
   memory: MemoryFigures;
   noChangeMs: number;
   writtenPerSync: number | null;
+  /**
+   * ms per 1,000 contacts in each tenth of the initial sync, timed by its `_mget` requests (the
+   * pull asks for the next cards as it writes the last ones): a cost that grows with the book
+   * shows as a rising row. Then the time from the last `_mget` to the sync's end.
+   */
+  tenths: number[];
+  tailMs: number;
+  /** From the start-up's end to the sync's end (the directory's searches included). */
+  cpu: { from: CpuSample; to: CpuSample };
+  /** Per file, when BENCH_WRITES traced the no-change syncs. */
+  writesByFile: Map<string, number> | null;
+  /** How long Thunderbird kept writing after the sync and the idle searches (writesSettled). */
+  settledMs: number;
   local: number;
 }
 
@@ -85,6 +107,19 @@ function directoryPeople(fake: Awaited<ReturnType<typeof startFakeBlueMind>>): [
     .filter(([family, given]) => family.length >= 3 && given.length >= 1);
 }
 
+function paceByTenth(requests: readonly RequestLogEntry[], from: number, to: number, contacts: number): { tenths: number[]; tailMs: number } {
+  const mgets = requests.filter((r) => r.method === "POST" && r.path.endsWith("/_mget") && r.at >= from && r.at <= to).map((r) => r.at);
+  const tenths: number[] = [];
+  for (let i = 0; i < 10 && mgets.length > 10; i++) {
+    const start = mgets[Math.floor((i * mgets.length) / 10)] ?? from;
+    const end = mgets[Math.floor(((i + 1) * mgets.length) / 10)] ?? mgets[mgets.length - 1] ?? to;
+    tenths.push(((end - start) / (contacts / 10)) * 1000);
+  }
+  return { tenths, tailMs: to - (mgets[mgets.length - 1] ?? to) };
+}
+
+const paceRow = (r: PhaseResult): string => `${r.tenths.map((t) => (t / 1000).toFixed(1)).join(" ")} s; then ${fmtMs(r.tailMs)}`;
+
 async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
   const scale = Math.max(1, contacts / DEFAULT_CONTACTS);
   const fake = await startFakeBlueMind({ dataset: contacts === DEFAULT_CONTACTS ? "big" : scaledBigDataset(contacts) });
@@ -109,6 +144,7 @@ async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
     const stalls = new StallSampler(tb.marionette);
     await stalls.start();
     const directory = await waitForProviderBook(probe, "Directory", 60_000);
+    const cpuBefore = await cpu(tb);
 
     const ask = async (query: string): Promise<Search> => {
       const at = Date.now();
@@ -129,11 +165,13 @@ async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
     });
     await searching;
     await stalls.collect(true);
+    const cpuAfter = await cpu(tb);
     const book = bookOf(first);
     if (book.state !== "synced" || book.lastSuccess === null) throw new Error(`the book ended ${book.state}: ${book.problem ?? "no problem named"}`);
     const changeset = bookRequests(fake, BOOK).find((r) => r.method === "GET" && r.path.includes("/_changeset?since=0"));
     if (!changeset) throw new Error("no initial changeset");
     const syncMs = book.lastSuccess - changeset.at;
+    const { tenths, tailMs } = paceByTenth(bookRequests(fake, BOOK), changeset.at, book.lastSuccess, contacts);
     const mem = await memory(tb, atStart);
 
     const idle: Search[] = [];
@@ -142,9 +180,12 @@ async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const noChange: number[] = [];
+    const settledMs = await writesSettled(tb.pid);
+    const trace = TRACE_WRITES ? await startWriteTrace(tb.pid, tb.profileDir) : null;
     const writtenBefore = bytesWrittenTree(tb.pid);
     for (let round = 0; round < NO_CHANGE_ROUNDS; round++) noChange.push((await timedSync(probe)).fromTrigger);
     const writtenAfter = bytesWrittenTree(tb.pid);
+    const writesByFile = trace ? await trace.stop() : null;
     const books = await probe.listBooks();
     const localBook = books.find((b) => b.name === "My contacts" && !b.remote);
     const local = localBook ? (await probe.callWithTimeout<unknown[]>(120_000 * scale, "contacts.list", localBook.id)).length : 0;
@@ -158,12 +199,17 @@ async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
       contacts,
       cards: fake.state.books.get(BOOK)?.items.size ?? 0,
       syncMs,
+      tenths,
+      tailMs,
+      cpu: { from: cpuBefore, to: cpuAfter },
       stalls: stalls.window(changeset.at, book.lastSuccess),
       during: during.filter((s) => s.at >= changeset.at && s.at + s.ms <= (book.lastSuccess as number)),
       idle,
       memory: mem,
       noChangeMs: median(noChange),
       writtenPerSync: writtenBefore === null || writtenAfter === null ? null : (writtenAfter - writtenBefore) / NO_CHANGE_ROUNDS,
+      writesByFile,
+      settledMs,
       local,
     };
   } finally {
@@ -189,6 +235,10 @@ function report(base: PhaseResult, big: PhaseResult): void {
   console.log(columns("cards on the server / contacts synced", `${base.cards} / ${base.local}`, `${big.cards} / ${big.local}`));
   console.log(columns("initial sync", fmtMs(base.syncMs), fmtMs(big.syncMs), `${ratio.toFixed(2)}× for ${linear.toFixed(1)}× the contacts; target ≤ ${(1.1 * linear).toFixed(1)}×: ${verdict(ratio <= 1.1 * linear)}`));
   console.log(columns("    per contact", `${(base.syncMs / base.contacts).toFixed(2)} ms`, `${(big.syncMs / big.contacts).toFixed(2)} ms`));
+  console.log(`    s per 1,000 contacts, by tenth of the sync (${base.contacts.toLocaleString("en")}): ${paceRow(base)}`);
+  console.log(`    s per 1,000 contacts, by tenth of the sync (${n.toLocaleString("en")}): ${paceRow(big)}`);
+  console.log(`    ${base.contacts.toLocaleString("en")}: ${cpuSpent(base.cpu.from, base.cpu.to)}`);
+  console.log(`    ${n.toLocaleString("en")}: ${cpuSpent(big.cpu.from, big.cpu.to)}`);
   console.log(columns("stalls during the sync: longest / p99", `${base.stalls.longest.toFixed(0)} / ${base.stalls.p99.toFixed(0)} ms`, `${big.stalls.longest.toFixed(0)} / ${big.stalls.p99.toFixed(0)} ms`, formatStalls(big.stalls)));
   console.log(columns("directory search during the sync", `${fmtMs(p(base.during, 0.5))} / ${fmtMs(p(base.during, 0.95))}`, `${fmtMs(p(big.during, 0.5))} / ${fmtMs(p(big.during, 0.95))}`, `p50 / p95; ${n.toLocaleString("en")}: ${searchFigure(big.during)}`));
   console.log(columns("directory search, sync done (idle)", `${fmtMs(p(base.idle, 0.5))} / ${fmtMs(p(base.idle, 0.95))}`, `${fmtMs(p(big.idle, 0.5))} / ${fmtMs(p(big.idle, 0.95))}`, `p50 / p95; ${n.toLocaleString("en")}: ${searchFigure(big.idle)}`));
@@ -199,15 +249,38 @@ function report(base: PhaseResult, big: PhaseResult): void {
   console.log(columns("    Thunderbird main process, resident", fmtMb(base.memory.mainProcessResident), fmtMb(big.memory.mainProcessResident)));
   console.log(columns("no-change sync (median of 5)", fmtMs(base.noChangeMs), fmtMs(big.noChangeMs), `${(big.noChangeMs / base.noChangeMs).toFixed(2)}×`));
   const flat = base.writtenPerSync !== null && big.writtenPerSync !== null ? big.writtenPerSync / Math.max(1, base.writtenPerSync) : Number.NaN;
-  console.log(columns("    written per no-change sync", kb(base.writtenPerSync), kb(big.writtenPerSync), `${flat.toFixed(2)}× for ${linear.toFixed(1)}× the contacts (all Thunderbird processes' write() bytes); target flat: ${verdict(flat < 1.5)}`));
+  console.log(columns("    written per no-change sync", kb(base.writtenPerSync), kb(big.writtenPerSync), `${flat.toFixed(2)}× for ${linear.toFixed(1)}× the contacts (all Thunderbird processes' write() bytes, once they settled: ${fmtMs(base.settledMs)} / ${fmtMs(big.settledMs)}); target flat: ${verdict(flat < 1.5)}`));
+}
+
+/** BENCH_ALONE / BENCH_PROFILE: one book's figures, with nothing to compare them to. */
+function reportAlone(big: PhaseResult): void {
+  const line = (label: string, value: string): void => console.log(`${label.padEnd(40)} ${value}`);
+  console.log(`\nscale bench, one book alone: ${big.contacts.toLocaleString("en")} contacts (no baseline, no ratio)`);
+  line("cards on the server / contacts synced", `${big.cards} / ${big.local}`);
+  line("initial sync", `${fmtMs(big.syncMs)}, ${(big.syncMs / big.contacts).toFixed(2)} ms per contact`);
+  line("    s per 1,000 contacts, by tenth", paceRow(big));
+  line("    during the sync", cpuSpent(big.cpu.from, big.cpu.to));
+  line("stalls during the sync", `longest ${big.stalls.longest.toFixed(0)} ms, p99 ${big.stalls.p99.toFixed(0)} ms; ${formatStalls(big.stalls)}`);
+  line("directory search during the sync", searchFigure(big.during));
+  line("directory search, sync done (idle)", searchFigure(big.idle));
+  line("background page after the sync", `${fmtMb(big.memory.pageExplicit)}; after a GC ${fmtMb(big.memory.pageExplicitAfterGc)}`);
+  line("no-change sync (median of 5)", fmtMs(big.noChangeMs));
+  line("    written per no-change sync", big.writtenPerSync === null ? "n/a" : `${(big.writtenPerSync / 1024).toFixed(0)} KB, once writes settled (${fmtMs(big.settledMs)})`);
+}
+
+function reportWrites(result: PhaseResult): void {
+  if (!result.writesByFile) return;
+  console.log(`\nwritten per no-change sync at ${result.contacts.toLocaleString("en")} contacts, by file (strace; ≥ 1 KB):`);
+  for (const row of formatWrites(result.writesByFile, NO_CHANGE_ROUNDS)) console.log(row);
 }
 
 export async function main(): Promise<void> {
   const contacts = contactsArgument();
-  if (PROFILE) {
-    console.log(`scale bench, profiled: ${contacts} contacts alone; add-on ${ADDON_ID}`);
+  if (ALONE) {
+    console.log(`scale bench${PROFILE ? ", profiled" : ""}: ${contacts} contacts alone; add-on ${ADDON_ID}`);
     const big = await phase(contacts, PROFILE);
-    report(big, big);
+    reportAlone(big);
+    reportWrites(big);
     return;
   }
   console.log(`scale bench: ${BASELINE} contacts first (the baseline), then ${contacts}; add-on ${ADDON_ID}`);
@@ -215,6 +288,8 @@ export async function main(): Promise<void> {
   console.log(`  ${BASELINE}: initial sync ${fmtMs(base.syncMs)}`);
   const big = await phase(contacts);
   report(base, big);
+  reportWrites(base);
+  reportWrites(big);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

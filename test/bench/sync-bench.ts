@@ -33,7 +33,8 @@ import { profilerEnv, BOOK, bookOf, changesetToApplied, fmtMb, fmtMs, JANE, medi
 import { builtAddonXpi, policiesFor } from "../e2e/support/addon.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
-import { killAllThunderbirds, startThunderbird, type ThunderbirdInstance } from "../thunderbird/runner.ts";
+import { killAllThunderbirds, startThunderbird } from "../thunderbird/runner.ts";
+import { cpu, cpuSpent } from "./cpu-usage.ts";
 import { writeZip } from "../thunderbird/zip.ts";
 import { formatStalls, StallSampler, type StallStats } from "./stall-sampler.ts";
 import { bytesWrittenTree, contactsArgument, DEFAULT_CONTACTS, scaledBigDataset } from "./bench-scale.ts";
@@ -58,47 +59,6 @@ function floorXpi(): string {
     writeZip(["manifest.json", "background.js"].map((name) => ({ name, data: fs.readFileSync(path.join(FLOOR_DIR, name)) }))),
   );
   return xpi;
-}
-
-// ───────────── CPU per process (where the time goes) ─────────────
-
-interface CpuSample {
-  main: number;
-  extension: number;
-  node: number;
-  /** CPU time the hypervisor gave to other guests while this one wanted it (ms), null off Linux. */
-  stolen: number | null;
-}
-
-/** The machine's "steal" time (/proc/stat): on a shared virtual machine, what its neighbours took. */
-function stolenMs(): number | null {
-  try {
-    const fields = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]?.trim().split(/\s+/) ?? [];
-    const ticks = Number(fields[8]);
-    return Number.isFinite(ticks) ? ticks * 10 : null;
-  } catch {
-    return null;
-  }
-}
-
-const CPU_SCRIPT = `return (async () => {
-  const info = await ChromeUtils.requestProcInfo();
-  const extension = info.children.filter((c) => c.type === "extension").reduce((s, c) => s + c.cpuTime, 0);
-  return { main: info.cpuTime / 1e6, extension: extension / 1e6 };
-})();`;
-
-async function cpu(tb: ThunderbirdInstance): Promise<CpuSample> {
-  const marionette = tb.marionette;
-  if (!marionette) throw new Error("no Marionette");
-  await marionette.setContext("chrome");
-  const sample = await marionette.executeScript<{ main: number; extension: number }>(CPU_SCRIPT);
-  const usage = process.cpuUsage();
-  return { ...sample, node: (usage.user + usage.system) / 1000, stolen: stolenMs() };
-}
-
-function cpuSpent(from: CpuSample, to: CpuSample): string {
-  const stolen = from.stolen === null || to.stolen === null ? "" : `, stolen by the host ${fmtMs(to.stolen - from.stolen)}`;
-  return `CPU: Thunderbird ${fmtMs(to.main - from.main)}, extension process ${fmtMs(to.extension - from.extension)}, bench+fake server ${fmtMs(to.node - from.node)}${stolen}`;
 }
 
 // ───────────── (b) the floor ─────────────
