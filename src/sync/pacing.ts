@@ -70,8 +70,12 @@ export const LATENCY_TARGET_MS = 14;
  * mostly Thunderbird's cycle collector (profile of the scale bench, 2026-12-03: 94 % of the
  * parent's samples in the 79 stalls over 250 ms are `CC (Build Graph)` / `CC (Scan Roots)`, no
  * fsync, under 2 % our calls); they appear once Thunderbird holds about 25,000 contacts and grow
- * with the number it holds (up to 0.9–1.4 s, 1.9 s under the profiler). The cool-down lets the
- * clicks queued behind one through first; it cannot make the collector's graph smaller.
+ * with the number it holds (up to 0.9–1.4 s, 1.9 s under the profiler). The graph is every contact
+ * written in the session: ext-addressBook.js keeps a node per contact while any extension uses the
+ * API, each with its vCard parsed by Thunderbird's message header observer (forced CC in the
+ * parent after the scale bench's sync: 194 ms at 10,000 contacts, 1,393 ms at 50,000; 14 ms with
+ * that cache dropped by hand — README, test/bench/tb-retention.ts). The cool-down lets the clicks
+ * queued behind one through first; it cannot make the collector's graph smaller.
  */
 export const STALL_MS = 150;
 /** Pause after a stall (ms): the queued clicks and paints go first. */
@@ -111,13 +115,19 @@ export function yieldToEventLoop(): Promise<void> {
 /** The add-on's own work between two yields (ms): a click in its pages waits at most this. */
 export const SLICE_MS = 8;
 
+export interface SliceOptions {
+  sliceMs?: number;
+  now?: () => number;
+  yielder?: () => Promise<void>;
+}
+
 /**
  * Starts `start(item)` for every item, in order, giving the event loop a turn whenever the work
  * started since the last turn (the synchronous part of each start and the microtasks it chains:
  * vCard conversion, hashing) took SLICE_MS; then waits for all like allSettledOrThrow (every
  * promise settles, the first failure is rethrown). Nothing is skipped: the slices only delay.
  */
-export async function startInSlices<T, R>(items: readonly T[], start: (item: T) => Promise<R>, options: { sliceMs?: number; now?: () => number; yielder?: () => Promise<void> } = {}): Promise<R[]> {
+export async function startInSlices<T, R>(items: readonly T[], start: (item: T) => Promise<R>, options: SliceOptions = {}): Promise<R[]> {
   const now = options.now ?? (() => performance.now());
   const yielder = options.yielder ?? yieldToEventLoop;
   const budget = options.sliceMs ?? SLICE_MS;

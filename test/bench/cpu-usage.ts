@@ -43,3 +43,21 @@ export function cpuSpent(from: CpuSample, to: CpuSample): string {
   const stolen = from.stolen === null || to.stolen === null ? "" : `, stolen by the host ${fmtMs(to.stolen - from.stolen)}`;
   return `CPU: Thunderbird ${fmtMs(to.main - from.main)}, extension process ${fmtMs(to.extension - from.extension)}, bench+fake server ${fmtMs(to.node - from.node)}${stolen}`;
 }
+
+/**
+ * Waits until the extension process stops working (under `busyShare` of one core over `windowMs`),
+ * at most `timeoutMs`: after a big first sync the add-on still hashes what it wrote (in slices, so
+ * searches go first) and a no-change sync measured then would be timed against that work.
+ * Returns how long it waited.
+ */
+export async function extensionSettled(tb: ThunderbirdInstance, { windowMs = 2_000, busyShare = 0.1, timeoutMs = 180_000 } = {}): Promise<number> {
+  const start = Date.now();
+  let last = await cpu(tb);
+  while (Date.now() - start < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now = await cpu(tb);
+    if (now.extension - last.extension < busyShare * windowMs) break;
+    last = now;
+  }
+  return Date.now() - start;
+}

@@ -11,7 +11,8 @@
 //     waits while the big book syncs, against the same Thunderbird at rest;
 //   - the background page's memory after the sync (memory reporters, see bench-session.ts);
 //   - five no-change syncs: their time and the bytes Thunderbird's processes wrote for each, once
-//     the initial sync's write-behind (SQLite checkpoints) settled.
+//     the add-on's post-sync hashing and the initial sync's write-behind (SQLite checkpoints)
+//     settled.
 // Targets: time ≤ 1.1 × linear (5.5× for 50,000), memory < 100 MB, search p50/p95 during the sync
 // within the idle figures' range, bytes written flat between 10,000 and N.
 //
@@ -33,7 +34,8 @@ import { killAllThunderbirds, startThunderbird } from "../thunderbird/runner.ts"
 import { BOOK, bookOf, fmtMb, fmtMs, JANE, median, memory, NO_CHANGE_ROUNDS, pageMemory, profilerEnv, syncEnded, timedSync, type MemoryFigures } from "./bench-session.ts";
 import { bytesWrittenTree, contactsArgument, DEFAULT_CONTACTS, scaledBigDataset, writesSettled } from "./bench-scale.ts";
 import { formatWrites, startWriteTrace } from "./write-trace.ts";
-import { cpu, cpuSpent, type CpuSample } from "./cpu-usage.ts";
+import { cpu, cpuSpent, extensionSettled, type CpuSample } from "./cpu-usage.ts";
+import { formatRetention, retention, type Retention } from "./tb-retention.ts";
 import { formatStalls, StallSampler, type StallStats } from "./stall-sampler.ts";
 
 const DIRECTORY = "addressbook_example.com";
@@ -70,9 +72,13 @@ interface PhaseResult {
   tailMs: number;
   /** From the start-up's end to the sync's end (the directory's searches included). */
   cpu: { from: CpuSample; to: CpuSample };
+  /** During the idle searches. */
+  cpuIdle: { from: CpuSample; to: CpuSample };
+  /** What Thunderbird's parent holds of the synced contacts, and its forced GC and CC (tb-retention.ts). */
+  held: Retention;
   /** Per file, when BENCH_WRITES traced the no-change syncs. */
   writesByFile: Map<string, number> | null;
-  /** How long Thunderbird kept writing after the sync and the idle searches (writesSettled). */
+  /** How long the add-on kept working and Thunderbird kept writing after the idle searches. */
   settledMs: number;
   local: number;
 }
@@ -175,12 +181,14 @@ async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
     const mem = await memory(tb, atStart);
 
     const idle: Search[] = [];
+    const cpuIdleFrom = await cpu(tb);
     for (const query of idleQueries) {
       idle.push(await ask(query));
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    const cpuIdleTo = await cpu(tb);
     const noChange: number[] = [];
-    const settledMs = await writesSettled(tb.pid);
+    const settledMs = (await extensionSettled(tb)) + (await writesSettled(tb.pid));
     const trace = TRACE_WRITES ? await startWriteTrace(tb.pid, tb.profileDir) : null;
     const writtenBefore = bytesWrittenTree(tb.pid);
     for (let round = 0; round < NO_CHANGE_ROUNDS; round++) noChange.push((await timedSync(probe)).fromTrigger);
@@ -188,6 +196,8 @@ async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
     const writesByFile = trace ? await trace.stop() : null;
     const books = await probe.listBooks();
     const localBook = books.find((b) => b.name === "My contacts" && !b.remote);
+    // Before the listing below, which would fill ext-addressBook's cache whatever the sync did.
+    const held = await retention(tb);
     const local = localBook ? (await probe.callWithTimeout<unknown[]>(120_000 * scale, "contacts.list", localBook.id)).length : 0;
     // The profiler writes its buffer at the quit: that can take minutes.
     await tb.quit(profile ? 1_800_000 : undefined);
@@ -202,6 +212,8 @@ async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
       tenths,
       tailMs,
       cpu: { from: cpuBefore, to: cpuAfter },
+      cpuIdle: { from: cpuIdleFrom, to: cpuIdleTo },
+      held,
       stalls: stalls.window(changeset.at, book.lastSuccess),
       during: during.filter((s) => s.at >= changeset.at && s.at + s.ms <= (book.lastSuccess as number)),
       idle,
@@ -244,12 +256,16 @@ function report(base: PhaseResult, big: PhaseResult): void {
   console.log(columns("directory search, sync done (idle)", `${fmtMs(p(base.idle, 0.5))} / ${fmtMs(p(base.idle, 0.95))}`, `${fmtMs(p(big.idle, 0.5))} / ${fmtMs(p(big.idle, 0.95))}`, `p50 / p95; ${n.toLocaleString("en")}: ${searchFigure(big.idle)}`));
   const duringRatio = p(big.during, 0.5) / p(big.idle, 0.5);
   console.log(columns("    during / idle, p50", `${(p(base.during, 0.5) / p(base.idle, 0.5)).toFixed(2)}×`, `${duringRatio.toFixed(2)}×`, `target: within the idle p95: ${verdict(p(big.during, 0.5) <= p(big.idle, 0.95))}`));
+  console.log(`    idle searches, ${base.contacts.toLocaleString("en")}: ${cpuSpent(base.cpuIdle.from, base.cpuIdle.to)}`);
+  console.log(`    idle searches, ${n.toLocaleString("en")}: ${cpuSpent(big.cpuIdle.from, big.cpuIdle.to)}`);
+  console.log(`Thunderbird's parent after the sync, ${base.contacts.toLocaleString("en")}: ${formatRetention(base.held)}`);
+  console.log(`Thunderbird's parent after the sync, ${n.toLocaleString("en")}: ${formatRetention(big.held)}`);
   console.log(columns("background page after the sync", fmtMb(base.memory.pageExplicit), fmtMb(big.memory.pageExplicit), `target < 100 MB: ${verdict(big.memory.pageExplicit < 100 * 1024 * 1024)}; after a GC ${fmtMb(big.memory.pageExplicitAfterGc)}, at start ${fmtMb(big.memory.pageExplicitAtStart)}`));
   console.log(columns("    extension process, unique", fmtMb(base.memory.extensionProcessUnique), fmtMb(big.memory.extensionProcessUnique), `resident ${fmtMb(big.memory.extensionProcessResident)} (all extensions: the add-on and the bench's probe)`));
   console.log(columns("    Thunderbird main process, resident", fmtMb(base.memory.mainProcessResident), fmtMb(big.memory.mainProcessResident)));
   console.log(columns("no-change sync (median of 5)", fmtMs(base.noChangeMs), fmtMs(big.noChangeMs), `${(big.noChangeMs / base.noChangeMs).toFixed(2)}×`));
   const flat = base.writtenPerSync !== null && big.writtenPerSync !== null ? big.writtenPerSync / Math.max(1, base.writtenPerSync) : Number.NaN;
-  console.log(columns("    written per no-change sync", kb(base.writtenPerSync), kb(big.writtenPerSync), `${flat.toFixed(2)}× for ${linear.toFixed(1)}× the contacts (all Thunderbird processes' write() bytes, once they settled: ${fmtMs(base.settledMs)} / ${fmtMs(big.settledMs)}); target flat: ${verdict(flat < 1.5)}`));
+  console.log(columns("    written per no-change sync", kb(base.writtenPerSync), kb(big.writtenPerSync), `${flat.toFixed(2)}× for ${linear.toFixed(1)}× the contacts (all Thunderbird processes' write() bytes, once the add-on and the writes settled: ${fmtMs(base.settledMs)} / ${fmtMs(big.settledMs)}); target flat: ${verdict(flat < 1.5)}`));
 }
 
 /** BENCH_ALONE / BENCH_PROFILE: one book's figures, with nothing to compare them to. */
@@ -263,9 +279,11 @@ function reportAlone(big: PhaseResult): void {
   line("stalls during the sync", `longest ${big.stalls.longest.toFixed(0)} ms, p99 ${big.stalls.p99.toFixed(0)} ms; ${formatStalls(big.stalls)}`);
   line("directory search during the sync", searchFigure(big.during));
   line("directory search, sync done (idle)", searchFigure(big.idle));
+  line("    CPU during the idle searches", cpuSpent(big.cpuIdle.from, big.cpuIdle.to));
+  line("Thunderbird's parent after the sync", formatRetention(big.held));
   line("background page after the sync", `${fmtMb(big.memory.pageExplicit)}; after a GC ${fmtMb(big.memory.pageExplicitAfterGc)}`);
   line("no-change sync (median of 5)", fmtMs(big.noChangeMs));
-  line("    written per no-change sync", big.writtenPerSync === null ? "n/a" : `${(big.writtenPerSync / 1024).toFixed(0)} KB, once writes settled (${fmtMs(big.settledMs)})`);
+  line("    written per no-change sync", big.writtenPerSync === null ? "n/a" : `${(big.writtenPerSync / 1024).toFixed(0)} KB, once the add-on and the writes settled (${fmtMs(big.settledMs)})`);
 }
 
 function reportWrites(result: PhaseResult): void {

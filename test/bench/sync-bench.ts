@@ -34,7 +34,7 @@ import { builtAddonXpi, policiesFor } from "../e2e/support/addon.ts";
 import { startFakeBlueMind, type FakeBlueMind } from "../fake-bluemind/index.ts";
 import { ProbeClient } from "../thunderbird/probe.ts";
 import { killAllThunderbirds, startThunderbird } from "../thunderbird/runner.ts";
-import { cpu, cpuSpent } from "./cpu-usage.ts";
+import { cpu, cpuSpent, extensionSettled } from "./cpu-usage.ts";
 import { writeZip } from "../thunderbird/zip.ts";
 import { formatStalls, StallSampler, type StallStats } from "./stall-sampler.ts";
 import { bytesWrittenTree, contactsArgument, DEFAULT_CONTACTS, scaledBigDataset } from "./bench-scale.ts";
@@ -187,6 +187,9 @@ export async function main(): Promise<void> {
     if (!floorBook) throw new Error("no Personal Address Book");
     const already = await probe.call<unknown[]>("contacts.list", floorBook);
     if (already.length > 0) throw new Error("the Personal Address Book is not empty");
+    // The floor's extension shares the extension process with the add-on, which hashes what it
+    // wrote after the sync: the floor must not run beside that.
+    await extensionSettled(tb);
     const cpuBeforeFloor = await cpu(tb);
     await stalls.collect();
     const floorStart = Date.now();
