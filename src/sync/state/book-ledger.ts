@@ -321,6 +321,8 @@ export class BookLedger {
    */
   async fillPendingHashes(slicing?: SliceOptions): Promise<void> {
     if (this.pendingHashes.size === 0) return;
+    // Not one hash before the pull has returned: its caller goes on first.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     await startInSlices([...this.pendingHashes.keys()], async (id) => void this.hashOf(id), slicing);
     await this.checkpoint().catch(() => undefined);
   }
