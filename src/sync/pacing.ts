@@ -73,9 +73,10 @@ export const LATENCY_TARGET_MS = 14;
  * with the number it holds (up to 0.9–1.4 s, 1.9 s under the profiler). The graph is every contact
  * written in the session: ext-addressBook.js keeps a node per contact while any extension uses the
  * API, each with its vCard parsed by Thunderbird's message header observer (forced CC in the
- * parent after the scale bench's sync: 194 ms at 10,000 contacts, 1,393 ms at 50,000; 14 ms with
- * that cache dropped by hand — README, test/bench/tb-retention.ts). The cool-down lets the clicks
- * queued behind one through first; it cannot make the collector's graph smaller.
+ * parent after the scale bench's sync: 184–238 ms at 10,000 contacts, 1,188–1,553 ms at 50,000;
+ * 14 ms with that cache dropped by hand at 20,000 — README, test/bench/tb-retention.ts). The
+ * cool-down lets the clicks queued behind one through first; it cannot make the collector's graph
+ * smaller.
  */
 export const STALL_MS = 150;
 /** Pause after a stall (ms): the queued clicks and paints go first. */
