@@ -2,8 +2,9 @@
 // costs its garbage and cycle collectors (issue 13: the 50,000-contact freezes are the cycle
 // collector). Read in the chrome context through Marionette, from ext-addressBook.js's
 // `addressBookCache` (a `var` of the extension API's shared global): its node per contact, and
-// whether each card holds its parsed vCard (AddrBookCard's lazy `_vCardProperties`, filled when
-// the card is converted for an extension's contacts.onCreated listener).
+// whether each card holds its parsed vCard (AddrBookCard's lazy `_vCardProperties`: Thunderbird's
+// message header, header-fields.js, reads every new card's emailAddresses, which parses it; a
+// build of the add-on without its onCreated listener showed the same count).
 import type { ThunderbirdInstance } from "../thunderbird/runner.ts";
 
 export interface Retention {
