@@ -92,6 +92,17 @@ describe("a field changed on one side only", () => {
     expect(read(result.merged).organizational).toMatchObject({ title: "CEO", org: { company: "ACME SA", department: "R&D", division: "Division Sud" } });
   });
 
+  // Found by contact-merge.property.test.ts (CI, seed 452234649), kept as it shrank: a company
+  // named ";" is written `ORG:\;`, which Thunderbird writes back as `ORG:;` on any save (ical.js
+  // reads ORG as text and writes the `;` unescaped): a blank organisation, not the user's edit.
+  it("takes the server's organisation when Thunderbird's re-serialisation only blanked a company made of separators", () => {
+    const card = (fn: string, org: string): string => `BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:individual\r\nFN:${fn}\r\nORG:${org}\r\nNOTE:a\r\nUID:${UID}\r\nEND:VCARD\r\n`;
+    const base = card(";", "\\;");
+    const result = merge(base, card(";", ";"), card("", ";a"));
+    expect(result.conflicts).toEqual([]);
+    expect(values(result.merged, "org")).toEqual(values(card("", ";a"), "org"));
+  });
+
   it("keeps what Thunderbird holds and BlueMind cannot: a year-less birthday", () => {
     const local = localWith(["BDAY;VALUE=DATE:19800101", "BDAY;VALUE=DATE:--0315"]);
     const server = serverWith((card) => {

@@ -15,7 +15,7 @@
 //   name taken as a unit break), outer spaces, TYPE order, the case of an email address.
 //   Equal loose keys: the same value for the user.
 // A blank property (Thunderbird's editor leaves empty ones) is no value; so is KIND:individual,
-// the default.
+// the default, and an organisation made of separators only.
 
 import { epochMsToIsoDate, parseVCardDate } from "./dates.ts";
 import { STREET_INDEX, asKind, normalizeGender } from "./fields.ts";
@@ -80,7 +80,10 @@ function computeKeys(property: JCardProperty): PropertyKeys {
   const values = parts(property);
   const strict = strictValue(property, values);
   const looseValue = loose(property.name, strict.map((part) => part.trim()));
-  const blank = property.name === "kind" ? (asKind(values[0] ?? "") ?? "individual") === "individual" : values.every((part) => part.trim() === "");
+  // An organisation of separators only (a company named ";", written `ORG:\;`) is blank too:
+  // Thunderbird's ical.js writes it back as `ORG:;`, no value at all.
+  const blank =
+    property.name === "kind" ? (asKind(values[0] ?? "") ?? "individual") === "individual" : property.name === "org" ? looseValue === "[]" : values.every((part) => part.trim() === "");
   // An email's PREF says which email is primary: merged apart (contact-merge.ts).
   const withoutPref = property.name === "email";
   const version = {
