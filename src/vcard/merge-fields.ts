@@ -80,10 +80,7 @@ function computeKeys(property: JCardProperty): PropertyKeys {
   const values = parts(property);
   const strict = strictValue(property, values);
   const looseValue = loose(property.name, strict.map((part) => part.trim()));
-  // An organisation of separators only (a company named ";", written `ORG:\;`) is blank too:
-  // Thunderbird's ical.js writes it back as `ORG:;`, no value at all.
-  const blank =
-    property.name === "kind" ? (asKind(values[0] ?? "") ?? "individual") === "individual" : property.name === "org" ? looseValue === "[]" : values.every((part) => part.trim() === "");
+  const blank = isBlank(property.name, values, looseValue);
   // An email's PREF says which email is primary: merged apart (contact-merge.ts).
   const withoutPref = property.name === "email";
   const version = {
@@ -91,6 +88,14 @@ function computeKeys(property: JCardProperty): PropertyKeys {
     loose: JSON.stringify([looseValue, paramsKey(property, { withoutPref, loose: true })]),
   };
   return { blank, looseValue, version };
+}
+
+function isBlank(name: string, values: string[], looseValue: string): boolean {
+  if (name === "kind") return (asKind(values[0] ?? "") ?? "individual") === "individual";
+  // An organisation of separators only (a company named ";", written `ORG:\;`) is blank too:
+  // Thunderbird's ical.js writes it back as `ORG:;`, no value at all.
+  if (name === "org") return looseValue === "[]";
+  return values.every((part) => part.trim() === "");
 }
 
 /** The components of a value, each cleaned (a plain text value is one component). */

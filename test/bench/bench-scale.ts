@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import type { DatasetSpec } from "../fake-bluemind/types.ts";
 import { datasetSpec } from "../fake-bluemind/index.ts";
+import { untilQuiet } from "./bench-session.ts";
 
 export const DEFAULT_CONTACTS = 10_000;
 
@@ -64,21 +65,12 @@ export function bytesWrittenTree(pid: number): number | null {
 }
 
 /**
- * Waits until Thunderbird's processes stop writing (under `quietBytes` over `windowMs`), at most
- * `timeoutMs`: the initial sync leaves write-behind (SQLite WAL checkpoints of the address book
- * and of storage.local) that would otherwise be counted against whichever no-change sync runs
- * into it. Returns how long it waited.
+ * Waits until Thunderbird's processes stop writing (under 8 KB in 2 s, at most a minute): the
+ * initial sync leaves write-behind (SQLite WAL checkpoints of the address book and of
+ * storage.local) that would otherwise be counted against whichever no-change sync runs into it.
+ * Returns how long it waited.
  */
-export async function writesSettled(pid: number, { windowMs = 2_000, quietBytes = 8_192, timeoutMs = 60_000 } = {}): Promise<number> {
-  const start = Date.now();
-  const first = bytesWrittenTree(pid);
-  if (first === null) return 0;
-  let last: number = first;
-  while (Date.now() - start < timeoutMs) {
-    await new Promise((resolve) => setTimeout(resolve, windowMs));
-    const now: number = bytesWrittenTree(pid) ?? last;
-    if (now - last < quietBytes) break;
-    last = now;
-  }
-  return Date.now() - start;
+export async function writesSettled(pid: number): Promise<number> {
+  if (bytesWrittenTree(pid) === null) return 0;
+  return untilQuiet(async () => bytesWrittenTree(pid) ?? 0, 8_192);
 }

@@ -55,6 +55,22 @@ export function median(values: number[]): number {
 }
 
 
+/**
+ * Polls a growing counter every `windowMs` until it grew by less than `quiet` over one window, at
+ * most `timeoutMs`; returns how long it waited (writesSettled, extensionSettled).
+ */
+export async function untilQuiet(read: () => Promise<number>, quiet: number, { windowMs = 2_000, timeoutMs = 60_000 } = {}): Promise<number> {
+  const start = Date.now();
+  let last = await read();
+  while (Date.now() - start < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now = await read();
+    if (now - last < quiet) break;
+    last = now;
+  }
+  return Date.now() - start;
+}
+
 /** The status summary the add-on gives the probe, a companion the bench's policy lists. */
 export async function state(probe: ProbeClient): Promise<CompanionStatus> {
   const answer = await probe.call<{ ok: boolean; value?: CompanionStatus } | null>("runtime.sendMessage", ADDON_ID, { type: "getState" });

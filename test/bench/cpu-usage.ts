@@ -3,7 +3,7 @@
 // shared virtual machine a neighbour can take seconds of CPU and make a run meaningless.
 import * as fs from "node:fs";
 import type { ThunderbirdInstance } from "../thunderbird/runner.ts";
-import { fmtMs } from "./bench-session.ts";
+import { fmtMs, untilQuiet } from "./bench-session.ts";
 
 export interface CpuSample {
   main: number;
@@ -45,19 +45,11 @@ export function cpuSpent(from: CpuSample, to: CpuSample): string {
 }
 
 /**
- * Waits until the extension process stops working (under `busyShare` of one core over `windowMs`),
- * at most `timeoutMs`: after a big first sync the add-on still hashes what it wrote (in slices, so
+ * Waits until the extension process stops working (under a tenth of a core over 2 s, at most
+ * 3 minutes): after a big first sync the add-on still hashes what it wrote (in slices, so
  * searches go first) and a no-change sync measured then would be timed against that work.
  * Returns how long it waited.
  */
-export async function extensionSettled(tb: ThunderbirdInstance, { windowMs = 2_000, busyShare = 0.1, timeoutMs = 180_000 } = {}): Promise<number> {
-  const start = Date.now();
-  let last = await cpu(tb);
-  while (Date.now() - start < timeoutMs) {
-    await new Promise((resolve) => setTimeout(resolve, windowMs));
-    const now = await cpu(tb);
-    if (now.extension - last.extension < busyShare * windowMs) break;
-    last = now;
-  }
-  return Date.now() - start;
+export function extensionSettled(tb: ThunderbirdInstance): Promise<number> {
+  return untilQuiet(async () => (await cpu(tb)).extension, 200, { timeoutMs: 180_000 });
 }

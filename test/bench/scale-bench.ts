@@ -19,6 +19,9 @@
 // BENCH_ALONE=1: the big book alone, its figures printed without ratios.
 // BENCH_PROFILE=<file>: the same under the Gecko profiler, the stalls of its sync in
 // <file>.stalls.json for `profile-stalls.ts <file> 250`.
+// BENCH_RETENTION_EXPERIMENT=1: after the figures, drop the parsed vCards of the cards
+// Thunderbird's extension API holds, then the whole cache, and print the forced GC/CC after each
+// (README: what the cycle collector walks). It changes Thunderbird's objects: an experiment only.
 // BENCH_WRITES=1: strace the no-change syncs and print the bytes written to each file
 // (write-trace.ts); strace slows Thunderbird, so the no-change times are not comparable then.
 import * as fs from "node:fs";
@@ -46,6 +49,7 @@ const BASELINE = Number(process.env.BENCH_SCALE_BASELINE ?? DEFAULT_CONTACTS);
 const PROFILE = process.env.BENCH_PROFILE;
 const ALONE = PROFILE !== undefined || process.env.BENCH_ALONE === "1";
 const TRACE_WRITES = process.env.BENCH_WRITES === "1";
+const RETENTION_EXPERIMENT = process.env.BENCH_RETENTION_EXPERIMENT === "1";
 
 interface Search {
   at: number;
@@ -198,6 +202,11 @@ async function phase(contacts: number, profile?: string): Promise<PhaseResult> {
     const localBook = books.find((b) => b.name === "My contacts" && !b.remote);
     // Before the listing below, which would fill ext-addressBook's cache whatever the sync did.
     const held = await retention(tb);
+    if (RETENTION_EXPERIMENT) {
+      console.log(`  ${contacts}: as synced: ${formatRetention(held)}`);
+      console.log(`  ${contacts}: parsed vCards dropped: ${formatRetention(await retention(tb, "parsed"))}; then ${formatRetention(await retention(tb))}`);
+      console.log(`  ${contacts}: cache dropped: ${formatRetention(await retention(tb, "nodes"))}; then ${formatRetention(await retention(tb))}`);
+    }
     const local = localBook ? (await probe.callWithTimeout<unknown[]>(120_000 * scale, "contacts.list", localBook.id)).length : 0;
     // The profiler writes its buffer at the quit: that can take minutes.
     await tb.quit(profile ? 1_800_000 : undefined);
